@@ -1,0 +1,91 @@
+import { awscdk, javascript } from 'projen';
+
+/** aws-cdk-lib that the library is built and tested with; `@aws-cdk/integ-tests-alpha` exists for this one. */
+const CDK_VERSION = '2.245.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-ssm-distributor',
+  description:
+    'AWS CDK constructs that install, update and uninstall AWS Systems Manager Distributor packages on EC2 instances and hybrid nodes.',
+  keywords: ['aws-cdk', 'cdk', 'ssm', 'systems-manager', 'distributor', 'state-manager', 'run-command'],
+  author: 'cdk-ssm-distributor contributors',
+  authorAddress: 'maintainers@cdk-ssm-distributor.dev',
+  repositoryUrl: 'https://github.com/cdk-ssm-distributor/cdk-ssm-distributor.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  // jsii 6 compiles with TypeScript 6; TypeScript 7 is not supported by jsii.
+  typescriptVersion: '~6.0.0',
+
+  // CI is `.ci/run`; releases are not automated from this repository yet.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  // Integration tests are `test/integ.*.ts`, run by integ-runner in snapshot mode (see the `integ` task below).
+  integrationTestAutoDiscover: false,
+
+  publishToPypi: { distName: 'cdk-ssm-distributor', module: 'cdk_ssm_distributor' },
+  publishToMaven: {
+    javaPackage: 'dev.cdkssmdistributor',
+    mavenGroupId: 'dev.cdk-ssm-distributor',
+    mavenArtifactId: 'cdk-ssm-distributor',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkSsmDistributor', packageId: 'CdkSsmDistributor' },
+  publishToGo: { moduleName: 'github.com/cdk-ssm-distributor/cdk-ssm-distributor-go' },
+
+  devDeps: [
+    '@types/node@^20',
+    'aws-cdk@2.1148.1',
+    `@aws-cdk/integ-tests-alpha@${CDK_VERSION}-alpha.0`,
+    '@aws-cdk/integ-runner@2.197.10',
+  ],
+
+  jestOptions: {
+    // A changed snapshot must fail the test run, never be rewritten by it (`test:update` rewrites on purpose).
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/example/cdk.out/'],
+    },
+  },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'example', 'bench', 'projenrc', '.projenrc.ts'] },
+  tsconfigDev: { include: ['example/**/*.ts', 'bench/**/*.ts'] },
+  gitignore: ['example/cdk.out/', 'cdk.out/', '*.snapshot/asset.*/', '/jsii-code/'],
+  npmIgnoreOptions: { ignorePatterns: ['example/', 'bench/', '.ci/', '/jsii-code/'] },
+});
+
+// The registry mirror's unrs-resolver 1.13 lacks some platform bindings and breaks `npm ci`.
+project.package.addPackageResolutions('unrs-resolver@1.12.2');
+
+/** Synthesizes the example app with the real CDK CLI, offline. */
+project.addTask('example', {
+  description: 'Synthesize the example app with the AWS CDK CLI and show where its templates are',
+  steps: [
+    {
+      exec: 'cdk synth --app "ts-node --prefer-ts-exts -P tsconfig.dev.json example/app.ts" --output example/cdk.out --no-notices --no-version-reporting --quiet',
+    },
+    { exec: 'echo "Templates written:" && ls -1 example/cdk.out/*.template.json' },
+  ],
+});
+
+/** Integration tests in snapshot mode: no AWS account is needed, and a changed snapshot fails. */
+const integ = project.addTask('integ', {
+  description: 'Check the integration test snapshots (test/integ.*.ts)',
+  receiveArgs: true,
+  exec: 'integ-runner --language typescript --directory test $@',
+});
+project.addTask('integ:update', {
+  description: 'Re-synthesize and rewrite the integration test snapshots',
+  receiveArgs: true,
+  exec: 'integ-runner --language typescript --directory test --force --dry-run $@',
+});
+project.testTask.spawn(integ);
+
+// jsii must stay free of warnings (reserved words in Java and Go included), so warnings fail the compile.
+project.compileTask.reset('jsii --fail-on-warnings');
+
+project.synth();
