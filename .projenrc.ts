@@ -53,7 +53,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'example', 'bench', 'projenrc', '.projenrc.ts'] },
-  tsconfigDev: { include: ['example/**/*.ts', 'bench/**/*.ts'] },
+  tsconfigDev: { include: ['../example/**/*.ts', '../bench/**/*.ts'] },
   gitignore: ['example/cdk.out/', 'cdk.out/', '*.snapshot/asset.*/', '/jsii-code/'],
   npmIgnoreOptions: { ignorePatterns: ['example/', 'bench/', '.ci/', '/jsii-code/'] },
 });
@@ -66,7 +66,7 @@ project.addTask('example', {
   description: 'Synthesize the example app with the AWS CDK CLI and show where its templates are',
   steps: [
     {
-      exec: 'cdk synth --app "ts-node --prefer-ts-exts -P tsconfig.dev.json example/app.ts" --output example/cdk.out --no-notices --no-version-reporting --quiet',
+      exec: 'cdk synth --app "ts-node --prefer-ts-exts -P test/tsconfig.json example/app.ts" --output example/cdk.out --no-notices --no-version-reporting --quiet',
     },
     { exec: 'echo "Templates written:" && ls -1 example/cdk.out/*.template.json' },
   ],

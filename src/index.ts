@@ -1,5 +1,7 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './association-compliance';
+export * from './association-schedule';
+export * from './configure-package';
+export * from './distributor-package';
+export * from './instance-targets';
+export * from './package-association';
+export * from './rate-control';

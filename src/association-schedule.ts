@@ -1,0 +1,209 @@
+import { Duration } from 'aws-cdk-lib';
+import { CRON_FIELDS, checkCronField, checkCronFrequency, checkDayFields } from './private/cron';
+import { checkLength, invalid, isKnown } from './private/validation';
+
+/**
+ * When a cron schedule runs, in UTC. A field left out runs at every value of it, except that
+ * `minute` defaults to `0`: State Manager does not run an association more often than every 30 minutes.
+ *
+ * State Manager does not support choosing the month, so there is no `month` field.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
+ */
+export interface AssociationCronOptions {
+  /**
+   * The minute of the hour: `0`-`59`, with `,` `-` `*` `/`.
+   * @default '0'
+   */
+  readonly minute?: string;
+
+  /**
+   * The hour of the day (UTC): `0`-`23`, with `,` `-` `*` `/`.
+   * @default '*' - every hour
+   */
+  readonly hour?: string;
+
+  /**
+   * The day of the month: `1`-`31`, with `,` `-` `*` `?` `/` `L` `W`. Only one of `day` and `weekDay` can be set.
+   * @default - every day, unless `weekDay` is set
+   */
+  readonly day?: string;
+
+  /**
+   * The day of the week: `1`-`7` or `SUN`-`SAT`, with `,` `-` `*` `?` `L` `#` (`TUE#3` is the third Tuesday).
+   * Only one of `day` and `weekDay` can be set.
+   * @default - every day of the week, unless `day` is set
+   */
+  readonly weekDay?: string;
+
+  /**
+   * The year: `1970`-`2199`, with `,` `-` `*` `/`.
+   * @default '*' - every year
+   */
+  readonly year?: string;
+}
+
+/** What kind of expression a schedule is; `undefined` when it is a token that only deploy time resolves. */
+type ScheduleKind = 'rate' | 'cron' | 'at' | undefined;
+
+const MINUTES_PER_DAY = 24 * 60;
+/** State Manager's rate bounds: at least 30 minutes, less than 31 days. */
+const MIN_RATE_MINUTES = 30;
+const MAX_RATE_MINUTES = 31 * MINUTES_PER_DAY;
+
+/**
+ * When a State Manager association runs after its first run: a rate, a cron expression or one point in time.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
+ */
+export class AssociationSchedule {
+  /**
+   * Runs every `interval`: at least 30 minutes and less than 31 days, in whole minutes.
+   *
+   * @example AssociationSchedule.rate(Duration.days(1)) // rate(1 day)
+   */
+  public static rate(interval: Duration): AssociationSchedule {
+    if (interval.isUnresolved()) {
+      return new AssociationSchedule(`rate(${interval.formatTokenToNumber()})`, 'rate');
+    }
+    const minutes = interval.toMinutes({ integral: false });
+    if (!Number.isInteger(minutes)) {
+      invalid('schedule rate', 'must be a whole number of minutes', interval.toHumanString());
+    }
+    checkRateBounds('schedule rate', minutes, interval.toHumanString());
+    return new AssociationSchedule(formatRate(minutes), 'rate');
+  }
+
+  /**
+   * Runs at the times a cron expression describes, in UTC.
+   *
+   * @example AssociationSchedule.cron({ minute: '0', hour: '2', weekDay: 'SUN' }) // cron(0 2 ? * SUN *)
+   */
+  public static cron(options: AssociationCronOptions): AssociationSchedule {
+    const fields = {
+      minute: options.minute ?? '0',
+      hour: options.hour ?? '*',
+      day: options.day ?? (options.weekDay === undefined ? '*' : '?'),
+      month: '*',
+      weekDay: options.weekDay ?? '?',
+      year: options.year ?? '*',
+    };
+    for (const [key, value] of Object.entries(fields)) {
+      if (isKnown(value)) {
+        checkCronField(`cron.${key}`, CRON_FIELDS[key], value);
+      }
+    }
+    if (isKnown(fields.day) && isKnown(fields.weekDay)) {
+      checkDayFields('cron', fields.day, fields.weekDay);
+    }
+    if (isKnown(fields.minute)) {
+      checkCronFrequency('cron.minute', fields.minute);
+    }
+    const { minute, hour, day, month, weekDay, year } = fields;
+    return new AssociationSchedule(`cron(${minute} ${hour} ${day} ${month} ${weekDay} ${year})`, 'cron');
+  }
+
+  /**
+   * Runs once, at `time` (to the second, in UTC). The association still runs when it is created,
+   * unless `applyOnlyAtCronInterval` is set, which needs a cron schedule.
+   */
+  public static at(time: Date): AssociationSchedule {
+    if (Number.isNaN(time.getTime())) {
+      invalid('schedule at', 'must be a valid date', String(time));
+    }
+    return new AssociationSchedule(`at(${time.toISOString().slice(0, 19)})`, 'at');
+  }
+
+  /**
+   * A schedule expression as State Manager takes it: `rate(N unit)`, `cron(...)` with six fields
+   * (or seven with a leading seconds field `0`), or `at(yyyy-mm-ddThh:mm:ss)`. It is checked at synth
+   * unless it is a token.
+   *
+   * @example AssociationSchedule.expression('cron(0 0 ? * THU#2 *)')
+   */
+  public static expression(expression: string): AssociationSchedule {
+    if (!isKnown(expression)) {
+      return new AssociationSchedule(expression, undefined);
+    }
+    checkLength('schedule expression', expression, 1, 256);
+    return new AssociationSchedule(expression, checkExpression(expression));
+  }
+
+  /** @internal */
+  public readonly _kind: ScheduleKind;
+
+  /**
+   * @param expressionString The expression as `ScheduleExpression` receives it.
+   */
+  protected constructor(public readonly expressionString: string, kind: ScheduleKind) {
+    this._kind = kind;
+  }
+}
+
+/** Judges an expression's grammar and returns its kind. */
+function checkExpression(expression: string): ScheduleKind {
+  const prop = 'schedule expression';
+  const rate = /^rate\((\d+) (minute|hour|day)(s?)\)$/.exec(expression);
+  if (rate) {
+    const [, amountText, unit, plural] = rate;
+    const amount = Number(amountText);
+    if (amount === 1 && plural) {
+      invalid(prop, `must use the singular unit when the value is 1, as in rate(1 ${unit})`, expression);
+    }
+    if (amount !== 1 && !plural) {
+      invalid(prop, `must use the plural unit when the value is not 1, as in rate(${amount} ${unit}s)`, expression);
+    }
+    const minutes = amount * { minute: 1, hour: 60, day: MINUTES_PER_DAY }[unit as 'minute' | 'hour' | 'day'];
+    checkRateBounds(prop, minutes, expression);
+    return 'rate';
+  }
+
+  const cron = /^cron\((.*)\)$/.exec(expression);
+  if (cron) {
+    let fields = cron[1].split(' ');
+    if (fields.length === 7 && fields[0] === '0') {
+      fields = fields.slice(1); // an optional leading seconds field, which must be 0
+    }
+    if (fields.length !== 6) {
+      invalid(prop, 'must have six fields separated by single spaces: minutes hours day-of-month month day-of-week year', expression);
+    }
+    const [minute, hour, day, month, weekDay, year] = fields;
+    checkCronField(`${prop} minutes field`, CRON_FIELDS.minute, minute);
+    checkCronField(`${prop} hours field`, CRON_FIELDS.hour, hour);
+    checkCronField(`${prop} day-of-month field`, CRON_FIELDS.day, day);
+    if (month !== '*') {
+      invalid(`${prop} month field`, "must be '*': State Manager does not support choosing the month", month);
+    }
+    checkCronField(`${prop} day-of-week field`, CRON_FIELDS.weekDay, weekDay);
+    checkCronField(`${prop} year field`, CRON_FIELDS.year, year);
+    checkDayFields(prop, day, weekDay);
+    checkCronFrequency(`${prop} minutes field`, minute);
+    return 'cron';
+  }
+
+  const at = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/.exec(expression);
+  if (at) {
+    const time = new Date(`${at[1]}Z`);
+    if (Number.isNaN(time.getTime()) || time.toISOString().slice(0, 19) !== at[1]) {
+      invalid(prop, 'must name a real date and time in at(yyyy-mm-ddThh:mm:ss)', expression);
+    }
+    return 'at';
+  }
+
+  return invalid(prop, 'must be rate(N unit), cron(six fields) or at(yyyy-mm-ddThh:mm:ss)', expression);
+}
+
+function checkRateBounds(prop: string, minutes: number, shown: string): void {
+  if (minutes < MIN_RATE_MINUTES || minutes >= MAX_RATE_MINUTES) {
+    invalid(prop, 'must be at least 30 minutes and less than 31 days', shown);
+  }
+}
+
+/** `rate(N unit)` in the largest unit that divides the interval, singular when N is 1. */
+function formatRate(minutes: number): string {
+  const [amount, unit] =
+    minutes % MINUTES_PER_DAY === 0 ? [minutes / MINUTES_PER_DAY, 'day']
+      : minutes % 60 === 0 ? [minutes / 60, 'hour']
+        : [minutes, 'minute'];
+  return `rate(${amount} ${unit}${amount === 1 ? '' : 's'})`;
+}

@@ -1,0 +1,257 @@
+import { Annotations, Duration, IResource, Names, Resource, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { CfnAssociation } from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { ComplianceSeverity, SyncCompliance } from './association-compliance';
+import { AssociationSchedule } from './association-schedule';
+import {
+  CONFIGURE_PACKAGE_DOCUMENT,
+  ConfigurePackageOptions,
+  renderConfigurePackageParameters,
+  unresolvedParameterNames,
+} from './configure-package';
+import { InstanceTargets } from './instance-targets';
+import { Concurrency, ErrorThreshold } from './rate-control';
+import { checkInteger, checkLength, checkPattern, invalid, isKnown } from './private/validation';
+
+/**
+ * A State Manager association.
+ */
+export interface IDistributorPackageAssociation extends IResource {
+  /**
+   * The association's id.
+   * @attribute
+   */
+  readonly associationId: string;
+}
+
+/**
+ * Properties of a `DistributorPackageAssociation`.
+ */
+export interface DistributorPackageAssociationProps extends ConfigurePackageOptions {
+  /**
+   * Targets: the managed nodes that get the package. Tag, resource group and Auto Scaling group targets
+   * include nodes that join later.
+   */
+  readonly targets: InstanceTargets;
+
+  /**
+   * Specify schedule: when the association runs again after its first run.
+   * @default - no schedule: the association runs when it is created or changed, and on nodes when they become targets
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
+   */
+  readonly schedule?: AssociationSchedule;
+
+  /**
+   * Schedule offset: how many days after the cron schedule's time the association runs, 1 to 6 whole days.
+   * Needs a cron `schedule` and `applyOnlyAtCronInterval`.
+   * @default - no offset
+   */
+  readonly scheduleOffset?: Duration;
+
+  /**
+   * Apply association only at the next specified cron interval: do not run when the association is created
+   * or changed, only at the cron schedule's times. Needs a cron `schedule`.
+   * @default false
+   */
+  readonly applyOnlyAtCronInterval?: boolean;
+
+  /**
+   * Concurrency: how many targets run the association at the same time.
+   * @default - not set: State Manager's own default applies
+   */
+  readonly concurrency?: Concurrency;
+
+  /**
+   * Error threshold: after how many failed targets the association stops running on further targets.
+   * @default - not set: State Manager's own default applies
+   */
+  readonly errorThreshold?: ErrorThreshold;
+
+  /**
+   * Name: the association's name, 3 to 128 letters, digits, `_`, `-` or `.` (no spaces).
+   * @default - a name made from the construct's path
+   */
+  readonly associationName?: string;
+
+  /**
+   * Write command output to an S3 bucket. The nodes' instance profile writes the output, not the deployer:
+   * give it the right with `grantOutputWrite()`.
+   * @default - output is not written to S3
+   */
+  readonly outputBucket?: s3.IBucket;
+
+  /**
+   * The key prefix (folder) for output in `outputBucket`, at most 500 characters.
+   * @default - the bucket's root
+   */
+  readonly outputKeyPrefix?: string;
+
+  /**
+   * Compliance severity: the severity reported for a target where the association fails.
+   * @default - UNSPECIFIED
+   */
+  readonly complianceSeverity?: ComplianceSeverity;
+
+  /**
+   * Compliance reporting: automatic after each run, or manual through `PutComplianceItems`.
+   * @default - AUTO
+   */
+  readonly syncCompliance?: SyncCompliance;
+
+  /**
+   * Change Calendar names or ARNs: the association runs only while all of these calendars are open.
+   * @default - no calendar gates the association
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-change-calendar.html
+   */
+  readonly calendarNames?: string[];
+
+  /**
+   * How long CloudFormation waits for the association to succeed on its targets before the deployment
+   * fails: 15 seconds to 2 days, in whole seconds.
+   * @default - CloudFormation does not wait for the association to run
+   */
+  readonly waitForSuccessTimeout?: Duration;
+}
+
+const ASSOCIATION_NAME = /^[a-zA-Z0-9_\-.]{3,128}$/;
+const CALENDAR = /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:document\/)?[a-zA-Z0-9_\-.]{3,128}$/;
+const MAX_KEY_PREFIX = 500;
+const MAX_SCHEDULE_OFFSET_DAYS = 6;
+const MIN_WAIT_SECONDS = 15;
+const MAX_WAIT_SECONDS = 2 * 24 * 60 * 60;
+
+/**
+ * A State Manager association that installs, updates or uninstalls one Distributor package with
+ * `AWS-ConfigureAWSPackage`: on a schedule, so that the nodes keep the package (and its default version),
+ * and on nodes as they become targets, so that new instances with a tag get it.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
+ */
+export class DistributorPackageAssociation extends Resource implements IDistributorPackageAssociation {
+  /** An association created elsewhere, by id. */
+  public static fromAssociationId(scope: Construct, id: string, associationId: string): IDistributorPackageAssociation {
+    class Import extends Resource implements IDistributorPackageAssociation {
+      public readonly associationId = associationId;
+    }
+    return new Import(scope, id);
+  }
+
+  /** @attribute */
+  public readonly associationId: string;
+
+  /** The association's name. */
+  public readonly associationName: string;
+
+  private readonly outputBucket?: s3.IBucket;
+  private readonly outputKeyPrefix?: string;
+
+  constructor(scope: Construct, id: string, props: DistributorPackageAssociationProps) {
+    super(scope, id);
+
+    const parameters = renderConfigurePackageParameters(this, props);
+    checkSchedule(props);
+    if (props.associationName !== undefined) {
+      checkPattern('associationName', props.associationName, ASSOCIATION_NAME,
+        'must be 3 to 128 letters, digits, _ - or . (no spaces)');
+    }
+    if (props.outputKeyPrefix !== undefined) {
+      if (!props.outputBucket) {
+        invalid('outputKeyPrefix', 'needs outputBucket', props.outputKeyPrefix);
+      }
+      checkLength('outputKeyPrefix', props.outputKeyPrefix, 1, MAX_KEY_PREFIX);
+    }
+    props.calendarNames?.forEach((calendar) =>
+      checkPattern('calendarNames', calendar, CALENDAR, 'must be Change Calendar names or document ARNs'));
+    const waitSeconds = props.waitForSuccessTimeout && toSeconds(props.waitForSuccessTimeout);
+    if (waitSeconds !== undefined) {
+      checkInteger('waitForSuccessTimeout', waitSeconds, MIN_WAIT_SECONDS, MAX_WAIT_SECONDS, 'seconds');
+    }
+
+    this.associationName = props.associationName
+      ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-', allowedSpecialCharacters: '-_.' });
+    this.outputBucket = props.outputBucket;
+    this.outputKeyPrefix = props.outputKeyPrefix;
+
+    const resource = new CfnAssociation(this, 'Resource', {
+      name: CONFIGURE_PACKAGE_DOCUMENT,
+      associationName: this.associationName,
+      documentVersion: props.documentVersion?.value,
+      parameters,
+      targets: props.targets.targets.map((target) => ({ key: target.key, values: target.values })),
+      scheduleExpression: props.schedule?.expressionString,
+      scheduleOffset: props.scheduleOffset?.toDays(),
+      applyOnlyAtCronInterval: props.applyOnlyAtCronInterval,
+      maxConcurrency: props.concurrency?.value,
+      maxErrors: props.errorThreshold?.value,
+      outputLocation: props.outputBucket && this.renderOutputLocation(props.outputBucket, props.outputKeyPrefix),
+      complianceSeverity: props.complianceSeverity,
+      syncCompliance: props.syncCompliance,
+      calendarNames: props.calendarNames,
+      waitForSuccessTimeoutSeconds: waitSeconds,
+    });
+    this.associationId = resource.attrAssociationId;
+
+    const deployTimeParameters = unresolvedParameterNames(parameters);
+    if (deployTimeParameters.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-ssm-distributor:parameterToken',
+        `Parameter ${deployTimeParameters.join(', ')} is only known at deploy time: the association runs again on every target ` +
+        'each time its value changes (with "Uninstall and reinstall" the application is offline meanwhile).');
+    }
+  }
+
+  /**
+   * Lets the nodes' instance role write command output to `outputBucket` under `outputKeyPrefix`:
+   * the nodes, not the deployer, write the output.
+   */
+  public grantOutputWrite(grantee: iam.IGrantable): iam.Grant {
+    if (!this.outputBucket) {
+      throw new Error(`grantOutputWrite needs outputBucket to be set on association '${this.node.path}'`);
+    }
+    return this.outputBucket.grantPut(grantee, `${this.outputKeyPrefix ?? ''}*`);
+  }
+
+  private renderOutputLocation(bucket: s3.IBucket, keyPrefix?: string): CfnAssociation.InstanceAssociationOutputLocationProperty {
+    if (isKnown(bucket.bucketName)) {
+      checkLength('outputBucket name', bucket.bucketName, 3, 63);
+    }
+    // A bucket of another region must be named, or the nodes would look for it in the stack's region.
+    const otherRegion = Token.compareStrings(bucket.env.region, Stack.of(this).region) === TokenComparison.DIFFERENT;
+    return {
+      s3Location: {
+        outputS3BucketName: bucket.bucketName,
+        outputS3KeyPrefix: keyPrefix,
+        outputS3Region: otherRegion ? bucket.env.region : undefined,
+      },
+    };
+  }
+}
+
+/** The schedule rules that involve more than one prop. */
+function checkSchedule(props: DistributorPackageAssociationProps): void {
+  const kind = props.schedule ? props.schedule._kind : 'none';
+  const shown = props.schedule?.expressionString ?? 'no schedule';
+  if (props.applyOnlyAtCronInterval && kind !== 'cron' && kind !== undefined) {
+    invalid('applyOnlyAtCronInterval', 'needs a cron schedule', shown);
+  }
+  if (props.scheduleOffset === undefined) {
+    return;
+  }
+  if (!props.scheduleOffset.isUnresolved()) {
+    const days = props.scheduleOffset.toDays({ integral: false });
+    if (!Number.isInteger(days) || days < 1 || days > MAX_SCHEDULE_OFFSET_DAYS) {
+      invalid('scheduleOffset', `must be a whole number of days between 1 and ${MAX_SCHEDULE_OFFSET_DAYS}`, props.scheduleOffset.toHumanString());
+    }
+  }
+  if (kind !== 'cron' && kind !== undefined) {
+    invalid('scheduleOffset', 'needs a cron schedule', shown);
+  }
+  if (!props.applyOnlyAtCronInterval) {
+    invalid('scheduleOffset', 'needs applyOnlyAtCronInterval: true', `applyOnlyAtCronInterval: ${props.applyOnlyAtCronInterval ?? false}`);
+  }
+}
+
+function toSeconds(duration: Duration): number {
+  return duration.isUnresolved() ? duration.toSeconds() : duration.toSeconds({ integral: false });
+}

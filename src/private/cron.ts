@@ -1,0 +1,129 @@
+import { invalid } from './validation';
+
+/** One field of a State Manager cron expression. */
+interface CronField {
+  /** The field's name in AWS's cron reference. */
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  /** Names accepted instead of numbers (JAN..DEC, SUN..SAT), the first one standing for `min`. */
+  readonly names?: string[];
+  /** Wildcards the field accepts besides `,` `-` and `*`. */
+  readonly wildcards: string;
+}
+
+const WEEK_DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+
+/** The six fields, in order, of `cron(minutes hours day-of-month month day-of-week year)`. */
+export const CRON_FIELDS: Record<string, CronField> = {
+  minute: { name: 'minutes', min: 0, max: 59, wildcards: '/' },
+  hour: { name: 'hours', min: 0, max: 23, wildcards: '/' },
+  day: { name: 'day-of-month', min: 1, max: 31, wildcards: '? / L W' },
+  month: { name: 'month', min: 1, max: 12, wildcards: '/' },
+  weekDay: { name: 'day-of-week', min: 1, max: 7, names: WEEK_DAYS, wildcards: '? L #' },
+  year: { name: 'year', min: 1970, max: 2199, wildcards: '/' },
+};
+
+/** State Manager runs an association at most every 30 minutes. */
+const MIN_INTERVAL_MINUTES = 30;
+
+/**
+ * Checks one cron field. `prop` names it in the error (`cron.minute`, `schedule minutes field`).
+ */
+export function checkCronField(prop: string, field: CronField, text: string): void {
+  const items = text.split(',');
+  const ok = text.length > 0 && items.every((item) => isValidItem(field, item, items.length));
+  if (!ok) {
+    const wildcards = [',', '-', '*', ...field.wildcards.split(' ')].filter((w) => w !== '').join(' ');
+    const values = field.names ? `${field.min}-${field.max} or ${field.names[0]}-${field.names[field.names.length - 1]}` : `${field.min}-${field.max}`;
+    invalid(prop, `must use the values ${values} and the wildcards ${wildcards}`, text);
+  }
+}
+
+/** Checks that the minutes field fires no more often than State Manager allows. */
+export function checkCronFrequency(prop: string, minuteField: string): void {
+  const minutes = expandMinutes(minuteField);
+  const sorted = [...minutes].sort((a, b) => a - b);
+  const tooOften = sorted.length > 2 || (sorted.length === 2 && sorted[1] - sorted[0] !== MIN_INTERVAL_MINUTES);
+  if (tooOften) {
+    invalid(prop, `must not run more often than every ${MIN_INTERVAL_MINUTES} minutes (State Manager's shortest interval)`, minuteField);
+  }
+}
+
+/** Exactly one of day-of-month and day-of-week is `?`, as AWS cron requires. */
+export function checkDayFields(prop: string, day: string, weekDay: string): void {
+  if ((day === '?') === (weekDay === '?')) {
+    invalid(prop, "must set exactly one of day-of-month and day-of-week to '?'", `day-of-month '${day}', day-of-week '${weekDay}'`);
+  }
+}
+
+function isValidItem(field: CronField, item: string, itemCount: number): boolean {
+  const wildcards = field.wildcards.split(' ');
+  if (item === '*') {
+    return true;
+  }
+  if (item === '?') {
+    return wildcards.includes('?') && itemCount === 1;
+  }
+  if (wildcards.includes('L') && (item === 'L' || (field.name === 'day-of-month' && item === 'LW'))) {
+    return itemCount === 1;
+  }
+  if (wildcards.includes('W') && /^\d+W$/.test(item)) {
+    return itemCount === 1 && isValue(field, item.slice(0, -1));
+  }
+  if (wildcards.includes('L') && field.name === 'day-of-week' && /^\w+L$/.test(item)) {
+    return itemCount === 1 && isValue(field, item.slice(0, -1));
+  }
+  if (wildcards.includes('#')) {
+    const nth = /^(\w+)#([1-5])$/.exec(item);
+    if (nth) {
+      return itemCount === 1 && isValue(field, nth[1]);
+    }
+  }
+  const stepped = /^([^/]+)\/(\d+)$/.exec(item);
+  if (stepped) {
+    const step = Number(stepped[2]);
+    return wildcards.includes('/') && step >= 1 && step <= field.max && (stepped[1] === '*' || isRangeOrValue(field, stepped[1]));
+  }
+  return isRangeOrValue(field, item);
+}
+
+function isRangeOrValue(field: CronField, text: string): boolean {
+  const range = /^(\w+)-(\w+)$/.exec(text);
+  if (range) {
+    return isValue(field, range[1]) && isValue(field, range[2]) && toNumber(field, range[1]) <= toNumber(field, range[2]);
+  }
+  return isValue(field, text);
+}
+
+function isValue(field: CronField, text: string): boolean {
+  const n = toNumber(field, text);
+  return Number.isInteger(n) && n >= field.min && n <= field.max;
+}
+
+function toNumber(field: CronField, text: string): number {
+  const named = field.names?.indexOf(text.toUpperCase()) ?? -1;
+  if (named >= 0) {
+    return field.min + named;
+  }
+  return /^\d+$/.test(text) ? Number(text) : NaN;
+}
+
+/** The minutes of the hour at which a valid minutes field fires. */
+function expandMinutes(field: string): Set<number> {
+  const minutes = new Set<number>();
+  for (const item of field.split(',')) {
+    const [range, stepText] = item.split('/');
+    const step = stepText ? Number(stepText) : 1;
+    let [from, to] = [0, 59];
+    if (range !== '*') {
+      const [a, b] = range.split('-').map(Number);
+      from = a;
+      to = b ?? (stepText ? 59 : a);
+    }
+    for (let m = from; m <= to; m += step) {
+      minutes.add(m);
+    }
+  }
+  return minutes;
+}

@@ -1,0 +1,45 @@
+import { Token } from 'aws-cdk-lib';
+
+/**
+ * Throws the library's synth-time error: it names the prop, the rule it breaks and the value it got,
+ * e.g. `concurrency must be between 1 and 100 percent, got 0`.
+ */
+export function invalid(prop: string, rule: string, value: unknown): never {
+  throw new Error(`${prop} ${rule}, got ${describe(value)}`);
+}
+
+/** True when the value is known at synth, so a rule can be judged now rather than by AWS at deploy. */
+export function isKnown(value: unknown): boolean {
+  return !Token.isUnresolved(value);
+}
+
+/** Checks a known string against a pattern; tokens pass through for AWS to judge at deploy. */
+export function checkPattern(prop: string, value: string, pattern: RegExp, rule: string): void {
+  if (isKnown(value) && !pattern.test(value)) {
+    invalid(prop, rule, value);
+  }
+}
+
+/** Checks that a known whole number lies within [min, max]. */
+export function checkInteger(prop: string, value: number, min: number, max: number, unit = ''): void {
+  if (!isKnown(value)) {
+    return;
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    invalid(prop, `must be a whole number between ${min} and ${max}${unit ? ` ${unit}` : ''}`, value);
+  }
+}
+
+/** Checks the length of a known string. */
+export function checkLength(prop: string, value: string, min: number, max: number): void {
+  if (isKnown(value) && (value.length < min || value.length > max)) {
+    invalid(prop, `must be between ${min} and ${max} characters long`, value);
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.length > 120 ? `'${value.slice(0, 117)}...' (${value.length} characters)` : `'${value}'`;
+  }
+  return String(value);
+}

@@ -1,0 +1,58 @@
+import { Tokenization } from 'aws-cdk-lib';
+import { checkInteger, isKnown } from './private/validation';
+
+/** The largest count that `MaxConcurrency` and `MaxErrors` take (seven digits). */
+const MAX_COUNT = 9_999_999;
+
+/**
+ * Concurrency: how many targets run the document at the same time, as a number or a percentage of the targets.
+ *
+ * When targets are chosen by tag or resource group and their number is not known, a percentage keeps the
+ * run to a share of the fleet.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-targets-and-rate-controls.html
+ */
+export class Concurrency {
+  /** At most `count` targets at a time (1 or more). */
+  public static count(count: number): Concurrency {
+    checkInteger('concurrency', count, 1, MAX_COUNT, 'targets');
+    return new Concurrency(render(count, ''));
+  }
+
+  /** At most `percent` percent of the targets at a time (1 to 100). */
+  public static percentage(percent: number): Concurrency {
+    checkInteger('concurrency', percent, 1, 100, 'percent');
+    return new Concurrency(render(percent, '%'));
+  }
+
+  /** @param value The value `MaxConcurrency` receives, such as `10` or `10%`. */
+  protected constructor(public readonly value: string) {}
+}
+
+/**
+ * Error threshold: after how many failed targets, as a number or a percentage of the targets, the run stops
+ * sending the document to further targets. `count(3)` stops at the fourth error; `count(0)` at the first.
+ * Targets still running can add errors after the threshold is reached.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-targets-and-rate-controls.html
+ */
+export class ErrorThreshold {
+  /** Stops after more than `count` errors (0 or more). */
+  public static count(count: number): ErrorThreshold {
+    checkInteger('errorThreshold', count, 0, MAX_COUNT, 'errors');
+    return new ErrorThreshold(render(count, ''));
+  }
+
+  /** Stops after more than `percent` percent of the targets fail (0 to 100). */
+  public static percentage(percent: number): ErrorThreshold {
+    checkInteger('errorThreshold', percent, 0, 100, 'percent');
+    return new ErrorThreshold(render(percent, '%'));
+  }
+
+  /** @param value The value `MaxErrors` receives, such as `0` or `10%`. */
+  protected constructor(public readonly value: string) {}
+}
+
+function render(n: number, suffix: string): string {
+  return `${isKnown(n) ? String(n) : Tokenization.stringifyNumber(n)}${suffix}`;
+}
