@@ -13,7 +13,7 @@ import {
 } from './configure-package';
 import { InstanceTargets } from './instance-targets';
 import { Concurrency, ErrorThreshold } from './rate-control';
-import { checkInteger, checkLength, checkPattern, invalid, isKnown } from './private/validation';
+import { checkInteger, checkLength, checkPattern, invalid } from './private/validation';
 
 /**
  * A State Manager association.
@@ -213,11 +213,10 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
   }
 
   private renderOutputLocation(bucket: s3.IBucket, keyPrefix?: string): CfnAssociation.InstanceAssociationOutputLocationProperty {
-    if (isKnown(bucket.bucketName)) {
-      checkLength('outputBucket name', bucket.bucketName, 3, 63);
-    }
-    // A bucket of another region must be named, or the nodes would look for it in the stack's region.
-    const otherRegion = Token.compareStrings(bucket.env.region, Stack.of(this).region) === TokenComparison.DIFFERENT;
+    // The region of a bucket that may be elsewhere is named, or the nodes would look for it in the stack's region.
+    // (Bucket names are already checked by the s3 module.)
+    const sameRegion = Token.compareStrings(bucket.env.region, Stack.of(this).region);
+    const otherRegion = sameRegion !== TokenComparison.SAME && sameRegion !== TokenComparison.BOTH_UNRESOLVED;
     return {
       s3Location: {
         outputS3BucketName: bucket.bucketName,

@@ -1,0 +1,84 @@
+/**
+ * The example app: a platform team keeps its fleet supplied with Distributor packages.
+ * Synthesize it with `npx projen example` (the README's first quick-start command).
+ */
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import {
+  AssociationSchedule,
+  ComplianceSeverity,
+  Concurrency,
+  DistributorPackage,
+  DistributorPackageAssociation,
+  ErrorThreshold,
+  InstallationType,
+  InstanceTargets,
+  PackageAction,
+} from '../src';
+
+class FleetPackagesStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const cloudWatchAgent = DistributorPackage.fromPackageName(this, 'CloudWatchAgent', 'AmazonCloudWatchAgent');
+    const output = new s3.Bucket(this, 'AssociationOutput', {
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+    });
+    const nodeRole = iam.Role.fromRoleName(this, 'NodeRole', 'fleet-node-role');
+
+    // Every instance tagged Environment=prod (new ones too) keeps the default version of the CloudWatch agent,
+    // checked every day at 02:00 UTC, ten percent of the fleet at a time.
+    const agent = new DistributorPackageAssociation(this, 'CloudWatchAgentOnProd', {
+      distributorPackage: cloudWatchAgent,
+      targets: InstanceTargets.tags({ Environment: ['prod'] }),
+      schedule: AssociationSchedule.cron({ minute: '0', hour: '2' }),
+      concurrency: Concurrency.percentage(10),
+      errorThreshold: ErrorThreshold.percentage(5),
+      complianceSeverity: ComplianceSeverity.HIGH,
+      outputBucket: output,
+      outputKeyPrefix: 'cloudwatch-agent/',
+    });
+    agent.grantOutputWrite(nodeRole);
+
+    // A team's own package, updated in place (no downtime) to a fixed version on the instances of an
+    // Auto Scaling group, on the second Thursday of each month, three days late, never at deployment.
+    const webFleet = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(this, 'WebFleet', 'web-fleet');
+    new DistributorPackageAssociation(this, 'WebAgentMonthly', {
+      distributorPackage: DistributorPackage.fromPackageName(this, 'WebAgent', 'ExampleWebAgent'),
+      installationType: InstallationType.IN_PLACE_UPDATE,
+      version: '2.4.1',
+      additionalArguments: { SSM_LOG_LEVEL: 'info' },
+      targets: InstanceTargets.autoScalingGroup(webFleet),
+      schedule: AssociationSchedule.expression('cron(0 0 ? * THU#2 *)'),
+      scheduleOffset: Duration.days(3),
+      applyOnlyAtCronInterval: true,
+      associationName: 'web-agent-monthly',
+    });
+
+    // A package shared from the security account, on every managed node, re-applied every 12 hours.
+    new DistributorPackageAssociation(this, 'SecurityScanner', {
+      distributorPackage: DistributorPackage.fromPackageArn(this, 'Scanner',
+        'arn:aws:ssm:us-east-1:111122223333:document/SecurityScanner'),
+      targets: InstanceTargets.allManagedInstances(),
+      schedule: AssociationSchedule.rate(Duration.hours(12)),
+      concurrency: Concurrency.count(20),
+      errorThreshold: ErrorThreshold.count(0),
+    });
+
+    // The old monitoring agent goes away from the instances that still carry its tag.
+    new DistributorPackageAssociation(this, 'RemoveLegacyAgent', {
+      distributorPackage: DistributorPackage.fromPackageName(this, 'LegacyAgent', 'LegacyMonitoringAgent'),
+      action: PackageAction.UNINSTALL,
+      targets: InstanceTargets.tagKeys(['legacy-monitoring']),
+    });
+  }
+}
+
+const app = new App();
+new FleetPackagesStack(app, 'FleetPackages', { env: { region: 'us-east-1' } });
+app.synth();
