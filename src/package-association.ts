@@ -12,8 +12,8 @@ import {
   unresolvedParameterNames,
 } from './configure-package';
 import { InstanceTargets } from './instance-targets';
-import { Concurrency, ErrorThreshold } from './rate-control';
 import { checkInteger, checkLength, checkPattern, invalid } from './private/validation';
+import { Concurrency, ErrorThreshold } from './rate-control';
 
 /**
  * A State Manager association.
