@@ -60,10 +60,17 @@ export class AssociationSchedule {
   /**
    * Runs every `interval`: at least 30 minutes and less than 31 days, in whole minutes.
    *
+   * A token amount is not checked and renders the plural unit (`rate(N hours)`), so it must
+   * resolve to a value other than 1; its unit must be minutes, hours or days.
+   *
    * @example AssociationSchedule.rate(Duration.days(1)) // rate(1 day)
    */
   public static rate(interval: Duration): AssociationSchedule {
     if (interval.isUnresolved()) {
+      const unit = interval.unitLabel();
+      if (!['minutes', 'hours', 'days'].includes(unit)) {
+        invalid('schedule rate', 'must be in minutes, hours or days when its amount is a token', unit);
+      }
       return new AssociationSchedule(`rate(${interval.formatTokenToNumber()})`, 'rate');
     }
     const minutes = interval.toMinutes({ integral: false });
@@ -94,7 +101,7 @@ export class AssociationSchedule {
       }
     }
     if (isKnown(fields.day) && isKnown(fields.weekDay)) {
-      checkDayFields('cron', fields.day, fields.weekDay);
+      checkDayFields('cron', fields.day, fields.weekDay, ['day', 'weekDay']);
     }
     if (isKnown(fields.minute)) {
       checkCronFrequency('cron.minute', fields.minute);
@@ -164,7 +171,7 @@ function checkExpression(expression: string): ScheduleKind {
     if (fields.length === 7 && fields[0] === '0') {
       fields = fields.slice(1); // an optional leading seconds field, which must be 0
     }
-    if (fields.length !== 6) {
+    if (fields.length !== 6 || fields.includes('')) {
       invalid(prop, 'must have six fields separated by single spaces: minutes hours day-of-month month day-of-week year', expression);
     }
     const [minute, hour, day, month, weekDay, year] = fields;

@@ -65,13 +65,18 @@ export class InstanceTargets {
    */
   public static instanceIds(instanceIds: string[]): InstanceTargets {
     checkValueCount('targets instanceIds', instanceIds);
-    instanceIds.forEach((id) =>
-      checkPattern('targets instance id', id, NODE_ID, 'must be an EC2 instance id (i-...) or a managed node id (mi-...)'));
+    instanceIds.forEach((id) => {
+      if (id === '*') {
+        invalid('targets instance id', 'must not be the wildcard: use InstanceTargets.allManagedInstances() for every managed node', id);
+      }
+      checkPattern('targets instance id', id, NODE_ID, 'must be an EC2 instance id (i-...) or a managed node id (mi-...)');
+    });
     return new InstanceTargets([{ key: 'InstanceIds', values: instanceIds }]);
   }
 
   /** These EC2 instances of the CDK app. At most 50. */
   public static instances(instances: ec2.IInstance[]): InstanceTargets {
+    checkValueCount('targets instances', instances);
     return InstanceTargets.instanceIds(instances.map((instance) => instance.instanceId));
   }
 
@@ -99,7 +104,7 @@ export class InstanceTargets {
   protected constructor(public readonly targets: InstanceTarget[]) {}
 }
 
-function checkValueCount(prop: string, values: string[]): void {
+function checkValueCount(prop: string, values: unknown[]): void {
   if (values.length === 0 || values.length > MAX_VALUES) {
     invalid(prop, `must have between 1 and ${MAX_VALUES} values`, values.length);
   }

@@ -50,10 +50,15 @@ export function checkCronFrequency(prop: string, minuteField: string): void {
   }
 }
 
-/** Exactly one of day-of-month and day-of-week is `?`, as AWS cron requires. */
-export function checkDayFields(prop: string, day: string, weekDay: string): void {
+/**
+ * Exactly one of day-of-month and day-of-week is `?`, as AWS cron requires. `names` are what the error
+ * calls the two fields (`cron()` names its options `day` and `weekDay`).
+ */
+export function checkDayFields(prop: string, day: string, weekDay: string, names = ['day-of-month', 'day-of-week']): void {
   if ((day === '?') === (weekDay === '?')) {
-    invalid(prop, "must set exactly one of day-of-month and day-of-week to '?'", `day-of-month '${day}', day-of-week '${weekDay}'`);
+    const [dayName, weekDayName] = names;
+    // invalid() quotes a single value; this rule judges two, so each is named and quoted here.
+    throw new Error(`${prop} must set exactly one of ${dayName} and ${weekDayName} to '?', got ${dayName} '${day}' and ${weekDayName} '${weekDay}'`);
   }
 }
 
