@@ -43,7 +43,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-cdk@2.1148.1',
     `@aws-cdk/integ-tests-alpha@${CDK_VERSION}-alpha.0`,
     '@aws-cdk/integ-runner@2.197.10',
+    // The handlers' SDK: bundled as external, since the Lambda runtime provides it.
+    '@aws-sdk/client-ssm@^3',
+    'aws-sdk-client-mock@^4',
+    'aws-sdk-client-mock-jest@^4',
+    // cdk-nag 3 needs aws-cdk-lib 2.257 or later; 2 checks through Aspects.
+    'cdk-nag@^2',
   ],
+  // Handlers (`*.lambda.ts`) are bundled by projen into assets/ at build time, never at the user's synth.
+  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
 
   jestOptions: {
     // A changed snapshot must fail the test run, never be rewritten by it (`test:update` rewrites on purpose).
@@ -97,6 +105,10 @@ project.addTask('integ:update', {
   exec: 'integ-runner --language typescript --directory test --force --dry-run $@',
 });
 project.testTask.spawn(integ);
+// Tests and the example synthesize the bundled handlers, so the bundles come first.
+const bundle = project.tasks.tryFind('bundle')!;
+project.testTask.prependSpawn(bundle);
+project.tasks.tryFind('example')!.prependSpawn(bundle);
 
 // jsii must stay free of warnings (reserved words in Java and Go included), so warnings fail the compile.
 project.compileTask.reset('jsii --fail-on-warnings');

@@ -1,0 +1,2 @@
+export * from './command-notifications';
+export * from './one-time-install';

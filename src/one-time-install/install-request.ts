@@ -1,0 +1,89 @@
+import { createHash } from 'crypto';
+import { truncate } from './install-assessment';
+import { COMMENT_MARKER_LENGTH, InstallProperties } from './install-properties';
+
+/** The fields of a Provider framework event that the handlers read. */
+export interface InstallEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly RequestId: string;
+  readonly StackId: string;
+  readonly LogicalResourceId: string;
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties: InstallProperties;
+  readonly OldResourceProperties?: InstallProperties;
+  /** In isComplete: what onEvent returned. */
+  readonly Data?: Record<string, string>;
+  /** A presigned URL: never logged. */
+  readonly ResponseURL?: string;
+}
+
+/**
+ * Whether an update changes what is installed where (package, version, action, installation type,
+ * arguments or targets), and so runs the document again. Rate control, output and timeouts do not.
+ */
+export function needsRerun(event: InstallEvent): boolean {
+  if (event.RequestType !== 'Update') {
+    return event.RequestType === 'Create';
+  }
+  const before = event.OldResourceProperties!;
+  const after = event.ResourceProperties;
+  return stableJson([before.Parameters, before.Targets]) !== stableJson([after.Parameters, after.Targets]);
+}
+
+/**
+ * The marker that a command's comment ends with: ` #RRRRRRRR.QQQQQQQQ`, a hash of the resource (stack and
+ * logical id) and one of the request. SendCommand has no idempotency token, so a retried request finds its
+ * command by the marker instead of sending it twice, and an update that does not run again finds the last one.
+ */
+export function commentMarker(event: InstallEvent): string {
+  return `${resourceMarker(event)}${hash(event.RequestId)}`;
+}
+
+/** The part of the marker that every command of this resource shares. */
+export function resourceMarker(event: InstallEvent): string {
+  return ` #${hash(`${event.StackId}/${event.LogicalResourceId}`)}.`;
+}
+
+/** The comment sent with the command: the user's comment (or the action and package) and the marker. */
+export function commentFor(event: InstallEvent, properties: InstallProperties): string {
+  const base = properties.Comment
+    ?? `${properties.Parameters.action[0]} ${properties.Parameters.name[0]}`.slice(0, 100 - COMMENT_MARKER_LENGTH);
+  return `${base}${commentMarker(event)}`;
+}
+
+/** An error whose message is the whole reason CloudFormation shows: short, one line, no stack trace. */
+export function failure(reason: string): Error {
+  const error = new Error(truncate(reason.replace(/\s+/g, ' ')));
+  error.stack = `Error: ${error.message}`;
+  return error;
+}
+
+/** Logs the event without its ResponseURL (a presigned URL) and without the values of `additionalArguments`. */
+export function logEvent(title: string, event: InstallEvent): void {
+  const { ResponseURL: _, ...rest } = event;
+  const redacted = {
+    ...rest,
+    ResourceProperties: redactArguments(rest.ResourceProperties),
+    OldResourceProperties: redactArguments(rest.OldResourceProperties),
+  };
+  console.log(title, JSON.stringify(redacted));
+}
+
+function redactArguments(properties: InstallProperties | undefined): InstallProperties | undefined {
+  if (!properties?.Parameters?.additionalArguments) {
+    return properties;
+  }
+  return { ...properties, Parameters: { ...properties.Parameters, additionalArguments: ['(redacted)'] } };
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
+
+/** JSON with object keys sorted, so that equal values compare equal whatever their key order. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v);
+}

@@ -1,0 +1,78 @@
+import { CancelCommandCommand } from '@aws-sdk/client-ssm';
+import { Assessment, assessCommand } from './install-assessment';
+import { failure, InstallEvent, logEvent, needsRerun } from './install-request';
+import { getCommand, isThrottling, listInvocations, ssm } from './ssm-commands';
+
+/** Errors that mean SSM does not list the new command yet (eventual consistency): "not yet", not a result. */
+const NOT_YET = new Set(['InvocationDoesNotExist', 'InvalidCommandId']);
+/** How many running nodes a timeout reason names. */
+const NODES_NAMED = 5;
+
+/**
+ * isComplete of `OneTimeInstall`: complete when every targeted node has finished and no more of them failed
+ * than the error threshold allows; a failure with a short reason otherwise; and past the install's deadline,
+ * the command is cancelled and the resource fails, so a stack never waits on SSM's own timeouts.
+ */
+export async function handler(event: InstallEvent): Promise<{ IsComplete: boolean; Data?: Record<string, string> }> {
+  logEvent('isComplete', event);
+  if (!needsRerun(event)) {
+    return { IsComplete: true };
+  }
+  const properties = event.ResourceProperties;
+  const commandId = event.Data!.CommandId;
+  const deadline = Date.parse(event.Data!.Deadline);
+
+  let assessment: Assessment | undefined;
+  try {
+    const command = await getCommand(commandId);
+    assessment = assessCommand(command, command ? await listInvocations(commandId) : [], {
+      maxErrors: properties.MaxErrors,
+      allowNoTargets: properties.AllowNoTargets === 'true',
+    });
+  } catch (error) {
+    const name = (error as Error).name;
+    if (!isThrottling(error) && !NOT_YET.has(name)) {
+      throw failure(`Could not read command ${commandId}: ${name}: ${(error as Error).message}`);
+    }
+    console.log(`${name}: polling again`);
+  }
+
+  if (assessment?.state === 'succeeded') {
+    const { targeted, succeeded, failed } = assessment.counts;
+    return {
+      IsComplete: true,
+      Data: { TargetedCount: String(targeted), SucceededCount: String(succeeded), FailedCount: String(failed) },
+    };
+  }
+  if (assessment?.state === 'failed') {
+    throw failure(`${describeRun(properties.Parameters)}: ${assessment.reason}`);
+  }
+  if (Date.now() < deadline) {
+    return { IsComplete: false };
+  }
+
+  await cancel(commandId);
+  const minutes = Number(properties.InstallTimeoutSeconds) / 60;
+  const running = assessment?.running ?? [];
+  const counts = assessment?.counts;
+  throw failure(
+    `${describeRun(properties.Parameters)} did not finish within ${minutes} minutes (installTimeout); ` +
+    `cancelled command ${commandId}` +
+    (counts ? ` with ${counts.succeeded} of ${counts.targeted} nodes succeeded and ${counts.failed} failed` : '') +
+    (running.length ? `; still running: ${running.slice(0, NODES_NAMED).join(', ')}` : '') +
+    (running.length > NODES_NAMED ? ` and ${running.length - NODES_NAMED} more` : ''));
+}
+
+/** `Install ExamplePackage 1.2.3` */
+function describeRun(parameters: Record<string, string[]>): string {
+  return [parameters.action[0], parameters.name[0], parameters.version?.[0]].filter(Boolean).join(' ');
+}
+
+/** Best effort: the failure reason matters more than a cancel that SSM refuses. */
+async function cancel(commandId: string): Promise<void> {
+  try {
+    await ssm.send(new CancelCommandCommand({ CommandId: commandId }));
+  } catch (error) {
+    console.log(`CancelCommand failed: ${(error as Error).name}`);
+  }
+}

@@ -1,0 +1,245 @@
+import { CustomResource, Duration, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { ConfigurePackageOptions, renderConfigurePackageParameters } from '../configure-package';
+import { InstanceTargets } from '../instance-targets';
+import { checkInteger, checkLength, invalid } from '../private/validation';
+import { Concurrency, ErrorThreshold } from '../rate-control';
+import { NotificationEvent, NotificationType } from './command-notifications';
+import { InstallProperties, MAX_COMMENT_LENGTH } from './install-properties';
+import { InstallProvider, MAX_INSTALL_TIMEOUT, PROVIDER_TOTAL_TIMEOUT, SERVICE_TIMEOUT } from './install-provider';
+
+/**
+ * Properties of a `OneTimeInstall`.
+ */
+export interface OneTimeInstallProps extends ConfigurePackageOptions {
+  /**
+   * Targets: the managed nodes to install on. Nodes that match later do not get the package:
+   * use a `DistributorPackageAssociation` for that.
+   */
+  readonly targets: InstanceTargets;
+
+  /**
+   * Concurrency: how many nodes run the command at the same time.
+   * @default - 50 nodes, SSM's default
+   */
+  readonly concurrency?: Concurrency;
+
+  /**
+   * Error threshold: how many nodes may fail before the command stops and the deployment fails.
+   * Nodes that SSM could not reach (Undeliverable, Invalid Platform, Access Denied) count as failures here.
+   * @default ErrorThreshold.count(0) - any failed node fails the deployment
+   */
+  readonly errorThreshold?: ErrorThreshold;
+
+  /**
+   * How long the deployment waits for every node to finish, 1 to 45 minutes. Past it the command is cancelled and
+   * the deployment fails, naming the nodes still running. It ends before the provider's total timeout
+   * (50 minutes), which ends before CloudFormation's wait for the custom resource (55 minutes).
+   * @default Duration.minutes(30)
+   */
+  readonly installTimeout?: Duration;
+
+  /**
+   * Timeout (seconds): how long the command may wait to be delivered to a node (a stopped node, say), at least
+   * 30 seconds and at most `installTimeout`.
+   * @default - the same as `installTimeout`
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Comment: shown with the command in Run Command's history, at most 81 characters (the handler adds a
+   * marker of 19 characters that finds the command again).
+   * @default - the action and the package name
+   */
+  readonly comment?: string;
+
+  /**
+   * Write command output to an S3 bucket. The nodes' instance profile writes it: grant it with `grantOutputWrite()`.
+   * @default - output is not written to S3
+   */
+  readonly outputBucket?: s3.IBucket;
+
+  /**
+   * The key prefix (folder) for output in `outputBucket`, at most 500 characters.
+   * @default - the bucket's root
+   */
+  readonly outputKeyPrefix?: string;
+
+  /**
+   * Send the command output to this CloudWatch Logs log group. The nodes' instance profile writes it.
+   * @default - output is not sent to CloudWatch Logs
+   */
+  readonly outputLogGroup?: logs.ILogGroup;
+
+  /**
+   * Enable SNS notifications about the command's status, published to this topic by a role that
+   * Systems Manager assumes, created with the install.
+   * @default - no notifications
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-sns-notifications.html
+   */
+  readonly notificationTopic?: sns.ITopic;
+
+  /**
+   * The status changes that send a notification. Needs `notificationTopic`.
+   * @default [NotificationEvent.ALL]
+   */
+  readonly notificationEvents?: NotificationEvent[];
+
+  /**
+   * Whether a notification covers the command or each node. Needs `notificationTopic`.
+   * @default NotificationType.COMMAND
+   */
+  readonly notificationType?: NotificationType;
+
+  /**
+   * Whether a run that matches no managed node succeeds.
+   * @default false - no matching node fails the deployment
+   */
+  readonly allowNoTargets?: boolean;
+
+  /**
+   * Whether deleting the install uninstalls the package from the targets. Best effort: the uninstall is sent,
+   * not waited for, and a failure to send it never blocks the deletion.
+   * @default false
+   */
+  readonly uninstallOnDelete?: boolean;
+}
+
+const DEFAULT_INSTALL_TIMEOUT = Duration.minutes(30);
+const MIN_INSTALL_TIMEOUT_SECONDS = 60;
+const MIN_DELIVERY_TIMEOUT_SECONDS = 30;
+const MAX_KEY_PREFIX = 500;
+
+/**
+ * Installs, updates or uninstalls a Distributor package once, during deployment, with Run Command: the seed's
+ * "install or update a package immediately". The deployment waits for every targeted node and fails with each
+ * failed node's status when the install fails. An update of the install runs again only when what is installed
+ * changes (package, version, action, installation type, arguments or targets).
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
+ */
+export class OneTimeInstall extends Construct {
+  /** The id of the latest command this install sent. */
+  public readonly commandId: string;
+  /** How many nodes the latest command targeted. */
+  public readonly targetedCount: number;
+  /** How many of them installed the package. */
+  public readonly succeededCount: number;
+  /** How many of them failed (within the error threshold, or the deployment would have failed). */
+  public readonly failedCount: number;
+
+  private readonly outputBucket?: s3.IBucket;
+  private readonly outputKeyPrefix?: string;
+  private readonly outputLogGroup?: logs.ILogGroup;
+
+  constructor(scope: Construct, id: string, props: OneTimeInstallProps) {
+    super(scope, id);
+
+    const parameters = renderConfigurePackageParameters(this, props);
+    const installTimeout = props.installTimeout ?? DEFAULT_INSTALL_TIMEOUT;
+    const installSeconds = seconds(installTimeout);
+    checkInteger('installTimeout', installSeconds, MIN_INSTALL_TIMEOUT_SECONDS, MAX_INSTALL_TIMEOUT.toSeconds(),
+      `seconds (it must end before the provider's ${PROVIDER_TOTAL_TIMEOUT.toMinutes()}-minute total timeout, ` +
+      `itself within CloudFormation's ${SERVICE_TIMEOUT.toMinutes()}-minute wait)`);
+    const deliverySeconds = props.timeout ? seconds(props.timeout) : installSeconds;
+    checkInteger('timeout', deliverySeconds, MIN_DELIVERY_TIMEOUT_SECONDS, installSeconds, 'seconds (at most installTimeout)');
+    if (props.comment !== undefined) {
+      checkLength('comment', props.comment, 1, MAX_COMMENT_LENGTH);
+    }
+    if (props.outputKeyPrefix !== undefined) {
+      if (!props.outputBucket) {
+        invalid('outputKeyPrefix', 'needs outputBucket', props.outputKeyPrefix);
+      }
+      checkLength('outputKeyPrefix', props.outputKeyPrefix, 1, MAX_KEY_PREFIX);
+    }
+    if (!props.notificationTopic && (props.notificationEvents || props.notificationType)) {
+      invalid('notificationEvents and notificationType', 'need notificationTopic',
+        [...props.notificationEvents ?? [], props.notificationType].filter(Boolean).join(', '));
+    }
+    if (props.notificationEvents?.length === 0) {
+      invalid('notificationEvents', 'must name at least one event', '[]');
+    }
+
+    this.outputBucket = props.outputBucket;
+    this.outputKeyPrefix = props.outputKeyPrefix;
+    this.outputLogGroup = props.outputLogGroup;
+    const provider = InstallProvider.of(this);
+
+    const properties: InstallProperties = {
+      Parameters: parameters,
+      Targets: props.targets.targets.map((target) => ({ Key: target.key, Values: target.values })),
+      DocumentVersion: props.documentVersion?.value,
+      MaxConcurrency: props.concurrency?.value,
+      MaxErrors: (props.errorThreshold ?? ErrorThreshold.count(0)).value,
+      TimeoutSeconds: String(deliverySeconds),
+      InstallTimeoutSeconds: String(installSeconds),
+      Comment: props.comment,
+      OutputS3BucketName: props.outputBucket?.bucketName,
+      OutputS3KeyPrefix: props.outputKeyPrefix,
+      OutputS3Region: props.outputBucket && this.otherRegion(props.outputBucket.env.region),
+      CloudWatchLogGroupName: props.outputLogGroup?.logGroupName,
+      ...this.renderNotifications(props, provider),
+      AllowNoTargets: String(props.allowNoTargets ?? false),
+      UninstallOnDelete: String(props.uninstallOnDelete ?? false),
+    };
+
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::DistributorOneTimeInstall',
+      properties,
+      serviceTimeout: SERVICE_TIMEOUT,
+    });
+    this.commandId = resource.getAttString('CommandId');
+    this.targetedCount = Token.asNumber(resource.getAtt('TargetedCount'));
+    this.succeededCount = Token.asNumber(resource.getAtt('SucceededCount'));
+    this.failedCount = Token.asNumber(resource.getAtt('FailedCount'));
+  }
+
+  /**
+   * Lets the nodes' instance role write command output to `outputBucket` (under `outputKeyPrefix`) and to
+   * `outputLogGroup`: the nodes write the output, not the deployer.
+   */
+  public grantOutputWrite(grantee: iam.IGrantable): iam.Grant {
+    if (!this.outputBucket && !this.outputLogGroup) {
+      throw new Error(`grantOutputWrite needs outputBucket or outputLogGroup to be set on install '${this.node.path}'`);
+    }
+    const grants = [
+      this.outputBucket?.grantPut(grantee, `${this.outputKeyPrefix ?? ''}*`),
+      this.outputLogGroup?.grantWrite(grantee),
+    ].filter((grant): grant is iam.Grant => grant !== undefined);
+    return grants.length === 1 ? grants[0] : grants[0].combine(grants[1]);
+  }
+
+  private renderNotifications(props: OneTimeInstallProps, provider: InstallProvider): Partial<InstallProperties> {
+    if (!props.notificationTopic) {
+      return {};
+    }
+    // SSM publishes through a role it assumes; the provider passes that role, and only that role.
+    const role = new iam.Role(this, 'NotificationRole', {
+      assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com'),
+      description: `Lets Systems Manager publish the command status of ${this.node.path} to SNS`,
+    });
+    props.notificationTopic.grantPublish(role);
+    provider.grantPassRole(role);
+    return {
+      NotificationArn: props.notificationTopic.topicArn,
+      NotificationEvents: props.notificationEvents ?? [NotificationEvent.ALL],
+      NotificationType: props.notificationType ?? NotificationType.COMMAND,
+      ServiceRoleArn: role.roleArn,
+    };
+  }
+
+  /** The region of an output bucket that may not be in the stack's region. */
+  private otherRegion(region: string): string | undefined {
+    const comparison = Token.compareStrings(region, Stack.of(this).region);
+    return comparison === TokenComparison.SAME || comparison === TokenComparison.BOTH_UNRESOLVED ? undefined : region;
+  }
+}
+
+function seconds(duration: Duration): number {
+  return duration.isUnresolved() ? duration.toSeconds() : duration.toSeconds({ integral: false });
+}
