@@ -1,11 +1,13 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CONFIGURE_PACKAGE_DOCUMENT } from '../configure-package';
 import { IsCompleteFunction } from './is-complete-function';
+import { suppressNagFindings } from './nag-suppressions';
 import { OnEventFunction } from './on-event-function';
 
 /**
@@ -19,6 +21,7 @@ export const SERVICE_TIMEOUT = Duration.minutes(55);
 export const MAX_INSTALL_TIMEOUT = Duration.minutes(45);
 /** How often isComplete polls: often enough to answer quickly, rarely enough not to be throttled. */
 const QUERY_INTERVAL = Duration.seconds(15);
+const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
 /** The construct id of the one provider of a stack. */
 const PROVIDER_ID = 'CdkSsmDistributorOneTimeInstallProvider';
@@ -34,7 +37,7 @@ export class InstallProvider extends Construct {
   }
 
   public readonly serviceToken: string;
-  private readonly onEvent: lambda.IFunction;
+  private readonly onEventRole: iam.IRole;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -43,48 +46,114 @@ export class InstallProvider extends Construct {
     const onEvent = new OnEventFunction(this, 'OnEvent', {
       description: 'cdk-ssm-distributor OneTimeInstall: sends AWS-ConfigureAWSPackage once',
       timeout: Duration.minutes(5),
-      logGroup: new logs.LogGroup(this, 'OnEventLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+      ...loggingTo(this, 'OnEvent'),
     });
     const isComplete = new IsCompleteFunction(this, 'IsComplete', {
       description: 'cdk-ssm-distributor OneTimeInstall: waits for every node',
       timeout: Duration.minutes(2),
-      logGroup: new logs.LogGroup(this, 'IsCompleteLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+      ...loggingTo(this, 'IsComplete'),
     });
 
     // SendCommand only for AWS-ConfigureAWSPackage (an AWS-owned document: no account in its ARN), never
     // document/*: running any AWS-* document makes the caller administrator of the node.
+    const instances = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
+    const managedInstances = stack.formatArn({ service: 'ssm', resource: 'managed-instance', resourceName: '*' });
     onEvent.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ssm:SendCommand'],
       resources: [
         stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: CONFIGURE_PACKAGE_DOCUMENT }),
-        stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' }),
-        stack.formatArn({ service: 'ssm', resource: 'managed-instance', resourceName: '*' }),
+        instances,
+        managedInstances,
       ],
     }));
-    // These take no resource-level permissions.
-    const readCommands = new iam.PolicyStatement({
-      actions: ['ssm:ListCommands', 'ssm:ListCommandInvocations'],
-      resources: ['*'],
-    });
+    const readCommands = new iam.PolicyStatement({ actions: ['ssm:ListCommands', 'ssm:ListCommandInvocations'], resources: ['*'] });
     onEvent.addToRolePolicy(readCommands);
     isComplete.addToRolePolicy(readCommands);
     isComplete.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:CancelCommand'], resources: ['*'] }));
 
+    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', { retention: LOG_RETENTION });
+    const frameworkOnEventRole = writerOf(this, 'FrameworkOnEventRole', frameworkLogs);
+    const frameworkWaiterRole = writerOf(this, 'FrameworkWaiterRole', frameworkLogs);
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: onEvent,
       isCompleteHandler: isComplete,
       queryInterval: QUERY_INTERVAL,
       totalTimeout: PROVIDER_TOTAL_TIMEOUT,
+      logGroup: frameworkLogs,
+      frameworkOnEventRole,
+      frameworkCompleteAndTimeoutRole: frameworkWaiterRole,
       // The framework logs resource properties, additionalArguments included, at INFO: keep them out of the logs.
       frameworkLambdaLoggingLevel: lambda.ApplicationLogLevel.WARN,
-      logGroup: new logs.LogGroup(this, 'FrameworkLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+      disableWaiterStateMachineLogging: false,
+      waiterStateMachineLogOptions: {
+        destination: new logs.LogGroup(this, 'WaiterLogs', { retention: LOG_RETENTION }),
+        level: sfn.LogLevel.ALL,
+        // Execution data holds the resource properties: the states are logged, not the payloads.
+        includeExecutionData: false,
+      },
     });
     this.serviceToken = provider.serviceToken;
-    this.onEvent = onEvent;
+    this.onEventRole = onEvent.role!;
+
+    suppressNagFindings(onEvent.role!.node.findChild('DefaultPolicy'), [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'SendCommand is limited to AWS-ConfigureAWSPackage; its targets are any instance or managed node of this ' +
+        'account and region, resolved by SSM from tags at run time. ListCommands and ListCommandInvocations take no resource.',
+      applies_to: [
+        { regex: '/^Resource::arn:.+:ec2:.+:instance\\/\\*$/' },
+        { regex: '/^Resource::arn:.+:ssm:.+:managed-instance\\/\\*$/' },
+        'Resource::*',
+      ],
+    }]);
+    suppressNagFindings(isComplete.role!.node.findChild('DefaultPolicy'), [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'ListCommands, ListCommandInvocations and CancelCommand take no resource-level permission.',
+      applies_to: ['Resource::*'],
+    }]);
+    suppressFrameworkFindings([provider, frameworkOnEventRole, frameworkWaiterRole]);
   }
 
   /** Lets the provider pass `role` to SSM, for SNS notifications. */
   public grantPassRole(role: iam.IRole): void {
-    role.grantPassRole(this.onEvent.role!);
+    role.grantPassRole(this.onEventRole);
+  }
+}
+
+/** A log group and a role that may write to it (and nothing else yet): no managed policy. */
+function loggingTo(scope: Construct, name: string): { logGroup: logs.ILogGroup; role: iam.IRole } {
+  const logGroup = new logs.LogGroup(scope, `${name}Logs`, { retention: LOG_RETENTION });
+  return { logGroup, role: writerOf(scope, `${name}Role`, logGroup) };
+}
+
+function writerOf(scope: Construct, id: string, logGroup: logs.ILogGroup): iam.Role {
+  const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  logGroup.grantWrite(role);
+  return role;
+}
+
+/** The aws-cdk-lib Provider framework's own resources and roles, whose permissions the framework sets. */
+function suppressFrameworkFindings(scopes: Construct[]): void {
+  for (const resource of scopes.flatMap((scope) => scope.node.findAll())) {
+    if (!(resource instanceof CfnResource)) {
+      continue;
+    }
+    if (resource.cfnResourceType === 'AWS::Lambda::Function') {
+      suppressNagFindings(resource, [{
+        id: 'AwsSolutions-L1',
+        reason: 'The Provider framework of aws-cdk-lib chooses the runtime of its own functions.',
+      }]);
+    } else if (resource.cfnResourceType === 'AWS::IAM::Policy') {
+      suppressNagFindings(resource, [{
+        id: 'AwsSolutions-IAM5',
+        reason: 'The Provider framework invokes the versions of its handler functions (ARN:*), and its waiter ' +
+          'delivers its logs to CloudWatch Logs, whose log delivery actions take no resource.',
+        applies_to: [{ regex: '/^Resource::<.+\\.Arn>:\\*$/' }, 'Resource::*'],
+      }]);
+    } else if (resource.cfnResourceType === 'AWS::StepFunctions::StateMachine') {
+      suppressNagFindings(resource, [{
+        id: 'AwsSolutions-SF2',
+        reason: 'The Provider framework of aws-cdk-lib offers no X-Ray tracing for its waiter state machine.',
+      }]);
+    }
   }
 }

@@ -223,7 +223,14 @@ export class OneTimeInstall extends Construct {
       assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com'),
       description: `Lets Systems Manager publish the command status of ${this.node.path} to SNS`,
     });
-    props.notificationTopic.grantPublish(role);
+    // Explicit rather than grantPublish(), whose KMS grant uses the kms:GenerateDataKey* wildcard.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [props.notificationTopic.topicArn] }));
+    if (props.notificationTopic.masterKey) {
+      role.addToPolicy(new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [props.notificationTopic.masterKey.keyArn],
+      }));
+    }
     provider.grantPassRole(role);
     return {
       NotificationArn: props.notificationTopic.topicArn,

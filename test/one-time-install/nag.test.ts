@@ -1,0 +1,89 @@
+import { App, Aspects, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import {
+  Concurrency,
+  DistributorPackage,
+  ErrorThreshold,
+  InstanceTargets,
+  NotificationEvent,
+  NotificationType,
+  OneTimeInstall,
+} from '../../src';
+
+describe('OneTimeInstall and cdk-nag AwsSolutions', () => {
+  test('every feature on: no unsuppressed finding on the install or its provider', () => {
+    // GIVEN: a stack whose own resources (bucket, topic, log group) are set up the way AwsSolutions expects
+    const stack = new Stack(new App(), 'Stack');
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    const accessLogs = new s3.Bucket(stack, 'AccessLogs', { enforceSSL: true, encryption: s3.BucketEncryption.S3_MANAGED });
+    const output = new s3.Bucket(stack, 'Output', {
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      serverAccessLogsBucket: accessLogs,
+    });
+    const topic = new sns.Topic(stack, 'Topic', { masterKey: key, enforceSSL: true });
+    const logGroup = new logs.LogGroup(stack, 'Output Logs', { encryptionKey: key, retention: logs.RetentionDays.ONE_YEAR });
+    key.grantEncryptDecrypt(new iam.ServicePrincipal('logs.amazonaws.com'));
+
+    // WHEN
+    new OneTimeInstall(stack, 'Install', {
+      distributorPackage: DistributorPackage.fromPackageName(stack, 'Package', 'ExamplePackage'),
+      targets: InstanceTargets.tags({ Role: ['web'] }),
+      version: '1.0.0',
+      additionalArguments: { SSM_MODE: 'quiet' },
+      concurrency: Concurrency.percentage(20),
+      errorThreshold: ErrorThreshold.count(1),
+      installTimeout: Duration.minutes(20),
+      timeout: Duration.minutes(10),
+      comment: 'every feature',
+      outputBucket: output,
+      outputKeyPrefix: 'installs/',
+      outputLogGroup: logGroup,
+      notificationTopic: topic,
+      notificationEvents: [NotificationEvent.FAILED],
+      notificationType: NotificationType.INVOCATION,
+      allowNoTargets: true,
+      uninstallOnDelete: true,
+    });
+    Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true }));
+
+    // THEN
+    const annotations = Annotations.fromStack(stack);
+    const findings = [
+      ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-')),
+      ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-')),
+    ].map((finding) => `${finding.id}: ${finding.entry.data}`);
+    expect(findings).toEqual([]);
+
+    // The suppressions are the provider's own, each with a reason.
+    const suppressed = stack.node.findAll()
+      .filter((c): c is CfnResource => c instanceof CfnResource && c.getMetadata('cdk_nag') !== undefined);
+    expect(suppressed.length).toBeGreaterThan(0);
+    for (const resource of suppressed) {
+      expect(resource.node.path).toMatch(/^Stack\/CdkSsmDistributorOneTimeInstallProvider\//);
+      for (const rule of resource.getMetadata('cdk_nag').rules_to_suppress) {
+        expect(rule.reason.length).toBeGreaterThanOrEqual(10);
+      }
+    }
+  });
+
+  test("the user's own resources are still judged", () => {
+    const stack = new Stack(new App(), 'Stack');
+    const output = new s3.Bucket(stack, 'Output');
+
+    new OneTimeInstall(stack, 'Install', {
+      distributorPackage: DistributorPackage.fromPackageName(stack, 'Package', 'ExamplePackage'),
+      targets: InstanceTargets.tags({ Role: ['web'] }),
+      outputBucket: output,
+    });
+    Aspects.of(stack).add(new AwsSolutionsChecks());
+
+    Annotations.fromStack(stack).hasError('/Stack/Output/Resource', Match.stringLikeRegexp('AwsSolutions-S1'));
+  });
+});
