@@ -61,7 +61,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'example', 'bench', 'projenrc', '.projenrc.ts'] },
-  gitignore: ['example/cdk.out/', 'cdk.out/', '*.snapshot/asset.*/', '.jsii.tabl.json'],
+  gitignore: ['example/cdk.out/', 'cdk.out/', 'test/*.snapshot/asset.*/', '.jsii.tabl.json'],
   npmIgnoreOptions: { ignorePatterns: ['example/', 'bench/', '.ci/', 'rosetta/'] },
 });
 
