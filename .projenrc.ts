@@ -88,9 +88,12 @@ project.addTask('example', {
 });
 
 /** Speed and size against a baseline measured in the same run (see bench/). */
-project.addTask('bench', {
-  description: 'Measure synth time of the constructs against the raw L1 resources',
-  exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/synth.ts',
+const benchTask = project.addTask('bench', {
+  description: 'Measure synth time against the raw L1 resources, and what OneTimeInstall adds to a stack',
+  steps: [
+    { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/synth.ts' },
+    { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/one-time-install.ts' },
+  ],
 });
 
 /** Integration tests in snapshot mode: no AWS account is needed, and a changed snapshot fails. */
@@ -109,6 +112,7 @@ project.testTask.spawn(integ);
 const bundle = project.tasks.tryFind('bundle')!;
 project.testTask.prependSpawn(bundle);
 project.tasks.tryFind('example')!.prependSpawn(bundle);
+benchTask.prependSpawn(bundle);
 
 // jsii must stay free of warnings (reserved words in Java and Go included), so warnings fail the compile.
 project.compileTask.reset('jsii --fail-on-warnings');

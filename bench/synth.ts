@@ -18,7 +18,7 @@ import {
 } from '../src';
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
 const TARGET_RATIO = 1.25;
 /** CloudFormation takes at most 500 resources a stack. */
 const PER_STACK = 250;
