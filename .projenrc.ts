@@ -62,7 +62,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'example', 'bench', 'projenrc', '.projenrc.ts'] },
   gitignore: ['example/cdk.out/', 'cdk.out/', 'test/*.snapshot/asset.*/', '.jsii.tabl.json'],
-  npmIgnoreOptions: { ignorePatterns: ['example/', 'bench/', '.ci/', 'rosetta/'] },
+  npmIgnoreOptions: { ignorePatterns: ['example/', 'bench/', '.ci/', 'rosetta/', '.cfnlintrc.yaml'] },
 });
 
 // The example app and the benchmark type-check (and lint) like the tests.

@@ -16,6 +16,7 @@ import {
   ErrorThreshold,
   InstallationType,
   InstanceTargets,
+  OneTimeInstall,
   PackageAction,
 } from '../src';
 
@@ -68,6 +69,16 @@ class FleetPackagesStack extends Stack {
       schedule: AssociationSchedule.rate(Duration.hours(12)),
       concurrency: Concurrency.count(20),
       errorThreshold: ErrorThreshold.count(0),
+    });
+
+    // Right now, during this deployment: the web agent on the two canary instances. The deployment waits for
+    // both and fails with their status if either fails; bumping `version` installs again on the next deployment.
+    new OneTimeInstall(this, 'CanaryWebAgent', {
+      distributorPackage: DistributorPackage.fromPackageName(this, 'CanaryAgent', 'ExampleWebAgent'),
+      version: '2.5.0',
+      targets: InstanceTargets.instanceIds(['i-0123456789abcdef0', 'i-0fedcba9876543210']),
+      installTimeout: Duration.minutes(15),
+      comment: 'web agent 2.5.0 canary',
     });
 
     // The old monitoring agent goes away from the instances that still carry its tag.
