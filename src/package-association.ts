@@ -12,6 +12,7 @@ import {
   unresolvedParameterNames,
 } from './configure-package';
 import { InstanceTargets } from './instance-targets';
+import { grantBucketOutput } from './private/output-grants';
 import { checkInteger, checkLength, checkPattern, invalid } from './private/validation';
 import { Concurrency, ErrorThreshold } from './rate-control';
 
@@ -209,7 +210,7 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
     if (!this.outputBucket) {
       throw new Error(`grantOutputWrite needs outputBucket to be set on association '${this.node.path}'`);
     }
-    return this.outputBucket.grantPut(grantee, `${this.outputKeyPrefix ?? ''}*`);
+    return grantBucketOutput(grantee, this.outputBucket, this.outputKeyPrefix);
   }
 
   private renderOutputLocation(bucket: s3.IBucket, keyPrefix?: string): CfnAssociation.InstanceAssociationOutputLocationProperty {

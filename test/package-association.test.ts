@@ -304,10 +304,17 @@ describe('DistributorPackageAssociation', () => {
       Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: 'NodeRoleB5643E21' }],
         PolicyDocument: {
-          Statement: Match.arrayWith([Match.objectLike({
-            Action: Match.arrayWith(['s3:PutObject']),
-            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['OutputAB65CDDE', 'Arn'] }, '/packages/*']] },
-          })]),
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: Match.arrayWith(['s3:PutObject']),
+              Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['OutputAB65CDDE', 'Arn'] }, '/packages/*']] },
+            }),
+            Match.objectLike({
+              Action: 's3:PutObjectAcl',
+              Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['OutputAB65CDDE', 'Arn'] }, '/packages/*']] },
+            }),
+            Match.objectLike({ Action: 's3:GetEncryptionConfiguration', Resource: { 'Fn::GetAtt': ['OutputAB65CDDE', 'Arn'] } }),
+          ]),
         },
       });
     });

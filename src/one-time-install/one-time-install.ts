@@ -6,7 +6,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ConfigurePackageOptions, renderConfigurePackageParameters } from '../configure-package';
 import { InstanceTargets } from '../instance-targets';
-import { checkInteger, checkLength, invalid } from '../private/validation';
+import { grantBucketOutput, grantLogGroupOutput } from '../private/output-grants';
+import { checkInteger, checkLength, invalid, isKnown } from '../private/validation';
 import { Concurrency, ErrorThreshold } from '../rate-control';
 import { NotificationEvent, NotificationType } from './command-notifications';
 import { InstallProperties, MAX_COMMENT_LENGTH } from './install-properties';
@@ -146,7 +147,8 @@ export class OneTimeInstall extends Construct {
       `seconds (it must end before the provider's ${PROVIDER_TOTAL_TIMEOUT.toMinutes()}-minute total timeout, ` +
       `itself within CloudFormation's ${SERVICE_TIMEOUT.toMinutes()}-minute wait)`);
     const deliverySeconds = props.timeout ? seconds(props.timeout) : installSeconds;
-    checkInteger('timeout', deliverySeconds, MIN_DELIVERY_TIMEOUT_SECONDS, installSeconds, 'seconds (at most installTimeout)');
+    const maxDeliverySeconds = isKnown(installSeconds) ? installSeconds : MAX_INSTALL_TIMEOUT.toSeconds();
+    checkInteger('timeout', deliverySeconds, MIN_DELIVERY_TIMEOUT_SECONDS, maxDeliverySeconds, 'seconds (at most installTimeout)');
     if (props.comment !== undefined) {
       checkLength('comment', props.comment, 1, MAX_COMMENT_LENGTH);
     }
@@ -156,12 +158,12 @@ export class OneTimeInstall extends Construct {
       }
       checkLength('outputKeyPrefix', props.outputKeyPrefix, 1, MAX_KEY_PREFIX);
     }
+    if (props.notificationEvents?.length === 0) {
+      invalid('notificationEvents', 'must name at least one event', '[]');
+    }
     if (!props.notificationTopic && (props.notificationEvents || props.notificationType)) {
       invalid('notificationEvents and notificationType', 'need notificationTopic',
         [...props.notificationEvents ?? [], props.notificationType].filter(Boolean).join(', '));
-    }
-    if (props.notificationEvents?.length === 0) {
-      invalid('notificationEvents', 'must name at least one event', '[]');
     }
 
     this.outputBucket = props.outputBucket;
@@ -208,10 +210,10 @@ export class OneTimeInstall extends Construct {
       throw new Error(`grantOutputWrite needs outputBucket or outputLogGroup to be set on install '${this.node.path}'`);
     }
     const grants = [
-      this.outputBucket?.grantPut(grantee, `${this.outputKeyPrefix ?? ''}*`),
-      this.outputLogGroup?.grantWrite(grantee),
+      this.outputBucket && grantBucketOutput(grantee, this.outputBucket, this.outputKeyPrefix),
+      this.outputLogGroup && grantLogGroupOutput(grantee, this.outputLogGroup),
     ].filter((grant): grant is iam.Grant => grant !== undefined);
-    return grants.length === 1 ? grants[0] : grants[0].combine(grants[1]);
+    return grants.reduce((all, grant) => all.combine(grant));
   }
 
   private renderNotifications(props: OneTimeInstallProps, provider: InstallProvider): Partial<InstallProperties> {

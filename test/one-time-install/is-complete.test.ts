@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { handler } from '../../src/one-time-install/is-complete.lambda';
 import { command, installEvent, invocations } from './install-events';
+import { handler } from '../../src/one-time-install/is-complete.lambda';
 
 const ssm = mockClient(SSMClient);
 const inOneHour = () => new Date(Date.now() + 3600_000).toISOString();

@@ -571,6 +571,17 @@ describe('OneTimeInstall', () => {
         }]);
         expect(statements.filter((statement) => allows(statement, 's3:GetObject') || allows(statement, 's3:DeleteObject')))
           .toEqual([]);
+        // SSM Agent also sets the object ACL, reads the bucket's encryption and looks up the log group and its streams.
+        expect(statements.filter((statement) => allows(statement, 's3:PutObjectAcl')).map((s) => s.Resource)).toEqual([
+          { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(bucket.node.defaultChild!), 'Arn'] }, '/installs/*']] },
+        ]);
+        expect(statements.filter((statement) => allows(statement, 's3:GetEncryptionConfiguration')).map((s) => s.Resource)).toEqual([
+          { 'Fn::GetAtt': [logicalId(bucket.node.defaultChild!), 'Arn'] },
+        ]);
+        expect(statements.filter((statement) => allows(statement, 'logs:DescribeLogStreams'))).toHaveLength(1);
+        expect(statements.filter((statement) => allows(statement, 'logs:DescribeLogGroups')).map((s) => s.Resource)).toEqual([
+          { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:*']] },
+        ]);
       });
 
       test('without a prefix, the whole bucket and no log group', () => {
@@ -746,8 +757,16 @@ describe('OneTimeInstall', () => {
         .toThrow("notificationEvents must name at least one event, got '[]'");
     });
 
-    test('an empty list of notification events without a topic is rejected for the missing topic', () => {
-      expect(() => install({ notificationEvents: [] })).toThrow(/^notificationEvents and notificationType need notificationTopic/);
+    test('an empty list of notification events is rejected as empty, with or without a topic', () => {
+      expect(() => install({ notificationEvents: [] })).toThrow("notificationEvents must name at least one event, got '[]'");
+    });
+
+    test('a deploy-time installTimeout is not checked, and bounds a fixed delivery timeout by the longest install', () => {
+      const seconds = new CfnParameter(stack, 'Seconds', { type: 'Number' }).valueAsNumber;
+
+      expect(() => install({ installTimeout: Duration.seconds(seconds), timeout: Duration.seconds(60) })).not.toThrow();
+      expect(() => install({ installTimeout: Duration.seconds(seconds), timeout: Duration.minutes(46) }, 'Other')).toThrow(
+        'timeout must be a whole number between 30 and 2700 seconds (at most installTimeout), got 2760');
     });
 
     test('a rejected install adds no provider to the stack', () => {
