@@ -74,7 +74,8 @@ export interface ConfigurePackageOptions {
 
   /**
    * Version: the version name of the package to install.
-   * @default - the package's default version, looked up each time the document runs ("always the latest")
+   * @default - the version of a package authored in this app; for any other package, its default version,
+   * looked up each time the document runs ("always the latest")
    */
   readonly version?: string;
 
@@ -114,17 +115,20 @@ export function renderConfigurePackageParameters(scope: IConstruct, options: Con
   if (options.installationType === InstallationType.IN_PLACE_UPDATE && isAwsPublishedPackage(pkg.packageName)) {
     invalid('installationType', `'${InstallationType.IN_PLACE_UPDATE}' is not supported for packages published by AWS (package '${pkg.packageName}')`, options.installationType);
   }
-  if (options.version !== undefined) {
-    checkPattern('version', options.version, VERSION_NAME, 'must be a version name of 1 to 128 letters, digits, _ - or .');
+  const version = options.version ?? pkg.packageVersion;
+  if (version !== undefined) {
+    checkPattern('version', version, VERSION_NAME, 'must be a version name of 1 to 128 letters, digits, _ - or .');
   }
+  // A package authored in the app must exist, in that version, before anything installs it.
+  scope.node.addDependency(pkg);
 
   const parameters: Record<string, string[]> = { action: [action] };
   if (action === PackageAction.INSTALL) {
     parameters.installationType = [options.installationType ?? InstallationType.UNINSTALL_AND_REINSTALL];
   }
   parameters.name = [pkg.packageReference];
-  if (options.version !== undefined) {
-    parameters.version = [options.version];
+  if (version !== undefined) {
+    parameters.version = [version];
   }
   if (options.additionalArguments && Object.keys(options.additionalArguments).length > 0) {
     parameters.additionalArguments = [renderAdditionalArguments(scope, options.additionalArguments)];

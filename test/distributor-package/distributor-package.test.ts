@@ -1,5 +1,5 @@
 import { App, Lazy, Stack } from 'aws-cdk-lib';
-import { DistributorPackage } from '../src';
+import { DistributorPackage } from '../../src';
 
 describe('DistributorPackage', () => {
   let stack: Stack;

@@ -1,0 +1,215 @@
+import { ArnFormat, IResource, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
+import { Construct } from 'constructs';
+import { checkLength, checkPattern, invalid, isKnown } from '../private/validation';
+import { buildManifest } from './package-manifest';
+import { PackageTarget } from './package-target';
+
+/**
+ * A Distributor package that `AWS-ConfigureAWSPackage` can install.
+ */
+export interface IDistributorPackage extends IResource {
+  /**
+   * The package's name.
+   * @attribute
+   */
+  readonly packageName: string;
+
+  /**
+   * The ARN of the package's document.
+   * @attribute
+   */
+  readonly packageArn: string;
+
+  /**
+   * What `AWS-ConfigureAWSPackage` receives as its `name` parameter: the name of a package in this
+   * account, or the ARN of a package shared from another account.
+   */
+  readonly packageReference: string;
+
+  /**
+   * The version that installs unless an association or install names one: set for a package authored in this
+   * app, so that a new version of it rolls out with the deployment that publishes it.
+   */
+  readonly packageVersion?: string;
+}
+
+/**
+ * Properties of a `DistributorPackage` authored from local files.
+ */
+export interface DistributorPackageProps {
+  /**
+   * The package's name: 3 to 128 letters, digits, `_`, `-` or `.`, not starting with `aws`, `amazon` or `amzn`
+   * (reserved for AWS).
+   */
+  readonly packageName: string;
+
+  /**
+   * The version: the manifest's `version` and the name of the document version that publishes it, 1 to 128
+   * letters, digits, `_`, `-` or `.`. Change it whenever the files change: SSM refuses a new document version
+   * under a version name it already has.
+   */
+  readonly version: string;
+
+  /**
+   * The publisher shown in Distributor.
+   * @default - none
+   */
+  readonly publisher?: string;
+
+  /**
+   * The files and the nodes each is for.
+   */
+  readonly targets: PackageTarget[];
+
+  /**
+   * Whether the package supports "In-place update": every zip must then hold an `update` script.
+   * @default false
+   */
+  readonly supportsInPlaceUpdate?: boolean;
+
+  /**
+   * What happens to the package when it leaves the stack. Deleting it deletes every version, and breaks the
+   * associations and installs that name it, so it is kept by default.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Names of documents that this account creates. */
+const DOCUMENT_NAME = /^[a-zA-Z0-9_\-.]{3,128}$/;
+const VERSION_NAME = /^[a-zA-Z0-9_\-.]{1,128}$/;
+
+/** The `name` parameter's pattern for a package name. */
+const PACKAGE_NAME = /^[a-zA-Z0-9/:.\-_]{1,128}$/;
+/** `arn:PARTITION:ssm:REGION:ACCOUNT:(package|document)/NAME`; AWS-owned packages have no account. */
+const PACKAGE_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:(\d{12})?:(package|document)\/([a-zA-Z0-9/:.\-_]{1,128})$/;
+/** Names that only AWS can give a document, so a package named so is published by AWS. */
+const AWS_RESERVED_PREFIX = /^(aws|amazon|amzn)/i;
+
+/** True for a package that AWS publishes (custom packages cannot use its reserved name prefixes). */
+export function isAwsPublishedPackage(packageName: string): boolean {
+  return isKnown(packageName) && AWS_RESERVED_PREFIX.test(packageName);
+}
+
+/**
+ * A Distributor package: one authored here from local files, or a reference to one published by AWS
+ * (`AmazonCloudWatchAgent`, `AWSPVDriver`...), one of this account, or one shared from another account.
+ *
+ * Authoring synthesizes an `AWS::SSM::Document` of type `Package` whose manifest lists each file's sha256, with the
+ * files as S3 assets attached under the names the manifest uses.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor.html
+ */
+export class DistributorPackage extends Resource implements IDistributorPackage {
+  /**
+   * A package of this account, or one published by AWS, by name.
+   * A package shared from another account must be given by ARN: use `fromPackageArn`.
+   */
+  public static fromPackageName(scope: Construct, id: string, packageName: string): IDistributorPackage {
+    if (isKnown(packageName) && packageName.startsWith('arn:')) {
+      invalid('packageName', 'must be a name, not an ARN: use DistributorPackage.fromPackageArn() for an ARN', packageName);
+    }
+    checkPattern('packageName', packageName, PACKAGE_NAME,
+      'must be 1 to 128 letters, digits or / : . - _');
+    const stack = Stack.of(scope);
+    const packageArn = stack.formatArn({
+      service: 'ssm',
+      resource: 'document',
+      resourceName: packageName,
+      account: isAwsPublishedPackage(packageName) ? '' : stack.account,
+    });
+    return new ImportedDistributorPackage(scope, id, { packageName, packageArn, packageReference: packageName });
+  }
+
+  /**
+   * A package by ARN, as a package shared from another account must be given:
+   * `arn:PARTITION:ssm:REGION:ACCOUNT:document/NAME` (or `package/NAME`).
+   */
+  public static fromPackageArn(scope: Construct, id: string, packageArn: string): IDistributorPackage {
+    if (!isKnown(packageArn)) {
+      const packageName = Stack.of(scope).splitArn(packageArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+      return new ImportedDistributorPackage(scope, id, { packageName, packageArn, packageReference: packageArn });
+    }
+    const match = PACKAGE_ARN.exec(packageArn);
+    if (!match) {
+      invalid('packageArn', 'must be arn:PARTITION:ssm:REGION:ACCOUNT:document/NAME (or package/NAME)', packageArn);
+    }
+    const [, account, , packageName] = match;
+    return new ImportedDistributorPackage(scope, id, {
+      packageName,
+      packageArn,
+      packageReference: packageArn,
+      // A package of another account lives in that account; an AWS-owned one has no account in its ARN.
+      environmentFromArn: account ? packageArn : undefined,
+    });
+  }
+
+  /** @attribute */
+  public readonly packageName: string;
+  /** @attribute */
+  public readonly packageArn: string;
+  public readonly packageReference: string;
+  public readonly packageVersion?: string;
+
+  constructor(scope: Construct, id: string, props: DistributorPackageProps) {
+    super(scope, id, { physicalName: props.packageName });
+    checkPattern('packageName', props.packageName, DOCUMENT_NAME, 'must be 3 to 128 letters, digits, _ - or .');
+    if (isAwsPublishedPackage(props.packageName)) {
+      invalid('packageName', 'must not start with aws, amazon or amzn (prefixes reserved for AWS)', props.packageName);
+    }
+    checkPattern('version', props.version, VERSION_NAME, 'must be a version name of 1 to 128 letters, digits, _ - or .');
+    if (props.publisher !== undefined) {
+      checkLength('publisher', props.publisher, 1, 128);
+    }
+
+    const { manifest, files } = buildManifest({
+      version: props.version,
+      publisher: props.publisher,
+      targets: props.targets,
+      inPlaceUpdate: props.supportsInPlaceUpdate ?? false,
+    });
+    const attachments = files.map((file) => {
+      const asset = new s3assets.Asset(this, `File${file.name}`, { path: file.zipPath });
+      return { key: 'S3FileUrl', values: [asset.s3ObjectUrl], name: file.name };
+    });
+
+    const document = new CfnDocument(this, 'Resource', {
+      name: props.packageName,
+      documentType: 'Package',
+      documentFormat: 'JSON',
+      content: manifest,
+      attachments,
+      versionName: props.version,
+      // A named document cannot be replaced: each change publishes a new version, which becomes the default.
+      updateMethod: 'NewVersion',
+    });
+    document.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+
+    this.packageName = props.packageName;
+    this.packageReference = props.packageName;
+    this.packageVersion = props.version;
+    this.packageArn = Stack.of(this).formatArn({ service: 'ssm', resource: 'document', resourceName: props.packageName });
+  }
+}
+
+interface ImportedDistributorPackageProps {
+  readonly packageName: string;
+  readonly packageArn: string;
+  readonly packageReference: string;
+  readonly environmentFromArn?: string;
+}
+
+class ImportedDistributorPackage extends Resource implements IDistributorPackage {
+  public readonly packageName: string;
+  public readonly packageArn: string;
+  public readonly packageReference: string;
+
+  constructor(scope: Construct, id: string, props: ImportedDistributorPackageProps) {
+    super(scope, id, { environmentFromArn: props.environmentFromArn });
+    this.packageName = props.packageName;
+    this.packageArn = props.packageArn;
+    this.packageReference = props.packageReference;
+  }
+}

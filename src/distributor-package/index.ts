@@ -1,0 +1,3 @@
+export * from './distributor-package';
+export * from './package-file';
+export * from './package-target';

@@ -1,0 +1,97 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { checkPattern, invalid } from '../private/validation';
+import { zipDirectory, zipEntryNames } from './deterministic-zip';
+
+/** A file as the package's manifest and attachments name it, with its bytes on disk. */
+export interface BuiltPackageFile {
+  readonly name: string;
+  /** The zip on disk: the given one, or the one built from a directory. */
+  readonly zipPath: string;
+  readonly sha256: string;
+  /** The names of the zip's entries. */
+  readonly entries: string[];
+}
+
+/** Attachment names: the SSM API's pattern. */
+const FILE_NAME = /^[a-zA-Z0-9_\-.]{3,128}$/;
+
+/**
+ * One file of a Distributor package: a `.zip` with the install and uninstall scripts at its root, given ready or
+ * made from a local directory.
+ *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-create.html
+ */
+export class PackageFile {
+  /**
+   * A ready `.zip`. Its name in the package is the file's name unless `name` is given.
+   */
+  public static fromZip(zipPath: string, name?: string): PackageFile {
+    return new PackageFile(path.resolve(zipPath), name ?? path.basename(zipPath), false);
+  }
+
+  /**
+   * A directory that the construct zips at synth, deterministically: the same files give the same zip and
+   * sha256 on every machine. Its name in the package is the directory's name with `.zip` unless `name` is given.
+   */
+  public static fromDirectory(directoryPath: string, name?: string): PackageFile {
+    return new PackageFile(path.resolve(directoryPath), name ?? `${path.basename(path.resolve(directoryPath))}.zip`, true);
+  }
+
+  private built?: BuiltPackageFile;
+
+  /**
+   * @param sourcePath The zip or directory, absolute.
+   * @param name The file's name in the manifest and among the document's attachments.
+   * @param isDirectory Whether `sourcePath` is a directory to zip.
+   */
+  protected constructor(public readonly sourcePath: string, public readonly name: string, private readonly isDirectory: boolean) {
+    checkPattern('file name', name, FILE_NAME, 'must be 3 to 128 letters, digits, _ - or .');
+    if (!name.endsWith('.zip')) {
+      invalid('file name', 'must end with .zip', name);
+    }
+  }
+
+  /**
+   * Reads (and for a directory, zips) the file once, however many targets share it.
+   * @internal
+   */
+  public _build(): BuiltPackageFile {
+    if (!this.built) {
+      this.built = this.isDirectory ? this.buildFromDirectory() : this.readZip();
+    }
+    return this.built;
+  }
+
+  private readZip(): BuiltPackageFile {
+    if (!fs.existsSync(this.sourcePath) || !fs.statSync(this.sourcePath).isFile()) {
+      invalid('PackageFile.fromZip', 'must name an existing .zip file', this.sourcePath);
+    }
+    const bytes = fs.readFileSync(this.sourcePath);
+    let entries: string[];
+    try {
+      entries = zipEntryNames(bytes);
+    } catch (error) {
+      return invalid('PackageFile.fromZip', `must be a zip archive (${(error as Error).message})`, this.sourcePath);
+    }
+    return { name: this.name, zipPath: this.sourcePath, sha256: createHash('sha256').update(bytes).digest('hex'), entries };
+  }
+
+  private buildFromDirectory(): BuiltPackageFile {
+    if (!fs.existsSync(this.sourcePath) || !fs.statSync(this.sourcePath).isDirectory()) {
+      invalid('PackageFile.fromDirectory', 'must name an existing directory', this.sourcePath);
+    }
+    const zip = zipDirectory(this.sourcePath);
+    // Content-addressed, so that every synth of the same files reuses one zip.
+    const dir = path.join(os.tmpdir(), 'cdk-ssm-distributor');
+    const zipPath = path.join(dir, `${zip.sha256}.zip`);
+    if (!fs.existsSync(zipPath)) {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(`${zipPath}.${process.pid}`, zip.bytes);
+      fs.renameSync(`${zipPath}.${process.pid}`, zipPath);
+    }
+    return { name: this.name, zipPath, sha256: zip.sha256, entries: zipEntryNames(zip.bytes) };
+  }
+}

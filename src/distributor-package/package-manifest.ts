@@ -1,0 +1,92 @@
+import { invalid } from '../private/validation';
+import { BuiltPackageFile } from './package-file';
+import { PackageArchitecture, PackagePlatform, PackageTarget } from './package-target';
+
+/** A Distributor package manifest (schema 2.0). */
+export interface PackageManifest {
+  readonly schemaVersion: '2.0';
+  readonly version: string;
+  readonly publisher?: string;
+  readonly packages: Record<string, Record<string, Record<string, { file: string }>>>;
+  readonly files: Record<string, { checksums: { sha256: string } }>;
+}
+
+/** A document holds at most 20 attachments, and a package's manifest at most 64 KB. */
+export const MAX_FILES = 20;
+export const MAX_MANIFEST_BYTES = 64 * 1024;
+const PLATFORM_VERSION = /^([a-zA-Z0-9_\-.]+(\.\*)?|_any)$/;
+
+/**
+ * Builds the manifest and checks it: one file per platform, version and architecture, at most 20 files, scripts
+ * at each zip's root for the platforms it serves, and at most 64 KB.
+ */
+export function buildManifest(options: {
+  version: string;
+  publisher?: string;
+  targets: PackageTarget[];
+  inPlaceUpdate: boolean;
+}): { manifest: PackageManifest; files: BuiltPackageFile[] } {
+  if (options.targets.length === 0) {
+    invalid('targets', 'must name at least one platform and its file', 0);
+  }
+  const packages: PackageManifest['packages'] = {};
+  const files = new Map<string, BuiltPackageFile>();
+  for (const target of options.targets) {
+    const platformVersion = target.platformVersion ?? '_any';
+    const architecture = target.architecture ?? PackageArchitecture.ANY;
+    if (!PLATFORM_VERSION.test(platformVersion)) {
+      invalid('platformVersion', "must be a version (2023, 22.04), a prefix with .* (8.*) or '_any'", platformVersion);
+    }
+    const built = target.file._build();
+    const known = files.get(built.name);
+    if (known && known.sha256 !== built.sha256) {
+      invalid('file name', 'must name one file only: two different files have this name', built.name);
+    }
+    files.set(built.name, built);
+    checkScripts(built, target.platform, options.inPlaceUpdate);
+
+    const versions = (packages[target.platform] ??= {});
+    const architectures = (versions[platformVersion] ??= {});
+    if (architectures[architecture]) {
+      invalid('targets', 'must name each platform, platform version and architecture once',
+        `${target.platform} ${platformVersion} ${architecture}`);
+    }
+    architectures[architecture] = { file: built.name };
+  }
+  if (files.size > MAX_FILES) {
+    invalid('targets', `must use at most ${MAX_FILES} different files`, files.size);
+  }
+
+  const manifest: PackageManifest = {
+    schemaVersion: '2.0',
+    version: options.version,
+    ...(options.publisher ? { publisher: options.publisher } : {}),
+    packages,
+    files: Object.fromEntries([...files.values()].map((file) => [file.name, { checksums: { sha256: file.sha256 } }])),
+  };
+  const bytes = Buffer.byteLength(JSON.stringify(manifest));
+  if (bytes > MAX_MANIFEST_BYTES) {
+    invalid('manifest', `must be at most ${MAX_MANIFEST_BYTES} bytes`, bytes);
+  }
+  return { manifest, files: [...files.values()] };
+}
+
+/**
+ * SSM Agent runs `install` and `uninstall` (and `update` for an in-place update) from the zip's root: `.ps1` on
+ * Windows, `.sh` elsewhere. A missing script is skipped and reported as a success, so it is checked here.
+ */
+function checkScripts(file: BuiltPackageFile, platform: PackagePlatform, inPlaceUpdate: boolean): void {
+  const root = new Set(file.entries.filter((entry) => !entry.includes('/')));
+  const extensions = platform === PackagePlatform.WINDOWS ? ['ps1'] : platform === PackagePlatform.ANY ? ['sh', 'ps1'] : ['sh'];
+  const actions = inPlaceUpdate ? ['install', 'uninstall', 'update'] : ['install', 'uninstall'];
+  for (const action of actions) {
+    const present = extensions.filter((extension) => root.has(`${action}.${extension}`));
+    if (present.length === 0) {
+      invalid(`file ${file.name}`, `must hold ${extensions.map((e) => `${action}.${e}`).join(' or ')} at its root for platform '${platform}'` +
+        (action === 'update' ? ' (supportsInPlaceUpdate is set)' : ''), [...root].join(', ') || 'an empty root');
+    }
+    if (root.has(`${action}.sh`) && root.has(`${action}.ps1`)) {
+      invalid(`file ${file.name}`, `must hold only one of ${action}.sh and ${action}.ps1 (SSM Agent refuses both)`, [...root].join(', '));
+    }
+  }
+}

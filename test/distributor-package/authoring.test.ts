@@ -1,0 +1,279 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import {
+  DistributorPackage,
+  DistributorPackageAssociation,
+  DistributorPackageProps,
+  InstanceTargets,
+  OneTimeInstall,
+  PackageArchitecture,
+  PackageFile,
+  PackagePlatform,
+} from '../../src';
+import { zipDirectory } from '../../src/distributor-package/deterministic-zip';
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
+const LINUX = path.join(FIXTURES, 'linux-agent');
+const WINDOWS = path.join(FIXTURES, 'windows-agent');
+
+describe('DistributorPackage authoring', () => {
+  let stack: Stack;
+  let scratch: string;
+  beforeEach(() => {
+    stack = new Stack(new App(), 'Stack');
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'package-test-'));
+  });
+  afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  function twoPlatformProps(overrides: Partial<DistributorPackageProps> = {}): DistributorPackageProps {
+    const linux = PackageFile.fromDirectory(LINUX);
+    return {
+      packageName: 'ExampleAgent',
+      version: '1.0.0',
+      publisher: 'Platform team',
+      targets: [
+        { platform: PackagePlatform.AMAZON_LINUX, platformVersion: '2023', architecture: PackageArchitecture.X86_64, file: linux },
+        { platform: PackagePlatform.AMAZON_LINUX, platformVersion: '2023', architecture: PackageArchitecture.ARM64, file: linux },
+        { platform: PackagePlatform.UBUNTU, file: linux },
+        { platform: PackagePlatform.WINDOWS, platformVersion: '_any', architecture: PackageArchitecture.X86_64, file: PackageFile.fromDirectory(WINDOWS) },
+      ],
+      ...overrides,
+    };
+  }
+
+  function documentProperties(): Record<string, any> {
+    return Object.values(Template.fromStack(stack).findResources('AWS::SSM::Document'))[0].Properties;
+  }
+
+  test('the manifest of a multi-platform package, exactly', () => {
+    // WHEN
+    new DistributorPackage(stack, 'Package', twoPlatformProps());
+
+    // THEN
+    expect(documentProperties().Content).toEqual({
+      schemaVersion: '2.0',
+      version: '1.0.0',
+      publisher: 'Platform team',
+      packages: {
+        amazon: { 2023: { x86_64: { file: 'linux-agent.zip' }, arm64: { file: 'linux-agent.zip' } } },
+        ubuntu: { _any: { _any: { file: 'linux-agent.zip' } } },
+        windows: { _any: { x86_64: { file: 'windows-agent.zip' } } },
+      },
+      files: {
+        'linux-agent.zip': { checksums: { sha256: zipDirectory(LINUX).sha256 } },
+        'windows-agent.zip': { checksums: { sha256: zipDirectory(WINDOWS).sha256 } },
+      },
+    });
+  });
+
+  test('a Package document, versioned, with each file attached under its manifest name, kept on removal', () => {
+    new DistributorPackage(stack, 'Package', twoPlatformProps());
+
+    const template = Template.fromStack(stack);
+    const [document] = Object.values(template.findResources('AWS::SSM::Document'));
+    expect(document.DeletionPolicy).toBe('Retain');
+    expect(document.UpdateReplacePolicy).toBe('Retain');
+    expect(document.Properties).toMatchObject({
+      Name: 'ExampleAgent',
+      DocumentType: 'Package',
+      DocumentFormat: 'JSON',
+      VersionName: '1.0.0',
+      UpdateMethod: 'NewVersion',
+    });
+    const attachments = document.Properties.Attachments;
+    expect(attachments.map((a: any) => [a.Key, a.Name])).toEqual([['S3FileUrl', 'linux-agent.zip'], ['S3FileUrl', 'windows-agent.zip']]);
+    expect(attachments[0].Values).toEqual([{ 'Fn::Sub': expect.stringMatching(/^s3:\/\/cdk-[a-z0-9]+-assets-\$\{AWS::AccountId\}-\$\{AWS::Region\}\/[0-9a-f]{64}\.zip$/) }]);
+  });
+
+  test('the attached asset holds exactly the bytes whose sha256 the manifest lists', () => {
+    const pkg = new DistributorPackage(stack, 'Package', twoPlatformProps());
+    const assembly = (stack.node.root as App).synth();
+
+    const manifestSha = documentProperties().Content.files['linux-agent.zip'].checksums.sha256;
+    const asset = pkg.node.findChild('Filelinux-agent.zip') as any;
+    const staged = path.join(assembly.directory, asset.assetPath);
+    expect(createHash('sha256').update(fs.readFileSync(staged)).digest('hex')).toBe(manifestSha);
+  });
+
+  test('two synths give the same sha256, and a changed file changes it', () => {
+    fs.cpSync(LINUX, path.join(scratch, 'agent'), { recursive: true });
+    const sha = () => {
+      const s = new Stack(new App(), 'S');
+      new DistributorPackage(s, 'P', {
+        packageName: 'ExampleAgent', version: '1', targets: [{ platform: PackagePlatform.ANY, file: PackageFile.fromDirectory(path.join(scratch, 'agent')) }],
+      });
+      return Object.values(Template.fromStack(s).findResources('AWS::SSM::Document'))[0].Properties.Content.files['agent.zip'].checksums.sha256;
+    };
+
+    const first = sha();
+    expect(sha()).toBe(first);
+    fs.appendFileSync(path.join(scratch, 'agent', 'install.sh'), 'echo changed\n');
+    expect(sha()).not.toBe(first);
+  });
+
+  test('a ready zip serves as it is, under its own name', () => {
+    const zipPath = path.join(scratch, 'agent-1.0.zip');
+    fs.writeFileSync(zipPath, zipDirectory(LINUX).bytes);
+
+    new DistributorPackage(stack, 'Package', {
+      packageName: 'ExampleAgent',
+      version: '1.0',
+      targets: [{ platform: PackagePlatform.DEBIAN, file: PackageFile.fromZip(zipPath) }],
+    });
+
+    expect(documentProperties().Content.files).toEqual({
+      'agent-1.0.zip': { checksums: { sha256: createHash('sha256').update(fs.readFileSync(zipPath)).digest('hex') } },
+    });
+  });
+
+  test('a removal policy can be chosen', () => {
+    new DistributorPackage(stack, 'Package', twoPlatformProps({ removalPolicy: RemovalPolicy.DESTROY }));
+
+    expect(Object.values(Template.fromStack(stack).findResources('AWS::SSM::Document'))[0].DeletionPolicy).toBe('Delete');
+  });
+
+  test('attributes', () => {
+    const pkg = new DistributorPackage(stack, 'Package', twoPlatformProps());
+
+    expect(pkg.packageName).toBe('ExampleAgent');
+    expect(pkg.packageReference).toBe('ExampleAgent');
+    expect(pkg.packageVersion).toBe('1.0.0');
+    expect(stack.resolve(pkg.packageArn)).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':document/ExampleAgent']],
+    });
+  });
+
+  describe('rules', () => {
+    const linux = () => PackageFile.fromDirectory(LINUX);
+    const windows = () => PackageFile.fromDirectory(WINDOWS);
+
+    test.each<[string, () => Partial<DistributorPackageProps>, string]>([
+      ['a reserved prefix', () => ({ packageName: 'AmazonAgent' }),
+        "packageName must not start with aws, amazon or amzn (prefixes reserved for AWS), got 'AmazonAgent'"],
+      ['a reserved prefix in lower case', () => ({ packageName: 'aws-agent' }),
+        "packageName must not start with aws, amazon or amzn (prefixes reserved for AWS), got 'aws-agent'"],
+      ['a name with a space', () => ({ packageName: 'My Agent' }),
+        "packageName must be 3 to 128 letters, digits, _ - or ., got 'My Agent'"],
+      ['a version with a slash', () => ({ version: '1.0/beta' }),
+        "version must be a version name of 1 to 128 letters, digits, _ - or ., got '1.0/beta'"],
+      ['no targets', () => ({ targets: [] }), 'targets must name at least one platform and its file, got 0'],
+      ['a bad platform version', () => ({ targets: [{ platform: PackagePlatform.UBUNTU, platformVersion: '22 04', file: linux() }] }),
+        "platformVersion must be a version (2023, 22.04), a prefix with .* (8.*) or '_any', got '22 04'"],
+      ['the same target twice', () => ({
+        targets: [{ platform: PackagePlatform.UBUNTU, file: linux() }, { platform: PackagePlatform.UBUNTU, platformVersion: '_any', file: linux() }],
+      }), "targets must name each platform, platform version and architecture once, got 'ubuntu _any _any'"],
+      ['Linux scripts for Windows', () => ({ targets: [{ platform: PackagePlatform.WINDOWS, file: linux() }] }),
+        "file linux-agent.zip must hold install.ps1 at its root for platform 'windows', got 'agent, install.sh, uninstall.sh, update.sh'"],
+      ['Windows scripts for Linux', () => ({ targets: [{ platform: PackagePlatform.AMAZON_LINUX, file: windows() }] }),
+        "file windows-agent.zip must hold install.sh at its root for platform 'amazon', got 'agent.ps1, install.ps1, uninstall.ps1, update.ps1'"],
+      ['a file name without .zip', () => ({ targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(LINUX, 'agent.tar') }] }),
+        "file name must end with .zip, got 'agent.tar'"],
+      ['a missing directory', () => ({ targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory('/no/such/dir') }] }),
+        "PackageFile.fromDirectory must name an existing directory, got '/no/such/dir'"],
+      ['a missing zip', () => ({ targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromZip('/no/such/agent.zip') }] }),
+        "PackageFile.fromZip must name an existing .zip file, got '/no/such/agent.zip'"],
+      ['two files under one name', () => ({
+        targets: [
+          { platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(LINUX, 'agent.zip') },
+          { platform: PackagePlatform.WINDOWS, file: PackageFile.fromDirectory(WINDOWS, 'agent.zip') },
+        ],
+      }), "file name must name one file only: two different files have this name, got 'agent.zip'"],
+    ])('rejects %s', (_, props, message) => {
+      expect(() => new DistributorPackage(stack, 'Package', { ...twoPlatformProps(), ...props() })).toThrow(message);
+    });
+
+    test('in-place update support needs an update script in every zip', () => {
+      const dir = path.join(scratch, 'no-update');
+      fs.mkdirSync(dir);
+      fs.copyFileSync(path.join(LINUX, 'install.sh'), path.join(dir, 'install.sh'));
+      fs.copyFileSync(path.join(LINUX, 'uninstall.sh'), path.join(dir, 'uninstall.sh'));
+
+      expect(() => new DistributorPackage(stack, 'Package', {
+        packageName: 'ExampleAgent',
+        version: '1',
+        supportsInPlaceUpdate: true,
+        targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(dir) }],
+      })).toThrow("file no-update.zip must hold update.sh at its root for platform 'ubuntu' (supportsInPlaceUpdate is set), got 'install.sh, uninstall.sh'");
+    });
+
+    test('a zip with both .sh and .ps1 for one action is refused', () => {
+      const dir = path.join(scratch, 'both');
+      fs.cpSync(LINUX, dir, { recursive: true });
+      fs.copyFileSync(path.join(WINDOWS, 'install.ps1'), path.join(dir, 'install.ps1'));
+
+      expect(() => new DistributorPackage(stack, 'Package', {
+        packageName: 'ExampleAgent', version: '1', targets: [{ platform: PackagePlatform.ANY, file: PackageFile.fromDirectory(dir) }],
+      })).toThrow("file both.zip must hold only one of install.sh and install.ps1 (SSM Agent refuses both), got 'agent, install.ps1, install.sh, uninstall.sh, update.sh'");
+    });
+
+    test('a file that is not a zip is refused', () => {
+      const fake = path.join(scratch, 'fake.zip');
+      fs.writeFileSync(fake, 'not a zip');
+
+      expect(() => new DistributorPackage(stack, 'Package', {
+        packageName: 'ExampleAgent', version: '1', targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromZip(fake) }],
+      })).toThrow(`PackageFile.fromZip must be a zip archive (not a zip archive: no end of central directory), got '${fake}'`);
+    });
+
+    test('at most 20 files', () => {
+      const targets = Array.from({ length: 21 }, (_, i) => {
+        const dir = path.join(scratch, `agent-${i}`);
+        fs.cpSync(LINUX, dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, 'id'), String(i));
+        return { platform: PackagePlatform.UBUNTU, platformVersion: `${i}.04`, file: PackageFile.fromDirectory(dir) };
+      });
+
+      expect(() => new DistributorPackage(stack, 'Package', { packageName: 'ExampleAgent', version: '1', targets }))
+        .toThrow('targets must use at most 20 different files, got 21');
+    });
+
+    test('a manifest of at most 64 KB', () => {
+      const file = PackageFile.fromDirectory(LINUX);
+      const targets = Array.from({ length: 700 }, (_, i) => ({
+        platform: PackagePlatform.UBUNTU, platformVersion: `${i}.${'9'.repeat(90)}`, file,
+      }));
+
+      expect(() => new DistributorPackage(stack, 'Package', { packageName: 'ExampleAgent', version: '1', targets }))
+        .toThrow(/^manifest must be at most 65536 bytes, got \d+$/);
+    });
+  });
+
+  describe('wiring', () => {
+    test('an association installs the package in its version, after the package exists', () => {
+      const pkg = new DistributorPackage(stack, 'Package', twoPlatformProps());
+
+      new DistributorPackageAssociation(stack, 'Association', { distributorPackage: pkg, targets: InstanceTargets.tags({ Role: ['web'] }) });
+
+      const [association] = Object.values(Template.fromStack(stack).findResources('AWS::SSM::Association'));
+      expect(association.Properties.Parameters).toEqual({
+        action: ['Install'], installationType: ['Uninstall and reinstall'], name: ['ExampleAgent'], version: ['1.0.0'],
+      });
+      expect(association.DependsOn).toEqual([expect.stringMatching(/^Package/)]);
+    });
+
+    test('a version given to the association wins over the package version', () => {
+      const pkg = new DistributorPackage(stack, 'Package', twoPlatformProps());
+
+      new DistributorPackageAssociation(stack, 'Association', {
+        distributorPackage: pkg, version: '0.9.0', targets: InstanceTargets.tags({ Role: ['web'] }),
+      });
+
+      const [association] = Object.values(Template.fromStack(stack).findResources('AWS::SSM::Association'));
+      expect(association.Properties.Parameters.version).toEqual(['0.9.0']);
+    });
+
+    test('a one-time install installs it once, after the package exists', () => {
+      const pkg = new DistributorPackage(stack, 'Package', twoPlatformProps());
+
+      new OneTimeInstall(stack, 'Install', { distributorPackage: pkg, targets: InstanceTargets.tags({ Role: ['web'] }) });
+
+      const [install] = Object.values(Template.fromStack(stack).findResources('Custom::DistributorOneTimeInstall'));
+      expect(install.Properties.Parameters).toMatchObject({ name: ['ExampleAgent'], version: ['1.0.0'] });
+      expect(install.DependsOn).toEqual([expect.stringMatching(/^Package/)]);
+    });
+  });
+});

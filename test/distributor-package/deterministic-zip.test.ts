@@ -1,0 +1,63 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { zipDirectory, zipEntryNames } from '../../src/distributor-package/deterministic-zip';
+
+describe('deterministic zip', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zip-test-'));
+    fs.mkdirSync(path.join(dir, 'bin'));
+    fs.writeFileSync(path.join(dir, 'install.sh'), '#!/bin/bash\necho install\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'uninstall.sh'), '#!/bin/bash\necho uninstall\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'bin', 'agent'), 'agent bytes');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('the same files give the same bytes and sha256, whatever their timestamps', () => {
+    const first = zipDirectory(dir);
+    fs.utimesSync(path.join(dir, 'install.sh'), new Date('2001-02-03'), new Date('2001-02-03'));
+
+    const second = zipDirectory(dir);
+
+    expect(second.sha256).toBe(first.sha256);
+    expect(second.bytes.equals(first.bytes)).toBe(true);
+  });
+
+  test('a changed file changes the sha256', () => {
+    const before = zipDirectory(dir).sha256;
+    fs.writeFileSync(path.join(dir, 'bin', 'agent'), 'agent bytes, version 2');
+
+    expect(zipDirectory(dir).sha256).not.toBe(before);
+  });
+
+  test('an added file changes the sha256', () => {
+    const before = zipDirectory(dir).sha256;
+    fs.writeFileSync(path.join(dir, 'README'), 'notes');
+
+    expect(zipDirectory(dir).sha256).not.toBe(before);
+  });
+
+  test('entries are sorted, with forward slashes', () => {
+    expect(zipEntryNames(zipDirectory(dir).bytes)).toEqual(['bin/agent', 'install.sh', 'uninstall.sh']);
+  });
+
+  test('a standard unzip reads every file back, executable bits included', () => {
+    const zipPath = path.join(dir, '..', `${path.basename(dir)}.zip`);
+    fs.writeFileSync(zipPath, zipDirectory(dir).bytes);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'unzip-test-'));
+
+    execFileSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; z.extractall(sys.argv[2])', zipPath, out]);
+    const listing = execFileSync('python3', ['-c', 'import sys, zipfile; print(";".join(f"{i.filename}:{oct(i.external_attr >> 16)}" for i in zipfile.ZipFile(sys.argv[1]).infolist()))', zipPath]).toString().trim();
+
+    expect(listing).toBe('bin/agent:0o100644;install.sh:0o100755;uninstall.sh:0o100755');
+    expect(fs.readFileSync(path.join(out, 'bin', 'agent'), 'utf8')).toBe('agent bytes');
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(zipPath);
+  });
+
+  test('reading entries of something that is not a zip fails clearly', () => {
+    expect(() => zipEntryNames(Buffer.from('not a zip'))).toThrow('not a zip archive: no end of central directory');
+  });
+});
