@@ -1,10 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
-import { IDistributorPackage, isAwsPublishedPackage } from './distributor-package';
-import { checkInteger, checkPattern, invalid, isKnown } from './private/validation';
-
-/** The SSM document that installs and uninstalls Distributor packages. */
-export const CONFIGURE_PACKAGE_DOCUMENT = 'AWS-ConfigureAWSPackage';
+import { IDistributorPackage } from './distributor-package';
+import { checkInteger } from './private/validation';
 
 /**
  * Action: what `AWS-ConfigureAWSPackage` does with the package.
@@ -92,68 +87,4 @@ export interface ConfigurePackageOptions {
    * @default - the document's default version
    */
   readonly documentVersion?: DocumentVersion;
-}
-
-/** The document's parameters, each a list of one string, in the document's order. */
-export type ConfigurePackageParameters = Record<string, string[]>;
-
-/** Version names of Distributor packages. */
-const VERSION_NAME = /^[a-zA-Z0-9_\-.]{1,128}$/;
-const ARGUMENT_PREFIX = 'SSM_';
-const MAX_ARGUMENTS_LENGTH = 4096;
-
-/**
- * Checks the options and renders `Parameters` for `AWS-ConfigureAWSPackage`:
- * `{ action: ['Install'], installationType: [...], name: [...], version?: [...], additionalArguments?: ['{json}'] }`.
- */
-export function renderConfigurePackageParameters(scope: IConstruct, options: ConfigurePackageOptions): ConfigurePackageParameters {
-  const action = options.action ?? PackageAction.INSTALL;
-  const pkg = options.distributorPackage;
-  if (options.installationType && action !== PackageAction.INSTALL) {
-    invalid('installationType', `applies only to action '${PackageAction.INSTALL}'; remove it for action '${action}'`, options.installationType);
-  }
-  if (options.installationType === InstallationType.IN_PLACE_UPDATE && isAwsPublishedPackage(pkg.packageName)) {
-    invalid('installationType', `'${InstallationType.IN_PLACE_UPDATE}' is not supported for packages published by AWS (package '${pkg.packageName}')`, options.installationType);
-  }
-  const version = options.version ?? pkg.packageVersion;
-  if (version !== undefined) {
-    checkPattern('version', version, VERSION_NAME, 'must be a version name of 1 to 128 letters, digits, _ - or .');
-  }
-  // A package authored in the app must exist, in that version, before anything installs it.
-  scope.node.addDependency(pkg);
-
-  const parameters: Record<string, string[]> = { action: [action] };
-  if (action === PackageAction.INSTALL) {
-    parameters.installationType = [options.installationType ?? InstallationType.UNINSTALL_AND_REINSTALL];
-  }
-  parameters.name = [pkg.packageReference];
-  if (version !== undefined) {
-    parameters.version = [version];
-  }
-  if (options.additionalArguments && Object.keys(options.additionalArguments).length > 0) {
-    parameters.additionalArguments = [renderAdditionalArguments(scope, options.additionalArguments)];
-  }
-  return parameters;
-}
-
-/** The names of the parameters whose value is only known at deploy time. */
-export function unresolvedParameterNames(parameters: ConfigurePackageParameters): string[] {
-  return Object.keys(parameters).filter((name) => !isKnown(parameters[name][0]));
-}
-
-/** The arguments as the one JSON string the document takes. */
-function renderAdditionalArguments(scope: IConstruct, args: Record<string, string>): string {
-  let length = 0;
-  let known = true;
-  for (const [key, value] of Object.entries(args)) {
-    if (!key.startsWith(ARGUMENT_PREFIX)) {
-      invalid('additionalArguments', `keys must start with ${ARGUMENT_PREFIX}`, key);
-    }
-    known = known && isKnown(value);
-    length += key.length + value.length;
-  }
-  if (known && length > MAX_ARGUMENTS_LENGTH) {
-    invalid('additionalArguments', `keys and values together must be at most ${MAX_ARGUMENTS_LENGTH} characters`, length);
-  }
-  return known ? JSON.stringify(args) : Stack.of(scope).toJsonString(args);
 }

@@ -5,13 +5,9 @@ import { CfnAssociation } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ComplianceSeverity, SyncCompliance } from './association-compliance';
 import { AssociationSchedule } from './association-schedule';
-import {
-  CONFIGURE_PACKAGE_DOCUMENT,
-  ConfigurePackageOptions,
-  renderConfigurePackageParameters,
-  unresolvedParameterNames,
-} from './configure-package';
+import { ConfigurePackageOptions } from './configure-package';
 import { InstanceTargets } from './instance-targets';
+import { CONFIGURE_PACKAGE_DOCUMENT, renderConfigurePackageParameters, unresolvedParameterNames } from './private/configure-parameters';
 import { grantBucketOutput } from './private/output-grants';
 import { checkInteger, checkLength, checkPattern, invalid } from './private/validation';
 import { Concurrency, ErrorThreshold } from './rate-control';
@@ -91,13 +87,13 @@ export interface DistributorPackageAssociationProps extends ConfigurePackageOpti
 
   /**
    * Compliance severity: the severity reported for a target where the association fails.
-   * @default - UNSPECIFIED
+   * @default - State Manager reports ComplianceSeverity.UNSPECIFIED
    */
   readonly complianceSeverity?: ComplianceSeverity;
 
   /**
    * Compliance reporting: automatic after each run, or manual through `PutComplianceItems`.
-   * @default - AUTO
+   * @default - State Manager reports compliance itself, as with SyncCompliance.AUTO
    */
   readonly syncCompliance?: SyncCompliance;
 
@@ -142,7 +138,10 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
   /** @attribute */
   public readonly associationId: string;
 
-  /** The association's name. */
+  /**
+   * The association's name.
+   * @attribute
+   */
   public readonly associationName: string;
 
   private readonly outputBucket?: s3.IBucket;
@@ -168,6 +167,15 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
     const waitSeconds = props.waitForSuccessTimeout && toSeconds(props.waitForSuccessTimeout);
     if (waitSeconds !== undefined) {
       checkInteger('waitForSuccessTimeout', waitSeconds, MIN_WAIT_SECONDS, MAX_WAIT_SECONDS, 'seconds');
+      // An association that does not run at creation never succeeds in time: CloudFormation would wait, then fail.
+      if (props.applyOnlyAtCronInterval) {
+        invalid('waitForSuccessTimeout', 'cannot be used with applyOnlyAtCronInterval, which keeps the association from running at creation',
+          props.waitForSuccessTimeout!.toHumanString());
+      }
+      if (props.calendarNames?.length) {
+        Annotations.of(this).addWarningV2('cdk-ssm-distributor:waitWithCalendar',
+          'waitForSuccessTimeout with calendarNames: while a calendar is closed the association does not run, and the deployment fails when the wait ends.');
+      }
     }
 
     this.associationName = props.associationName

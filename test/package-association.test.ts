@@ -282,9 +282,18 @@ describe('DistributorPackageAssociation', () => {
         'waitForSuccessTimeout must be a whole number between 15 and 172800 seconds, got 172801'],
       ['a wait in fractions of seconds', () => associate({ waitForSuccessTimeout: Duration.millis(15500) }),
         'waitForSuccessTimeout must be a whole number between 15 and 172800 seconds, got 15.5'],
+      ['a wait for an association that does not run at creation',
+        () => associate({ waitForSuccessTimeout: Duration.minutes(5), applyOnlyAtCronInterval: true, schedule: AssociationSchedule.cron({ hour: '2' }) }),
+        "waitForSuccessTimeout cannot be used with applyOnlyAtCronInterval, which keeps the association from running at creation, got '5 minutes'"],
     ])('rejects %s', (_, act, message) => {
       expect(act).toThrow(message);
     });
+  });
+
+  test('waiting with a change calendar warns that a closed calendar fails the deployment', () => {
+    associate({ waitForSuccessTimeout: Duration.minutes(5), calendarNames: ['ProductionFreeze'] });
+
+    Annotations.fromStack(stack).hasWarning('/Stack/Association', Match.stringLikeRegexp('^waitForSuccessTimeout with calendarNames'));
   });
 
   describe('S3 output', () => {
@@ -306,11 +315,7 @@ describe('DistributorPackageAssociation', () => {
         PolicyDocument: {
           Statement: Match.arrayWith([
             Match.objectLike({
-              Action: Match.arrayWith(['s3:PutObject']),
-              Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['OutputAB65CDDE', 'Arn'] }, '/packages/*']] },
-            }),
-            Match.objectLike({
-              Action: 's3:PutObjectAcl',
+              Action: ['s3:PutObject', 's3:PutObjectAcl'],
               Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['OutputAB65CDDE', 'Arn'] }, '/packages/*']] },
             }),
             Match.objectLike({ Action: 's3:GetEncryptionConfiguration', Resource: { 'Fn::GetAtt': ['OutputAB65CDDE', 'Arn'] } }),

@@ -2,9 +2,10 @@ import { ArnFormat, IResource, RemovalPolicy, Resource, Stack } from 'aws-cdk-li
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { checkLength, checkPattern, invalid, isKnown } from '../private/validation';
 import { buildManifest } from './package-manifest';
 import { PackageTarget } from './package-target';
+import { isAwsPublishedPackage } from '../private/package-names';
+import { checkLength, checkPattern, invalid, isKnown } from '../private/validation';
 
 /**
  * A Distributor package that `AWS-ConfigureAWSPackage` can install.
@@ -85,13 +86,6 @@ const VERSION_NAME = /^[a-zA-Z0-9_\-.]{1,128}$/;
 const PACKAGE_NAME = /^[a-zA-Z0-9/:.\-_]{1,128}$/;
 /** `arn:PARTITION:ssm:REGION:ACCOUNT:(package|document)/NAME`; AWS-owned packages have no account. */
 const PACKAGE_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:(\d{12})?:(package|document)\/([a-zA-Z0-9/:.\-_]{1,128})$/;
-/** Names that only AWS can give a document, so a package named so is published by AWS. */
-const AWS_RESERVED_PREFIX = /^(aws|amazon|amzn)/i;
-
-/** True for a package that AWS publishes (custom packages cannot use its reserved name prefixes). */
-export function isAwsPublishedPackage(packageName: string): boolean {
-  return isKnown(packageName) && AWS_RESERVED_PREFIX.test(packageName);
-}
 
 /**
  * A Distributor package: one authored here from local files, or a reference to one published by AWS

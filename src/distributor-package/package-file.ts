@@ -2,8 +2,8 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkPattern, invalid } from '../private/validation';
 import { zipDirectory, zipEntryNames } from './deterministic-zip';
+import { checkPattern, invalid } from '../private/validation';
 
 /** A file as the package's manifest and attachments name it, with its bytes on disk. */
 export interface BuiltPackageFile {

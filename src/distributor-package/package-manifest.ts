@@ -1,6 +1,6 @@
-import { invalid } from '../private/validation';
 import { BuiltPackageFile } from './package-file';
 import { PackageArchitecture, PackagePlatform, PackageTarget } from './package-target';
+import { invalid } from '../private/validation';
 
 /** A Distributor package manifest (schema 2.0). */
 export interface PackageManifest {

@@ -19,10 +19,12 @@ export interface AssessmentOptions {
   readonly allowNoTargets: boolean;
 }
 
-const TERMINAL_COMMAND = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
+/** Command `Status` values after which nothing more runs. */
+export const TERMINAL_COMMAND = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
+/** Invocation values that mean "still running": `StatusDetails` ones, and `Status` ones for when details are missing. */
 const RUNNING_INVOCATION = new Set(['Pending', 'In Progress', 'InProgress', 'Delayed', 'Cancelling']);
 /** How many nodes a failure reason names; the counts cover the rest. */
-const NODES_NAMED = 5;
+export const NODES_NAMED = 5;
 /** A reason stays far below CloudFormation's 4 KB response limit. */
 export const MAX_REASON_LENGTH = 1000;
 

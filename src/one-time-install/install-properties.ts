@@ -29,7 +29,7 @@ export interface InstallProperties {
   readonly UninstallOnDelete: string;
 }
 
-/** The length of the marker that the handler appends to a command's comment to find it again. */
-export const COMMENT_MARKER_LENGTH = 19;
+/** The length of the marker ` #RRRRRRRR.QQQQQQQQ` that the handler appends to a command's comment to find it again. */
+export const COMMENT_MARKER_LENGTH = ' #'.length + 8 + '.'.length + 8;
 /** `Comment` takes at most 100 characters. */
 export const MAX_COMMENT_LENGTH = 100 - COMMENT_MARKER_LENGTH;

@@ -5,10 +5,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { CONFIGURE_PACKAGE_DOCUMENT } from '../configure-package';
 import { IsCompleteFunction } from './is-complete-function';
 import { suppressNagFindings } from './nag-suppressions';
 import { OnEventFunction } from './on-event-function';
+import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-parameters';
 
 /**
  * How long the provider waits for an install in all: a whole install (`installTimeout`) must end before it,
@@ -17,7 +17,10 @@ import { OnEventFunction } from './on-event-function';
 export const PROVIDER_TOTAL_TIMEOUT = Duration.minutes(50);
 /** How long CloudFormation waits for any answer: longer than the provider, which always answers first. */
 export const SERVICE_TIMEOUT = Duration.minutes(55);
-/** The longest `installTimeout`: the provider's total timeout less one poll, a cancel and the answer. */
+/**
+ * The longest `installTimeout`. It counts from the start of onEvent (nodes still registering included), so the
+ * last poll (15 s), an isComplete run (at most 2 minutes) and the cancel still end before the provider's total timeout.
+ */
 export const MAX_INSTALL_TIMEOUT = Duration.minutes(45);
 /** How often isComplete polls: often enough to answer quickly, rarely enough not to be throttled. */
 const QUERY_INTERVAL = Duration.seconds(15);
@@ -45,6 +48,7 @@ export class InstallProvider extends Construct {
 
     const onEvent = new OnEventFunction(this, 'OnEvent', {
       description: 'cdk-ssm-distributor OneTimeInstall: sends AWS-ConfigureAWSPackage once',
+      // Room for the 4 minutes that a send waits for nodes still registering with SSM.
       timeout: Duration.minutes(5),
       ...loggingTo(this, 'OnEvent'),
     });
@@ -82,8 +86,8 @@ export class InstallProvider extends Construct {
       logGroup: frameworkLogs,
       frameworkOnEventRole,
       frameworkCompleteAndTimeoutRole: frameworkWaiterRole,
-      // The framework logs resource properties, additionalArguments included, at INFO: keep them out of the logs.
-      frameworkLambdaLoggingLevel: lambda.ApplicationLogLevel.WARN,
+      // The framework logs resource properties, additionalArguments included, at INFO: only fatal errors are logged.
+      frameworkLambdaLoggingLevel: lambda.ApplicationLogLevel.FATAL,
       disableWaiterStateMachineLogging: false,
       waiterStateMachineLogOptions: {
         destination: new logs.LogGroup(this, 'WaiterLogs', { retention: LOG_RETENTION }),

@@ -30,6 +30,9 @@ export function needsRerun(event: InstallEvent): boolean {
   return stableJson([before.Parameters, before.Targets]) !== stableJson([after.Parameters, after.Targets]);
 }
 
+/** The marker's hashes: 8 hexadecimal digits each. */
+const HASH_LENGTH = 8;
+
 /**
  * The marker that a command's comment ends with: ` #RRRRRRRR.QQQQQQQQ`, a hash of the resource (stack and
  * logical id) and one of the request. SendCommand has no idempotency token, so a retried request finds its
@@ -39,9 +42,27 @@ export function commentMarker(event: InstallEvent): string {
   return `${resourceMarker(event)}${hash(event.RequestId)}`;
 }
 
+/** Whether a comment carries this resource's marker, whatever the request. */
+export function matchesResource(comment: string, event: InstallEvent): boolean {
+  return comment.slice(0, -HASH_LENGTH).endsWith(resourceMarker(event));
+}
+
 /** The part of the marker that every command of this resource shares. */
-export function resourceMarker(event: InstallEvent): string {
+function resourceMarker(event: InstallEvent): string {
   return ` #${hash(`${event.StackId}/${event.LogicalResourceId}`)}.`;
+}
+
+/** The values of `additionalArguments`, which never reach a log or a reason. */
+export function argumentValues(properties: InstallProperties | undefined): string[] {
+  const json = properties?.Parameters?.additionalArguments?.[0];
+  if (!json) {
+    return [];
+  }
+  try {
+    return Object.values(JSON.parse(json) as Record<string, string>).filter((value) => value.length > 0);
+  } catch {
+    return [json];
+  }
 }
 
 /** The comment sent with the command: the user's comment (or the action and package) and the marker. */
@@ -66,7 +87,9 @@ export function logEvent(title: string, event: InstallEvent): void {
     ResourceProperties: redactArguments(rest.ResourceProperties),
     OldResourceProperties: redactArguments(rest.OldResourceProperties),
   };
-  console.log(title, JSON.stringify(redacted));
+  const text = JSON.stringify(redacted);
+  const values = [...argumentValues(event.ResourceProperties), ...argumentValues(event.OldResourceProperties)];
+  console.log(title, values.reduce((logged, value) => logged.split(value).join('(redacted)'), text));
 }
 
 function redactArguments(properties: InstallProperties | undefined): InstallProperties | undefined {
@@ -77,7 +100,7 @@ function redactArguments(properties: InstallProperties | undefined): InstallProp
 }
 
 function hash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+  return createHash('sha256').update(text).digest('hex').slice(0, HASH_LENGTH);
 }
 
 /** JSON with object keys sorted, so that equal values compare equal whatever their key order. */

@@ -1,17 +1,20 @@
-import { CancelCommandCommand } from '@aws-sdk/client-ssm';
-import { Assessment, assessCommand } from './install-assessment';
+import { CancelCommandCommand, Command } from '@aws-sdk/client-ssm';
+import { Assessment, assessCommand, NODES_NAMED, TERMINAL_COMMAND } from './install-assessment';
 import { failure, InstallEvent, logEvent, needsRerun } from './install-request';
 import { getCommand, isThrottling, listInvocations, ssm } from './ssm-commands';
 
 /** Errors that mean SSM does not list the new command yet (eventual consistency): "not yet", not a result. */
 const NOT_YET = new Set(['InvocationDoesNotExist', 'InvalidCommandId']);
-/** How many running nodes a timeout reason names. */
-const NODES_NAMED = 5;
+/** Past the deadline, how many pages of invocations are read to name the nodes still running. */
+const DEADLINE_PAGES = 2;
 
 /**
  * isComplete of `OneTimeInstall`: complete when every targeted node has finished and no more of them failed
  * than the error threshold allows; a failure with a short reason otherwise; and past the install's deadline,
  * the command is cancelled and the resource fails, so a stack never waits on SSM's own timeouts.
+ *
+ * While the command runs, only the command is read (one call a poll, whatever the fleet's size); its
+ * invocations are listed once it has finished, or at the deadline to name the nodes still running.
  */
 export async function handler(event: InstallEvent): Promise<{ IsComplete: boolean; Data?: Record<string, string> }> {
   logEvent('isComplete', event);
@@ -20,15 +23,17 @@ export async function handler(event: InstallEvent): Promise<{ IsComplete: boolea
   }
   const properties = event.ResourceProperties;
   const commandId = event.Data!.CommandId;
-  const deadline = Date.parse(event.Data!.Deadline);
+  const pastDeadline = Date.now() >= Date.parse(event.Data!.Deadline);
+  const options = { maxErrors: properties.MaxErrors, allowNoTargets: properties.AllowNoTargets === 'true' };
 
+  let command: Command | undefined;
   let assessment: Assessment | undefined;
   try {
-    const command = await getCommand(commandId);
-    assessment = assessCommand(command, command ? await listInvocations(commandId) : [], {
-      maxErrors: properties.MaxErrors,
-      allowNoTargets: properties.AllowNoTargets === 'true',
-    });
+    command = await getCommand(commandId);
+    const finished = TERMINAL_COMMAND.has(command?.Status ?? '');
+    if (finished || pastDeadline) {
+      assessment = assessCommand(command, command ? await listInvocations(commandId, finished ? Infinity : DEADLINE_PAGES) : [], options);
+    }
   } catch (error) {
     const name = (error as Error).name;
     if (!isThrottling(error) && !NOT_YET.has(name)) {
@@ -47,18 +52,23 @@ export async function handler(event: InstallEvent): Promise<{ IsComplete: boolea
   if (assessment?.state === 'failed') {
     throw failure(`${describeRun(properties.Parameters)}: ${assessment.reason}`);
   }
-  if (Date.now() < deadline) {
+  if (!pastDeadline) {
     return { IsComplete: false };
   }
 
-  await cancel(commandId);
   const minutes = Number(properties.InstallTimeoutSeconds) / 60;
-  const running = assessment?.running ?? [];
   const counts = assessment?.counts;
+  const tally = counts ? ` with ${counts.succeeded} of ${counts.targeted} nodes succeeded and ${counts.failed} failed` : '';
+  if (TERMINAL_COMMAND.has(command?.Status ?? '')) {
+    // Finished, but SSM had not listed every invocation by the deadline: nothing left to cancel.
+    throw failure(`${describeRun(properties.Parameters)}: command ${commandId} finished (${command!.Status})${tally}, ` +
+      `but SSM did not list all its invocations within ${minutes} minutes (installTimeout)`);
+  }
+  await cancel(commandId);
+  const running = assessment?.running ?? [];
   throw failure(
     `${describeRun(properties.Parameters)} did not finish within ${minutes} minutes (installTimeout); ` +
-    `cancelled command ${commandId}` +
-    (counts ? ` with ${counts.succeeded} of ${counts.targeted} nodes succeeded and ${counts.failed} failed` : '') +
+    `cancelled command ${commandId}${tally}` +
     (running.length ? `; still running: ${running.slice(0, NODES_NAMED).join(', ')}` : '') +
     (running.length > NODES_NAMED ? ` and ${running.length - NODES_NAMED} more` : ''));
 }

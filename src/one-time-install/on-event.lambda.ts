@@ -1,11 +1,26 @@
-import { SendCommandCommand, SendCommandCommandInput } from '@aws-sdk/client-ssm';
+import { SendCommandCommandInput } from '@aws-sdk/client-ssm';
 import { assessCommand } from './install-assessment';
 import { InstallProperties } from './install-properties';
-import { commentFor, commentMarker, failure, InstallEvent, logEvent, needsRerun, resourceMarker } from './install-request';
-import { DOCUMENT_NAME, findCommand, getCommand, listInvocations, retryThrottled, ssm } from './ssm-commands';
+import {
+  argumentValues,
+  commentFor,
+  commentMarker,
+  failure,
+  InstallEvent,
+  logEvent,
+  matchesResource,
+  needsRerun,
+} from './install-request';
+import { DOCUMENT_NAME, findCommand, getCommand, listInvocations, sendCommandOnce, sleep } from './ssm-commands';
 
 /** How far back a retried request looks for the command it may already have sent. */
 const RETRY_WINDOW_MS = 2 * 60 * 60 * 1000;
+/**
+ * How long a send waits for nodes that SSM does not know yet (InvalidInstanceId): an instance created in the same
+ * stack registers with SSM a minute or two after it starts. The onEvent function's timeout leaves room for it.
+ */
+export const REGISTRATION_WAIT_MS = 4 * 60 * 1000;
+const REGISTRATION_POLL_MS = 15 * 1000;
 
 /**
  * onEvent of `OneTimeInstall`: sends the command on Create, and on an Update that changes what is installed;
@@ -21,20 +36,25 @@ export async function handler(event: InstallEvent): Promise<{ Data?: Record<stri
     return {};
   }
   if (needsRerun(event)) {
-    return { Data: await sendOnce(event, properties) };
+    return { Data: await install(event, properties) };
   }
   return { Data: await lastRun(event, properties) };
 }
 
-/** Sends the command, unless an earlier attempt at this same request already did. */
-async function sendOnce(event: InstallEvent, properties: InstallProperties): Promise<Record<string, string>> {
-  const marker = commentMarker(event);
-  const earlier = await findCommand((comment) => comment.endsWith(marker), new Date(Date.now() - RETRY_WINDOW_MS));
-  const sentAt = earlier?.RequestedDateTime ?? new Date();
-  const commandId = earlier?.CommandId ?? await send(commandInput(event, properties));
-  console.log(earlier ? `found command ${commandId}, sent by an earlier attempt` : `sent command ${commandId}`);
-  const deadline = new Date(sentAt.getTime() + Number(properties.InstallTimeoutSeconds) * 1000);
-  return { CommandId: commandId, Deadline: deadline.toISOString() };
+/** Sends the command, unless an earlier attempt at this same request already did, and sets the deadline. */
+async function install(event: InstallEvent, properties: InstallProperties): Promise<Record<string, string>> {
+  const start = Date.now();
+  const timeoutMs = Number(properties.InstallTimeoutSeconds) * 1000;
+  const earlier = await findCommand((comment) => comment.endsWith(commentMarker(event)), new Date(start - RETRY_WINDOW_MS));
+  if (earlier?.CommandId) {
+    console.log(`found command ${earlier.CommandId}, sent by an earlier attempt at this request`);
+    const sentAt = earlier.RequestedDateTime?.getTime() ?? start;
+    return { CommandId: earlier.CommandId, Deadline: new Date(sentAt + timeoutMs).toISOString() };
+  }
+  const deadline = start + timeoutMs;
+  const commandId = await send(event, properties, Math.min(start + REGISTRATION_WAIT_MS, deadline));
+  console.log(`sent command ${commandId}`);
+  return { CommandId: commandId, Deadline: new Date(deadline).toISOString() };
 }
 
 /**
@@ -42,22 +62,25 @@ async function sendOnce(event: InstallEvent, properties: InstallProperties): Pro
  * command this resource sent (SSM keeps 30 days of history; after that they are empty).
  */
 async function lastRun(event: InstallEvent, properties: InstallProperties): Promise<Record<string, string>> {
-  const marker = resourceMarker(event);
-  const last = await findCommand((comment) => comment.slice(0, -8).endsWith(marker));
-  if (!last?.CommandId) {
-    console.log('no earlier command of this resource in the command history');
-    return { CommandId: '', TargetedCount: '0', SucceededCount: '0', FailedCount: '0' };
+  try {
+    const last = await findCommand((comment) => matchesResource(comment, event));
+    if (!last?.CommandId) {
+      console.log('no earlier command of this resource in the command history');
+      return { CommandId: '', TargetedCount: '0', SucceededCount: '0', FailedCount: '0' };
+    }
+    const assessment = assessCommand(await getCommand(last.CommandId), await listInvocations(last.CommandId), {
+      maxErrors: properties.MaxErrors,
+      allowNoTargets: properties.AllowNoTargets === 'true',
+    });
+    return {
+      CommandId: last.CommandId,
+      TargetedCount: String(assessment.counts.targeted),
+      SucceededCount: String(assessment.counts.succeeded),
+      FailedCount: String(assessment.counts.failed),
+    };
+  } catch (error) {
+    throw failure(`Could not read the last command of this install: ${(error as Error).name}: ${(error as Error).message}`);
   }
-  const assessment = assessCommand(await getCommand(last.CommandId), await listInvocations(last.CommandId), {
-    maxErrors: properties.MaxErrors,
-    allowNoTargets: properties.AllowNoTargets === 'true',
-  });
-  return {
-    CommandId: last.CommandId,
-    TargetedCount: String(assessment.counts.targeted),
-    SucceededCount: String(assessment.counts.succeeded),
-    FailedCount: String(assessment.counts.failed),
-  };
 }
 
 /** Best effort: a failed uninstall is logged and never blocks the stack's deletion. */
@@ -67,10 +90,34 @@ async function uninstall(event: InstallEvent, properties: InstallProperties): Pr
   }
   const { installationType: _, version: __, ...parameters } = properties.Parameters;
   try {
-    const commandId = await send(commandInput(event, { ...properties, Parameters: { ...parameters, action: ['Uninstall'] } }));
+    const earlier = await findCommand((comment) => comment.endsWith(commentMarker(event)), new Date(Date.now() - RETRY_WINDOW_MS));
+    if (earlier) {
+      console.log(`uninstall command ${earlier.CommandId} was sent by an earlier attempt`);
+      return;
+    }
+    const commandId = await send(event, { ...properties, Parameters: { ...parameters, action: ['Uninstall'] } }, Date.now());
     console.log(`sent uninstall command ${commandId}; not waiting for it`);
   } catch (error) {
-    console.log(`uninstall on delete failed, deleting anyway: ${(error as Error).name}: ${(error as Error).message}`);
+    console.log(`uninstall on delete failed, deleting anyway: ${(error as Error).message}`);
+  }
+}
+
+/** Sends the command; nodes that SSM does not know yet are waited for until `registeredBy`. */
+async function send(event: InstallEvent, properties: InstallProperties, registeredBy: number): Promise<string> {
+  const input = commandInput(event, properties);
+  for (;;) {
+    try {
+      return await sendCommandOnce(input, commentMarker(event));
+    } catch (error) {
+      const { name, message } = error as Error;
+      if (name === 'InvalidInstanceId' && Date.now() + REGISTRATION_POLL_MS < registeredBy) {
+        console.log('InvalidInstanceId: waiting for the nodes to register with SSM');
+        await sleep(REGISTRATION_POLL_MS);
+        continue;
+      }
+      const hint = name === 'InvalidInstanceId' ? ' (the nodes are not managed by SSM: not registered yet, stopped, or terminated)' : '';
+      throw failure(`SendCommand refused the ${DOCUMENT_NAME} command: ${name}: ${redact(message, properties)}${hint}`);
+    }
   }
 }
 
@@ -97,12 +144,7 @@ function commandInput(event: InstallEvent, p: InstallProperties): SendCommandCom
   };
 }
 
-async function send(input: SendCommandCommandInput): Promise<string> {
-  try {
-    const response = await retryThrottled(() => ssm.send(new SendCommandCommand(input)));
-    return response.Command!.CommandId!;
-  } catch (error) {
-    const { name, message } = error as Error;
-    throw failure(`SendCommand refused the ${DOCUMENT_NAME} command: ${name}: ${message}`);
-  }
+/** An SSM error message may quote the parameters: the argument values never reach the reason or the logs. */
+function redact(message: string, properties: InstallProperties): string {
+  return argumentValues(properties).reduce((text, value) => text.split(value).join('(redacted)'), message);
 }

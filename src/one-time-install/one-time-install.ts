@@ -1,11 +1,12 @@
-import { CustomResource, Duration, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ConfigurePackageOptions, renderConfigurePackageParameters } from '../configure-package';
+import { ConfigurePackageOptions } from '../configure-package';
 import { InstanceTargets } from '../instance-targets';
+import { renderConfigurePackageParameters, unresolvedParameterNames } from '../private/configure-parameters';
 import { grantBucketOutput, grantLogGroupOutput } from '../private/output-grants';
 import { checkInteger, checkLength, invalid, isKnown } from '../private/validation';
 import { Concurrency, ErrorThreshold } from '../rate-control';
@@ -141,6 +142,12 @@ export class OneTimeInstall extends Construct {
     super(scope, id);
 
     const parameters = renderConfigurePackageParameters(this, props);
+    const deployTimeParameters = unresolvedParameterNames(parameters);
+    if (deployTimeParameters.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-ssm-distributor:parameterToken',
+        `Parameter ${deployTimeParameters.join(', ')} is only known at deploy time: the install runs again on every target ` +
+        'each time its value changes (with "Uninstall and reinstall" the application is offline meanwhile).');
+    }
     const installTimeout = props.installTimeout ?? DEFAULT_INSTALL_TIMEOUT;
     const installSeconds = seconds(installTimeout);
     checkInteger('installTimeout', installSeconds, MIN_INSTALL_TIMEOUT_SECONDS, MAX_INSTALL_TIMEOUT.toSeconds(),
@@ -195,6 +202,11 @@ export class OneTimeInstall extends Construct {
       properties,
       serviceTimeout: SERVICE_TIMEOUT,
     });
+    // The command may notify as soon as it is sent: the role's policy must exist by then, not only the role.
+    const notificationRole = this.node.tryFindChild('NotificationRole');
+    if (notificationRole) {
+      resource.node.addDependency(notificationRole);
+    }
     this.commandId = resource.getAttString('CommandId');
     this.targetedCount = Token.asNumber(resource.getAtt('TargetedCount'));
     this.succeededCount = Token.asNumber(resource.getAtt('SucceededCount'));
@@ -222,7 +234,10 @@ export class OneTimeInstall extends Construct {
     }
     // SSM publishes through a role it assumes; the provider passes that role, and only that role.
     const role = new iam.Role(this, 'NotificationRole', {
-      assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com'),
+      // Only SSM acting for this account may assume it (no confused deputy).
+      assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+      }),
       description: `Lets Systems Manager publish the command status of ${this.node.path} to SNS`,
     });
     // Explicit rather than grantPublish(), whose KMS grant uses the kms:GenerateDataKey* wildcard.

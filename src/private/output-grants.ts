@@ -5,16 +5,17 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 
 /**
  * What SSM Agent needs to write command output to a bucket: put the objects (and their ACL) under the
- * prefix, and read the bucket's encryption settings.
+ * prefix, read the bucket's encryption settings, and use its KMS key if it has one. No more: no delete, no read.
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html
  */
 export function grantBucketOutput(grantee: iam.IGrantable, bucket: s3.IBucket, keyPrefix = ''): iam.Grant {
-  return bucket.grantPut(grantee, `${keyPrefix}*`)
-    .combine(iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:PutObjectAcl'],
-      resourceArns: [bucket.arnForObjects(`${keyPrefix}*`)],
-    }))
+  return iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['s3:PutObject', 's3:PutObjectAcl'],
+    resourceArns: [bucket.arnForObjects(`${keyPrefix}*`)],
+  })
+    // SSE-KMS: a data key for each object (and decryption, for multipart uploads).
+    .combine(bucket.encryptionKey ? bucket.encryptionKey.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt') : iam.Grant.drop(grantee, 'no key'))
     .combine(iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetEncryptionConfiguration'],

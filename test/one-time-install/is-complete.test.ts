@@ -144,7 +144,24 @@ describe('isComplete', () => {
     });
   });
 
+  test('while the command runs, only the command is read, whatever the fleet size', async () => {
+    given(command('InProgress', 500), Array.from({ length: 500 }, () => 'In Progress'));
+
+    expect(await handler(waitEvent())).toEqual({ IsComplete: false });
+    expect(ssm).toHaveReceivedCommandTimes(ListCommandsCommand, 1);
+    expect(ssm).toHaveReceivedCommandTimes(ListCommandInvocationsCommand, 0);
+  });
+
   describe('the install deadline', () => {
+    test('a finished command whose invocations are not all listed by then is not cancelled', async () => {
+      given(command('Success', 3), ['Success']);
+
+      await expect(handler(waitEvent({}, oneMinuteAgo()))).rejects.toThrow(
+        'Install ExamplePackage: command command-1 finished (Success) with 1 of 3 nodes succeeded and 0 failed, ' +
+        'but SSM did not list all its invocations within 30 minutes (installTimeout)');
+      expect(ssm).toHaveReceivedCommandTimes(CancelCommandCommand, 0);
+    });
+
     test('past it, the command is cancelled and the install fails, naming the running nodes', async () => {
       given(command('InProgress', 3), ['Success', 'In Progress', 'Pending']);
       ssm.on(CancelCommandCommand).resolves({});

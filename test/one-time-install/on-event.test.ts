@@ -117,11 +117,65 @@ describe('onEvent', () => {
       expect(response.Data?.CommandId).toBe('command-2');
     });
 
-    test('a refused command fails with a short reason', async () => {
-      ssm.on(SendCommandCommand).rejects(Object.assign(new Error('Instances [[i-0000000000000000a]] not in a valid state'), { name: 'InvalidInstanceId' }));
+    test('a refused command fails with a short reason, without the argument values', async () => {
+      ssm.on(SendCommandCommand).rejects(Object.assign(new Error('Parameter additionalArguments {"SSM_TOKEN":"s3cr3t"} is invalid'), { name: 'InvalidParameters' }));
 
-      await expect(handler(installEvent('Create'))).rejects.toThrow(
-        'SendCommand refused the AWS-ConfigureAWSPackage command: InvalidInstanceId: Instances [[i-0000000000000000a]] not in a valid state');
+      await expect(handler(installEvent('Create', {
+        properties: { Parameters: { action: ['Install'], name: ['ExamplePackage'], additionalArguments: ['{"SSM_TOKEN":"s3cr3t"}'] } },
+      }))).rejects.toThrow(
+        'SendCommand refused the AWS-ConfigureAWSPackage command: InvalidParameters: Parameter additionalArguments {"SSM_TOKEN":"(redacted)"} is invalid');
+    });
+
+    describe('nodes that SSM does not know yet', () => {
+      const invalidInstanceId = () => Object.assign(new Error('Instances [[i-0000000000000000a]] not in a valid state'), { name: 'InvalidInstanceId' });
+      beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] }));
+      afterEach(() => jest.useRealTimers());
+
+      test('are waited for while they register, then the command is sent once', async () => {
+        ssm.on(SendCommandCommand).rejectsOnce(invalidInstanceId()).resolves({ Command: { CommandId: 'command-2' } });
+
+        const response = handler(installEvent('Create'));
+        await jest.advanceTimersByTimeAsync(15_000);
+
+        expect((await response).Data?.CommandId).toBe('command-2');
+        expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 2);
+      });
+
+      test('fail after 4 minutes, saying why', async () => {
+        ssm.on(SendCommandCommand).rejects(invalidInstanceId());
+
+        const response = handler(installEvent('Create')).then(() => undefined, (e: Error) => e);
+        await jest.advanceTimersByTimeAsync(4 * 60_000);
+
+        expect((await response)?.message).toBe('SendCommand refused the AWS-ConfigureAWSPackage command: InvalidInstanceId: ' +
+          'Instances [[i-0000000000000000a]] not in a valid state (the nodes are not managed by SSM: not registered yet, stopped, or terminated)');
+        expect(ssm.commandCalls(SendCommandCommand).length).toBeGreaterThan(10);
+      });
+    });
+
+    describe('an ambiguous failure (the request may have reached SSM)', () => {
+      const serverError = () => Object.assign(new Error('Internal error'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } });
+
+      test('finds the command that did go through instead of sending it again', async () => {
+        ssm.on(SendCommandCommand).callsFake(async (input) => {
+          ssm.on(ListCommandsCommand).resolves({ Commands: [command('Pending', 0, { CommandId: 'command-3', Comment: input.Comment })] });
+          throw serverError();
+        });
+
+        const response = await handler(installEvent('Create'));
+
+        expect(response.Data?.CommandId).toBe('command-3');
+        expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 1);
+      });
+
+      test('sends again when the command is not there', async () => {
+        ssm.on(SendCommandCommand).rejectsOnce(serverError()).resolves({ Command: { CommandId: 'command-4' } });
+
+        const response = await handler(installEvent('Create'));
+
+        expect(response.Data?.CommandId).toBe('command-4');
+        expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 2);
+      });
     });
   });
 

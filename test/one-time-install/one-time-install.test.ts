@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnElement, CfnParameter, CustomResource, Duration, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, CfnElement, CfnParameter, CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -529,7 +529,13 @@ describe('OneTimeInstall', () => {
         Action: 'sts:AssumeRole',
         Effect: 'Allow',
         Principal: { Service: 'ssm.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
       }]);
+      // The install waits for the role's policy, not only for the role.
+      const [installId] = Object.keys(template.findResources('Custom::DistributorOneTimeInstall'));
+      expect(template.toJSON().Resources[installId].DependsOn).toEqual(expect.arrayContaining([
+        expect.stringMatching(/^InstallNotificationRoleDefaultPolicy/), expect.stringMatching(/^InstallNotificationRole[0-9A-F]{8}$/),
+      ]));
       expect(template.toJSON().Resources[role].Properties).not.toHaveProperty('ManagedPolicyArns');
       expect(statementsOf(template, role)).toEqual([{
         Action: 'sns:Publish',
@@ -773,6 +779,26 @@ describe('OneTimeInstall', () => {
       expect(() => install({ installTimeout: Duration.seconds(59) })).toThrow(installTimeoutRule);
 
       expect(stack.node.tryFindChild(PROVIDER_ID)).toBeUndefined();
+    });
+  });
+  test('a parameter known only at deploy time warns that the install runs again when it changes', () => {
+    install({ version: Lazy.string({ produce: () => '2.0.0' }) });
+
+    Annotations.fromStack(stack).hasWarning('/Stack/Install', Match.stringLikeRegexp(
+      '^Parameter version is only known at deploy time: the install runs again on every target each time its value changes'));
+  });
+  test('the framework logs only fatal errors and its waiter logs states without payloads (resource properties)', () => {
+    install();
+
+    const template = Template.fromStack(stack);
+    const framework = Object.values(template.findResources('AWS::Lambda::Function'))
+      .filter((fn) => String(fn.Properties.Description).startsWith('AWS CDK resource provider framework'));
+    expect(framework).toHaveLength(3);
+    for (const fn of framework) {
+      expect(fn.Properties.LoggingConfig).toMatchObject({ ApplicationLogLevel: 'FATAL' });
+    }
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: Match.objectLike({ IncludeExecutionData: false, Level: 'ALL' }),
     });
   });
 });
