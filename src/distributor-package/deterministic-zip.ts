@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // The zip format packs dates, versions and modes into bit fields.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
