@@ -35,18 +35,17 @@ const install = new OneTimeInstall(stack, 'CloudWatchAgent', {
   distributorPackage: DistributorPackage.fromPackageName(stack, 'Agent', 'AmazonCloudWatchAgent'),
   targets: InstanceTargets.instances([instance]),
   installTimeout: Duration.minutes(20),
-  timeout: Duration.minutes(15), // the instance must register with SSM first
+  timeout: Duration.minutes(15), // delivery; the send itself waits while the new instance registers with SSM
   errorThreshold: ErrorThreshold.count(0),
   outputLogGroup: output,
   uninstallOnDelete: true,
 });
 install.grantOutputWrite(role);
 
-// A second install by tag, in the same stack, shares the provider.
-new OneTimeInstall(stack, 'EfsUtilsByTag', {
-  distributorPackage: DistributorPackage.fromPackageName(stack, 'EfsUtils', 'AmazonEFSUtils'),
-  targets: InstanceTargets.tags({ 'aws:cloudformation:stack-name': [stack.stackName] }),
-  allowNoTargets: true,
+// A second install on the same instance, in the same stack, shares the provider.
+new OneTimeInstall(stack, 'EfsUtils', {
+  distributorPackage: DistributorPackage.fromPackageName(stack, 'EfsUtilsPackage', 'AmazonEFSUtils'),
+  targets: InstanceTargets.instances([instance]),
 });
 
 new IntegTest(app, 'OneTimeInstallTest', { testCases: [stack] });

@@ -95,8 +95,8 @@ describe('DistributorPackageAssociation', () => {
       // THEN
       Template.fromStack(stack).hasResourceProperties('AWS::SSM::Association', {
         Name: 'AWS-ConfigureAWSPackage',
-        Parameters: { action: ['Install'], installationType: [parameterValue], name: ['Test-ConfigureAWSPackage'] },
-        Targets: [seedTargets],
+        Parameters: Match.objectEquals({ action: ['Install'], installationType: [parameterValue], name: ['Test-ConfigureAWSPackage'] }),
+        Targets: Match.exact([seedTargets]),
       });
     });
   });
