@@ -10,8 +10,16 @@ import * as zlib from 'zlib';
  * may change with the zlib of the machine that synthesizes.
  */
 export interface DeterministicZip {
-  readonly bytes: Buffer;
   readonly sha256: string;
+  /** The entries' names, in order. */
+  readonly entries: string[];
+  /** The archive, in pieces: written out or hashed without copying them into one buffer. */
+  readonly parts: Buffer[];
+}
+
+/** The archive as one buffer. */
+export function zipBytes(zip: DeterministicZip): Buffer {
+  return Buffer.concat(zip.parts);
 }
 
 /** 1980-01-01 00:00:00, the zip format's epoch, in MS-DOS date and time. */
@@ -58,8 +66,10 @@ export function zipDirectory(directory: string): DeterministicZip {
   end.writeUInt16LE(files.length, 10);
   end.writeUInt32LE(centralDirectory.length, 12);
   end.writeUInt32LE(offset, 16);
-  const bytes = Buffer.concat([...locals, centralDirectory, end]);
-  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const parts = [...locals, centralDirectory, end];
+  const hash = createHash('sha256');
+  parts.forEach((part) => hash.update(part));
+  return { sha256: hash.digest('hex'), entries: files.map(toZipName), parts };
 }
 
 /**

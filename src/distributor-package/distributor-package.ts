@@ -1,4 +1,4 @@
-import { ArnFormat, IResource, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import { ArnFormat, AssetHashType, IResource, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -165,7 +165,12 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
       inPlaceUpdate: props.supportsInPlaceUpdate ?? false,
     });
     const attachments = files.map((file) => {
-      const asset = new s3assets.Asset(this, `File${file.name}`, { path: file.zipPath });
+      // The sha256 is known already: the asset need not read the file again to fingerprint it.
+      const asset = new s3assets.Asset(this, `File${file.name}`, {
+        path: file.zipPath,
+        assetHash: file.sha256,
+        assetHashType: AssetHashType.CUSTOM,
+      });
       return { key: 'S3FileUrl', values: [asset.s3ObjectUrl], name: file.name };
     });
 

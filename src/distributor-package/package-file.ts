@@ -89,9 +89,15 @@ export class PackageFile {
     const zipPath = path.join(dir, `${zip.sha256}.zip`);
     if (!fs.existsSync(zipPath)) {
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(`${zipPath}.${process.pid}`, zip.bytes);
-      fs.renameSync(`${zipPath}.${process.pid}`, zipPath);
+      const partial = `${zipPath}.${process.pid}`;
+      const fd = fs.openSync(partial, 'w');
+      try {
+        fs.writevSync(fd, zip.parts);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(partial, zipPath);
     }
-    return { name: this.name, zipPath, sha256: zip.sha256, entries: zipEntryNames(zip.bytes) };
+    return { name: this.name, zipPath, sha256: zip.sha256, entries: zip.entries };
   }
 }

@@ -31,8 +31,10 @@ export function renderConfigurePackageParameters(scope: IConstruct, options: Con
   if (version !== undefined) {
     checkPattern('version', version, VERSION_NAME, 'must be a version name of 1 to 128 letters, digits, _ - or .');
   }
-  // A package authored in the app must exist, in that version, before anything installs it.
-  scope.node.addDependency(pkg);
+  // A package authored in the app must exist, in that version, before anything installs it (a reference has no resource).
+  if (pkg.node.defaultChild) {
+    scope.node.addDependency(pkg);
+  }
 
   const parameters: Record<string, string[]> = { action: [action] };
   if (action === PackageAction.INSTALL) {

@@ -14,7 +14,7 @@ import {
   PackageFile,
   PackagePlatform,
 } from '../../src';
-import { zipDirectory } from '../../src/distributor-package/deterministic-zip';
+import { zipBytes, zipDirectory } from '../../src/distributor-package/deterministic-zip';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const LINUX = path.join(FIXTURES, 'linux-agent');
@@ -117,7 +117,7 @@ describe('DistributorPackage authoring', () => {
 
   test('a ready zip serves as it is, under its own name', () => {
     const zipPath = path.join(scratch, 'agent-1.0.zip');
-    fs.writeFileSync(zipPath, zipDirectory(LINUX).bytes);
+    fs.writeFileSync(zipPath, zipBytes(zipDirectory(LINUX)));
 
     new DistributorPackage(stack, 'Package', {
       packageName: 'ExampleAgent',

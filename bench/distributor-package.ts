@@ -1,0 +1,69 @@
+/**
+ * Benchmark: what authoring a package costs at synth. Builds a package of 20 files of 1 MB each (each zipped from a
+ * directory) and synthesizes it, then hashes the same bytes with a plain sha256, in the same run.
+ * Target: at most 2, i.e. no more than reading the bytes twice. Run with `npx projen bench`.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { DistributorPackage, PackageFile, PackagePlatform } from '../src';
+
+const FILES = 20;
+const BYTES = 1024 * 1024;
+const ROUNDS = 5;
+const TARGET_RATIO = 2;
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-package-'));
+const dirs = Array.from({ length: FILES }, (_, i) => {
+  const dir = path.join(root, `agent-${i}`);
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'install.sh'), '#!/bin/bash\n');
+  fs.writeFileSync(path.join(dir, 'uninstall.sh'), '#!/bin/bash\n');
+  fs.writeFileSync(path.join(dir, 'payload.bin'), createHash('sha512').update(String(i)).digest().toString('hex').repeat(BYTES / 128));
+  return dir;
+});
+
+function synthPackage(round: number): void {
+  const app = new App({ outdir: path.join(root, `cdk.out-${round}`) });
+  const stack = new Stack(app, 'Bench');
+  new DistributorPackage(stack, 'Package', {
+    packageName: 'BenchAgent',
+    version: `1.0.${round}`,
+    targets: dirs.map((dir, i) => ({ platform: PackagePlatform.UBUNTU, platformVersion: `${i}.04`, file: PackageFile.fromDirectory(dir) })),
+  });
+  app.synth();
+}
+
+function plainSha256(): void {
+  for (const dir of dirs) {
+    for (const file of fs.readdirSync(dir)) {
+      createHash('sha256').update(fs.readFileSync(path.join(dir, file))).digest('hex');
+    }
+  }
+}
+
+function time(fn: () => void): number {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+synthPackage(-1);
+plainSha256();
+const synthTimes: number[] = [];
+const shaTimes: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  synthTimes.push(time(() => synthPackage(round)));
+  shaTimes.push(time(plainSha256));
+}
+fs.rmSync(root, { recursive: true, force: true });
+const ratio = median(synthTimes) / median(shaTimes);
+console.log(`package of ${FILES} files of 1 MB, median of ${ROUNDS} rounds:`);
+console.log(`  DistributorPackage synth (zip, sha256, manifest, assets)  ${median(synthTimes).toFixed(0)} ms`);
+console.log(`  plain sha256 of the same files (baseline)                 ${median(shaTimes).toFixed(0)} ms`);
+console.log(`  ratio                                                     ${ratio.toFixed(2)} (target <= ${TARGET_RATIO})`);
+process.exitCode = ratio <= TARGET_RATIO ? process.exitCode : 1;

@@ -1,0 +1,41 @@
+/**
+ * Integration test: publishes a two-platform Distributor package built from test/fixtures, and installs it with a
+ * State Manager association on the instances that carry a tag. Checked in snapshot mode (`npx projen integ`).
+ */
+import * as path from 'path';
+import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import {
+  DistributorPackage,
+  DistributorPackageAssociation,
+  InstanceTargets,
+  PackageArchitecture,
+  PackageFile,
+  PackagePlatform,
+} from '../src';
+
+const app = new App();
+const stack = new Stack(app, 'DistributorPackageInteg');
+
+const linux = PackageFile.fromDirectory(path.join(__dirname, 'fixtures', 'linux-agent'));
+const agent = new DistributorPackage(stack, 'Agent', {
+  packageName: 'CdkSsmDistributorIntegAgent',
+  version: '1.0.0',
+  publisher: 'cdk-ssm-distributor integ',
+  supportsInPlaceUpdate: true,
+  targets: [
+    { platform: PackagePlatform.AMAZON_LINUX, platformVersion: '2023', architecture: PackageArchitecture.X86_64, file: linux },
+    { platform: PackagePlatform.AMAZON_LINUX, platformVersion: '2023', architecture: PackageArchitecture.ARM64, file: linux },
+    { platform: PackagePlatform.WINDOWS, architecture: PackageArchitecture.X86_64, file: PackageFile.fromDirectory(path.join(__dirname, 'fixtures', 'windows-agent')) },
+  ],
+  // A test package goes away with its stack.
+  removalPolicy: RemovalPolicy.DESTROY,
+});
+
+new DistributorPackageAssociation(stack, 'AgentByTag', {
+  distributorPackage: agent,
+  targets: InstanceTargets.tags({ 'distributor-integ': ['agent'] }),
+});
+
+new IntegTest(app, 'DistributorPackageTest', { testCases: [stack] });
+app.synth();
