@@ -4,10 +4,15 @@
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/compliance-about.html
  */
 export enum ComplianceSeverity {
+  /** Critical: the most severe. */
   CRITICAL = 'CRITICAL',
+  /** High. */
   HIGH = 'HIGH',
+  /** Medium. */
   MEDIUM = 'MEDIUM',
+  /** Low. */
   LOW = 'LOW',
+  /** No severity given. */
   UNSPECIFIED = 'UNSPECIFIED',
 }
 

@@ -52,18 +52,21 @@ export class DocumentVersion {
 export interface ConfigurePackageOptions {
   /**
    * The package to install, update or uninstall.
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
    */
   readonly distributorPackage: IDistributorPackage;
 
   /**
    * Action: install (or update) or uninstall.
    * @default PackageAction.INSTALL
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
    */
   readonly action?: PackageAction;
 
   /**
    * Installation type: how an installed package is updated. Only for `PackageAction.INSTALL`.
    * @default InstallationType.UNINSTALL_AND_REINSTALL
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
    */
   readonly installationType?: InstallationType;
 
@@ -71,6 +74,7 @@ export interface ConfigurePackageOptions {
    * Version: the version name of the package to install.
    * @default - the version of a package authored in this app; for any other package, its default version,
    * looked up each time the document runs ("always the latest")
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
    */
   readonly version?: string;
 
@@ -79,12 +83,14 @@ export interface ConfigurePackageOptions {
    * variables. Every key starts with `SSM_`; keys and values together are at most 4096 characters.
    * They are stored in plain text in the template and in Systems Manager: never pass secrets.
    * @default - none
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
    */
   readonly additionalArguments?: Record<string, string>;
 
   /**
    * Document version: which version of `AWS-ConfigureAWSPackage` runs.
    * @default - the document's default version
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
    */
   readonly documentVersion?: DocumentVersion;
 }

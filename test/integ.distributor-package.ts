@@ -28,6 +28,8 @@ const agent = new DistributorPackage(stack, 'Agent', {
     { platform: PackagePlatform.AMAZON_LINUX, platformVersion: '2023', architecture: PackageArchitecture.ARM64, file: linux },
     { platform: PackagePlatform.WINDOWS, architecture: PackageArchitecture.X86_64, file: PackageFile.fromDirectory(path.join(__dirname, 'fixtures', 'windows-agent')) },
   ],
+  // Shared with another account of the test organization (a placeholder id in snapshot mode).
+  sharedWith: ['111122223333'],
   // A test package goes away with its stack.
   removalPolicy: RemovalPolicy.DESTROY,
 });

@@ -3,6 +3,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { buildManifest } from './package-manifest';
+import { PackageSharing } from './package-sharing';
 import { PackageTarget } from './package-target';
 import { isAwsPublishedPackage } from '../private/package-names';
 import { checkLength, checkPattern, invalid, isKnown } from '../private/validation';
@@ -69,6 +70,15 @@ export interface DistributorPackageProps {
    * @default false
    */
   readonly supportsInPlaceUpdate?: boolean;
+
+  /**
+   * Share the package with these accounts: 12-digit account ids, or `All` (alone) to make it public. CloudFormation
+   * cannot share a document: a custom resource adds them on create, adds and removes the difference on update,
+   * and removes them on delete. Others install it by ARN (`DistributorPackage.fromPackageArn`).
+   * @default - not shared
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-ssm-sharing.html
+   */
+  readonly sharedWith?: string[];
 
   /**
    * What happens to the package when it leaves the stack. Deleting it deletes every version, and breaks the
@@ -146,6 +156,8 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
   public readonly packageArn: string;
   public readonly packageReference: string;
   public readonly packageVersion?: string;
+  private readonly document: CfnDocument;
+  private sharing?: PackageSharing;
 
   constructor(scope: Construct, id: string, props: DistributorPackageProps) {
     super(scope, id, { physicalName: props.packageName });
@@ -188,8 +200,22 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
 
     this.packageName = props.packageName;
     this.packageReference = props.packageName;
+    this.document = document;
     this.packageVersion = props.version;
     this.packageArn = Stack.of(this).formatArn({ service: 'ssm', resource: 'document', resourceName: props.packageName });
+    if (props.sharedWith?.length) {
+      this.share(props.sharedWith);
+    }
+  }
+
+  /**
+   * Shares the package with more accounts: 12-digit account ids, or `All` (alone) to make it public.
+   */
+  public share(accountIds: string[]): void {
+    if (!this.sharing) {
+      this.sharing = new PackageSharing(this, 'Sharing', this.document.ref, this.packageArn);
+    }
+    this.sharing.add(accountIds);
   }
 }
 

@@ -4,11 +4,17 @@
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-sns-notifications.html
  */
 export enum NotificationEvent {
+  /** Every status change. */
   ALL = 'All',
+  /** The command started running. */
   IN_PROGRESS = 'InProgress',
+  /** The command succeeded. */
   SUCCESS = 'Success',
+  /** The command timed out. */
   TIMED_OUT = 'TimedOut',
+  /** The command was cancelled. */
   CANCELLED = 'Cancelled',
+  /** The command failed. */
   FAILED = 'Failed',
 }
 

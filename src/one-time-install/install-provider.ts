@@ -1,4 +1,4 @@
-import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -6,9 +6,10 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { IsCompleteFunction } from './is-complete-function';
-import { suppressNagFindings } from './nag-suppressions';
 import { OnEventFunction } from './on-event-function';
 import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-parameters';
+import { suppressNagFindings } from '../private/nag-suppressions';
+import { frameworkRoles, loggingTo, suppressFrameworkFindings, LOG_RETENTION } from '../private/provider-parts';
 
 /**
  * How long the provider waits for an install in all: a whole install (`installTimeout`) must end before it,
@@ -24,7 +25,6 @@ export const SERVICE_TIMEOUT = Duration.minutes(55);
 export const MAX_INSTALL_TIMEOUT = Duration.minutes(45);
 /** How often isComplete polls: often enough to answer quickly, rarely enough not to be throttled. */
 const QUERY_INTERVAL = Duration.seconds(15);
-const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
 /** The construct id of the one provider of a stack. */
 const PROVIDER_ID = 'CdkSsmDistributorOneTimeInstallProvider';
@@ -75,17 +75,15 @@ export class InstallProvider extends Construct {
     isComplete.addToRolePolicy(readCommands);
     isComplete.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:CancelCommand'], resources: ['*'] }));
 
-    const frameworkLogs = new logs.LogGroup(this, 'FrameworkLogs', { retention: LOG_RETENTION });
-    const frameworkOnEventRole = writerOf(this, 'FrameworkOnEventRole', frameworkLogs);
-    const frameworkWaiterRole = writerOf(this, 'FrameworkWaiterRole', frameworkLogs);
+    const framework = frameworkRoles(this, { waiter: true });
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: onEvent,
       isCompleteHandler: isComplete,
       queryInterval: QUERY_INTERVAL,
       totalTimeout: PROVIDER_TOTAL_TIMEOUT,
-      logGroup: frameworkLogs,
-      frameworkOnEventRole,
-      frameworkCompleteAndTimeoutRole: frameworkWaiterRole,
+      logGroup: framework.logGroup,
+      frameworkOnEventRole: framework.onEventRole,
+      frameworkCompleteAndTimeoutRole: framework.waiterRole,
       // The framework logs resource properties, additionalArguments included, at INFO: only fatal errors are logged.
       frameworkLambdaLoggingLevel: lambda.ApplicationLogLevel.FATAL,
       disableWaiterStateMachineLogging: false,
@@ -114,50 +112,11 @@ export class InstallProvider extends Construct {
       reason: 'ListCommands, ListCommandInvocations and CancelCommand take no resource-level permission.',
       applies_to: ['Resource::*'],
     }]);
-    suppressFrameworkFindings([provider, frameworkOnEventRole, frameworkWaiterRole]);
+    suppressFrameworkFindings([provider, framework.onEventRole, framework.waiterRole!]);
   }
 
   /** Lets the provider pass `role` to SSM, for SNS notifications. */
   public grantPassRole(role: iam.IRole): void {
     role.grantPassRole(this.onEventRole);
-  }
-}
-
-/** A log group and a role that may write to it (and nothing else yet): no managed policy. */
-function loggingTo(scope: Construct, name: string): { logGroup: logs.ILogGroup; role: iam.IRole } {
-  const logGroup = new logs.LogGroup(scope, `${name}Logs`, { retention: LOG_RETENTION });
-  return { logGroup, role: writerOf(scope, `${name}Role`, logGroup) };
-}
-
-function writerOf(scope: Construct, id: string, logGroup: logs.ILogGroup): iam.Role {
-  const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-  logGroup.grantWrite(role);
-  return role;
-}
-
-/** The aws-cdk-lib Provider framework's own resources and roles, whose permissions the framework sets. */
-function suppressFrameworkFindings(scopes: Construct[]): void {
-  for (const resource of scopes.flatMap((scope) => scope.node.findAll())) {
-    if (!(resource instanceof CfnResource)) {
-      continue;
-    }
-    if (resource.cfnResourceType === 'AWS::Lambda::Function') {
-      suppressNagFindings(resource, [{
-        id: 'AwsSolutions-L1',
-        reason: 'The Provider framework of aws-cdk-lib chooses the runtime of its own functions.',
-      }]);
-    } else if (resource.cfnResourceType === 'AWS::IAM::Policy') {
-      suppressNagFindings(resource, [{
-        id: 'AwsSolutions-IAM5',
-        reason: 'The Provider framework invokes the versions of its handler functions (ARN:*), and its waiter ' +
-          'delivers its logs to CloudWatch Logs, whose log delivery actions take no resource.',
-        applies_to: [{ regex: '/^Resource::<.+\\.Arn>:\\*$/' }, 'Resource::*'],
-      }]);
-    } else if (resource.cfnResourceType === 'AWS::StepFunctions::StateMachine') {
-      suppressNagFindings(resource, [{
-        id: 'AwsSolutions-SF2',
-        reason: 'The Provider framework of aws-cdk-lib offers no X-Ray tracing for its waiter state machine.',
-      }]);
-    }
   }
 }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import {
   DistributorPackage,
   DistributorPackageAssociation,
@@ -275,5 +275,64 @@ describe('DistributorPackage authoring', () => {
       expect(install.Properties.Parameters).toMatchObject({ name: ['ExampleAgent'], version: ['1.0.0'] });
       expect(install.DependsOn).toEqual([expect.stringMatching(/^Package/)]);
     });
+  });
+});
+
+describe('DistributorPackage sharing', () => {
+  let stack: Stack;
+  beforeEach(() => {
+    stack = new Stack(new App(), 'Stack');
+  });
+  const props = (sharedWith?: string[]): DistributorPackageProps => ({
+    packageName: 'ExampleAgent',
+    version: '1',
+    targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(LINUX) }],
+    sharedWith,
+  });
+
+  test('shares with the accounts through a custom resource that names the document by Ref', () => {
+    const pkg = new DistributorPackage(stack, 'Package', props(['111122223333']));
+    pkg.share(['444455556666', '111122223333']);
+
+    const template = Template.fromStack(stack);
+    const documentId = Object.keys(template.findResources('AWS::SSM::Document'))[0];
+    template.hasResourceProperties('Custom::DistributorPackageSharing', {
+      Name: { Ref: documentId },
+      AccountIds: ['111122223333', '444455556666'],
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: 'ssm:ModifyDocumentPermission',
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':document/ExampleAgent']] },
+        }]),
+      },
+    });
+  });
+
+  test('one provider per stack, however many packages share', () => {
+    const functions = (packages: number) => {
+      const s = new Stack(new App(), 'S');
+      for (let i = 0; i < packages; i++) {
+        new DistributorPackage(s, `P${i}`, { ...props(['111122223333']), packageName: `Agent${i}` });
+      }
+      return Object.keys(Template.fromStack(s).findResources('AWS::Lambda::Function')).length;
+    };
+
+    expect(functions(3)).toBe(functions(1));
+  });
+
+  test('an unshared package adds no custom resource', () => {
+    new DistributorPackage(stack, 'Package', props());
+
+    expect(Template.fromStack(stack).findResources('Custom::DistributorPackageSharing')).toEqual({});
+  });
+
+  test.each([
+    [['12345'], "sharedWith must be 12-digit account ids or 'All', got '12345'"],
+    [['All', '111122223333'], "sharedWith must be 'All' alone (it shares with every account) or account ids, got 'All, 111122223333'"],
+  ])('rejects %j', (sharedWith, message) => {
+    expect(() => new DistributorPackage(stack, 'Package', props(sharedWith))).toThrow(message);
   });
 });

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { App, Aspects, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,6 +15,8 @@ import {
   NotificationEvent,
   NotificationType,
   OneTimeInstall,
+  PackageFile,
+  PackagePlatform,
 } from '../../src';
 
 describe('OneTimeInstall and cdk-nag AwsSolutions', () => {
@@ -96,5 +99,21 @@ describe('OneTimeInstall and cdk-nag AwsSolutions', () => {
     Aspects.of(stack).add(new AwsSolutionsChecks());
 
     Annotations.fromStack(stack).hasError('/Stack/Output/Resource', Match.stringLikeRegexp('AwsSolutions-S1'));
+  });
+  test('a shared package: no unsuppressed finding on its sharing provider', () => {
+    const stack = new Stack(new App(), 'Stack');
+    new DistributorPackage(stack, 'Package', {
+      packageName: 'ExampleAgent',
+      version: '1.0.0',
+      targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(path.join(__dirname, '..', 'fixtures', 'linux-agent')) }],
+      sharedWith: ['111122223333'],
+    });
+    Aspects.of(stack).add(new AwsSolutionsChecks());
+
+    const annotations = Annotations.fromStack(stack);
+    expect([
+      ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-')),
+      ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-')),
+    ].map((finding) => `${finding.id}: ${finding.entry.data}`)).toEqual([]);
   });
 });

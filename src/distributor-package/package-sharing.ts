@@ -1,0 +1,85 @@
+import { CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { SharePackageFunction } from './share-package-function';
+import { frameworkRoles, loggingTo, suppressFrameworkFindings } from '../private/provider-parts';
+import { invalid, isKnown } from '../private/validation';
+
+const ACCOUNT_ID = /^\d{12}$/;
+const PROVIDER_ID = 'CdkSsmDistributorPackageSharingProvider';
+
+/**
+ * Shares a package's document with other accounts (`ModifyDocumentPermission`), which CloudFormation cannot do.
+ * Its custom resource names the document by `Ref`, so it is removed, and the sharing with it, before the document.
+ */
+export class PackageSharing extends Construct {
+  private readonly accountIds: string[] = [];
+
+  constructor(scope: Construct, id: string, documentName: string, documentArn: string) {
+    super(scope, id);
+    const provider = SharingProvider.of(this);
+    provider.allowSharing(documentArn);
+    new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::DistributorPackageSharing',
+      properties: {
+        Name: documentName,
+        AccountIds: Lazy.list({ produce: () => this.accountIds }),
+      },
+    });
+  }
+
+  /** Adds accounts: 12-digit ids, or `All` for every AWS account (alone). */
+  public add(accountIds: string[]): void {
+    for (const accountId of accountIds) {
+      if (isKnown(accountId) && !ACCOUNT_ID.test(accountId) && accountId.toLowerCase() !== 'all') {
+        invalid('sharedWith', "must be 12-digit account ids or 'All'", accountId);
+      }
+      if (!this.accountIds.includes(accountId)) {
+        this.accountIds.push(accountId);
+      }
+    }
+    const all = this.accountIds.some((accountId) => isKnown(accountId) && accountId.toLowerCase() === 'all');
+    if (all && this.accountIds.length > 1) {
+      invalid('sharedWith', "must be 'All' alone (it shares with every account) or account ids", this.accountIds.join(', '));
+    }
+  }
+}
+
+/** The provider behind every package sharing of a stack: one per stack. */
+class SharingProvider extends Construct {
+  public static of(scope: Construct): SharingProvider {
+    const stack = Stack.of(scope);
+    return (stack.node.tryFindChild(PROVIDER_ID) as SharingProvider | undefined) ?? new SharingProvider(stack, PROVIDER_ID);
+  }
+
+  public readonly serviceToken: string;
+  private readonly handlerRole: iam.IRole;
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const handler = new SharePackageFunction(this, 'Handler', {
+      description: 'cdk-ssm-distributor: shares Distributor packages with other accounts',
+      timeout: Duration.minutes(2),
+      ...loggingTo(this, 'Handler'),
+    });
+    const framework = frameworkRoles(this, { waiter: false });
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: handler,
+      logGroup: framework.logGroup,
+      frameworkOnEventRole: framework.onEventRole,
+    });
+    suppressFrameworkFindings([provider, framework.onEventRole]);
+    this.serviceToken = provider.serviceToken;
+    this.handlerRole = handler.role!;
+  }
+
+  /** ModifyDocumentPermission on this document only. */
+  public allowSharing(documentArn: string): void {
+    this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ssm:ModifyDocumentPermission'],
+      resources: [documentArn],
+    }));
+  }
+}

@@ -1,0 +1,92 @@
+import { ModifyDocumentPermissionCommand, SSMClient } from '@aws-sdk/client-ssm';
+
+/** One client per Lambda container; adaptive retries slow down on throttling. */
+const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: 8 });
+
+/** ModifyDocumentPermission takes at most 20 account ids a call. */
+export const MAX_IDS_PER_CALL = 20;
+/** The value that shares a document with every AWS account. */
+const ALL = 'all';
+
+interface ShareProperties {
+  /** The package's document name. */
+  readonly Name: string;
+  /** 12-digit account ids, or `All`. */
+  readonly AccountIds: string[];
+}
+
+export interface ShareEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties: ShareProperties;
+  readonly OldResourceProperties?: ShareProperties;
+  readonly ResponseURL?: string;
+}
+
+/**
+ * Shares a package with other accounts, which CloudFormation cannot do: adds the accounts on Create, adds and
+ * removes the difference on Update, removes them all on Delete. The physical id is the document's name, so a
+ * renamed package is a replacement: the new one is shared, then the old one's sharing is removed.
+ */
+export async function handler(event: ShareEvent): Promise<{ PhysicalResourceId: string }> {
+  const { ResponseURL: _, ...logged } = event;
+  console.log('share', JSON.stringify(logged));
+  const name = event.ResourceProperties.Name;
+  const wanted = normalize(event.ResourceProperties.AccountIds);
+
+  if (event.RequestType === 'Create') {
+    await modify(name, wanted, 'add');
+  } else if (event.RequestType === 'Update') {
+    const before = event.PhysicalResourceId === name ? normalize(event.OldResourceProperties?.AccountIds ?? []) : [];
+    await modify(name, wanted.filter((id) => !before.includes(id)), 'add');
+    await modify(name, before.filter((id) => !wanted.includes(id)), 'remove');
+  } else {
+    await unshareAll(event.PhysicalResourceId ?? name, wanted);
+  }
+  return { PhysicalResourceId: name };
+}
+
+/** Removes the sharing; a document that is already gone has no sharing left to remove. */
+async function unshareAll(name: string, accountIds: string[]): Promise<void> {
+  try {
+    await modify(name, accountIds, 'remove');
+  } catch (error) {
+    if ((error as Error).name !== 'InvalidDocument') {
+      throw error;
+    }
+    console.log(`document ${name} is gone: nothing to unshare`);
+  }
+}
+
+/** Adds or removes accounts, at most 20 a call; `All` goes in a call of its own. */
+async function modify(name: string, accountIds: string[], change: 'add' | 'remove'): Promise<void> {
+  const batches = [
+    ...accountIds.includes(ALL) ? [[ALL]] : [],
+    ...chunks(accountIds.filter((id) => id !== ALL), MAX_IDS_PER_CALL),
+  ];
+  for (const batch of batches) {
+    try {
+      await ssm.send(new ModifyDocumentPermissionCommand({
+        Name: name,
+        PermissionType: 'Share',
+        ...(change === 'add' ? { AccountIdsToAdd: batch } : { AccountIdsToRemove: batch }),
+      }));
+    } catch (error) {
+      const { name: code, message } = error as Error;
+      if (code === 'InvalidDocument') {
+        throw error;
+      }
+      const failure = new Error(`Could not ${change} ${batch.length} account(s) ${change === 'add' ? 'to' : 'from'} the sharing of ${name}: ${code}: ${message}`);
+      failure.stack = `Error: ${failure.message}`;
+      throw failure;
+    }
+  }
+}
+
+function normalize(accountIds: string[]): string[] {
+  return [...new Set(accountIds.map((id) => (id.toLowerCase() === ALL ? ALL : id)))];
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}

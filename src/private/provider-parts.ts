@@ -1,0 +1,64 @@
+import { CfnResource } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { suppressNagFindings } from './nag-suppressions';
+
+/** How long the providers' logs are kept. */
+export const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
+
+/**
+ * The Provider framework's log group and roles: given, so that no managed policy is attached to them. The waiter's
+ * role only for a provider with an isComplete handler.
+ */
+export function frameworkRoles(scope: Construct, options: { waiter: boolean }): {
+  logGroup: logs.ILogGroup;
+  onEventRole: iam.Role;
+  waiterRole?: iam.Role;
+} {
+  const logGroup = new logs.LogGroup(scope, 'FrameworkLogs', { retention: LOG_RETENTION });
+  return {
+    logGroup,
+    onEventRole: writerOf(scope, 'FrameworkOnEventRole', logGroup),
+    waiterRole: options.waiter ? writerOf(scope, 'FrameworkWaiterRole', logGroup) : undefined,
+  };
+}
+
+/** A log group and a role that may write to it (and nothing else yet): no managed policy. */
+export function loggingTo(scope: Construct, name: string): { logGroup: logs.ILogGroup; role: iam.IRole } {
+  const logGroup = new logs.LogGroup(scope, `${name}Logs`, { retention: LOG_RETENTION });
+  return { logGroup, role: writerOf(scope, `${name}Role`, logGroup) };
+}
+
+function writerOf(scope: Construct, id: string, logGroup: logs.ILogGroup): iam.Role {
+  const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  logGroup.grantWrite(role);
+  return role;
+}
+
+/** The aws-cdk-lib Provider framework's own resources and roles, whose permissions the framework sets. */
+export function suppressFrameworkFindings(scopes: Construct[]): void {
+  for (const resource of scopes.flatMap((scope) => scope.node.findAll())) {
+    if (!(resource instanceof CfnResource)) {
+      continue;
+    }
+    if (resource.cfnResourceType === 'AWS::Lambda::Function') {
+      suppressNagFindings(resource, [{
+        id: 'AwsSolutions-L1',
+        reason: 'The Provider framework of aws-cdk-lib chooses the runtime of its own functions.',
+      }]);
+    } else if (resource.cfnResourceType === 'AWS::IAM::Policy') {
+      suppressNagFindings(resource, [{
+        id: 'AwsSolutions-IAM5',
+        reason: 'The Provider framework invokes the versions of its handler functions (ARN:*), and its waiter ' +
+          'delivers its logs to CloudWatch Logs, whose log delivery actions take no resource.',
+        applies_to: [{ regex: '/^Resource::<.+\\.Arn>:\\*$/' }, 'Resource::*'],
+      }]);
+    } else if (resource.cfnResourceType === 'AWS::StepFunctions::StateMachine') {
+      suppressNagFindings(resource, [{
+        id: 'AwsSolutions-SF2',
+        reason: 'The Provider framework of aws-cdk-lib offers no X-Ray tracing for its waiter state machine.',
+      }]);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { ModifyDocumentPermissionCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { handler, ShareEvent } from '../../src/distributor-package/share-package.lambda';
+
+const ssm = mockClient(SSMClient);
+const ids = (n: number, from = 0) => Array.from({ length: n }, (_, i) => String(100000000000 + from + i));
+
+function shareEvent(requestType: ShareEvent['RequestType'], accountIds: string[], old?: string[], name = 'ExampleAgent'): ShareEvent {
+  return {
+    RequestType: requestType,
+    PhysicalResourceId: requestType === 'Create' ? undefined : 'ExampleAgent',
+    ResourceProperties: { Name: name, AccountIds: accountIds },
+    OldResourceProperties: old ? { Name: 'ExampleAgent', AccountIds: old } : undefined,
+    ResponseURL: 'https://example/secret',
+  };
+}
+
+function calls(): Array<{ add?: string[]; remove?: string[] }> {
+  return ssm.commandCalls(ModifyDocumentPermissionCommand).map((call) => ({
+    ...(call.args[0].input.AccountIdsToAdd ? { add: call.args[0].input.AccountIdsToAdd } : {}),
+    ...(call.args[0].input.AccountIdsToRemove ? { remove: call.args[0].input.AccountIdsToRemove } : {}),
+  }));
+}
+
+beforeEach(() => {
+  ssm.reset();
+  ssm.on(ModifyDocumentPermissionCommand).resolves({});
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe('share-package handler', () => {
+  test('Create adds the accounts, and the document name is the physical id', async () => {
+    expect(await handler(shareEvent('Create', ['111122223333', '444455556666']))).toEqual({ PhysicalResourceId: 'ExampleAgent' });
+
+    expect(ssm).toHaveReceivedCommandWith(ModifyDocumentPermissionCommand, {
+      Name: 'ExampleAgent', PermissionType: 'Share', AccountIdsToAdd: ['111122223333', '444455556666'],
+    });
+  });
+
+  test('more than 20 accounts go 20 a call', async () => {
+    await handler(shareEvent('Create', ids(45)));
+
+    expect(calls()).toEqual([{ add: ids(20) }, { add: ids(20, 20) }, { add: ids(5, 40) }]);
+  });
+
+  test('Update adds the new accounts and removes the ones that left', async () => {
+    await handler(shareEvent('Update', ['111122223333', '777788889999'], ['111122223333', '444455556666']));
+
+    expect(calls()).toEqual([{ add: ['777788889999'] }, { remove: ['444455556666'] }]);
+  });
+
+  test('Update from accounts to All shares publicly in a call of its own', async () => {
+    await handler(shareEvent('Update', ['All'], ['111122223333']));
+
+    expect(calls()).toEqual([{ add: ['all'] }, { remove: ['111122223333'] }]);
+  });
+
+  test('a renamed package is shared in full, the old one is unshared by its own Delete', async () => {
+    expect(await handler(shareEvent('Update', ['111122223333'], ['111122223333'], 'RenamedAgent'))).toEqual({ PhysicalResourceId: 'RenamedAgent' });
+
+    expect(calls()).toEqual([{ add: ['111122223333'] }]);
+  });
+
+  test('Delete removes every account', async () => {
+    await handler(shareEvent('Delete', ids(21)));
+
+    expect(calls()).toEqual([{ remove: ids(20) }, { remove: ids(1, 20) }]);
+  });
+
+  test('Delete of a document that is already gone succeeds', async () => {
+    ssm.on(ModifyDocumentPermissionCommand).rejects(Object.assign(new Error('Document not found'), { name: 'InvalidDocument' }));
+
+    await expect(handler(shareEvent('Delete', ['111122223333']))).resolves.toEqual({ PhysicalResourceId: 'ExampleAgent' });
+  });
+
+  test('a refused share fails with a short reason', async () => {
+    ssm.on(ModifyDocumentPermissionCommand).rejects(Object.assign(new Error('limit reached'), { name: 'DocumentPermissionLimit' }));
+
+    await expect(handler(shareEvent('Create', ['111122223333']))).rejects.toThrow(
+      'Could not add 1 account(s) to the sharing of ExampleAgent: DocumentPermissionLimit: limit reached');
+  });
+
+  test('the ResponseURL is not logged', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+
+    await handler(shareEvent('Create', ['111122223333']));
+
+    expect(log.mock.calls.flat().join(' ')).not.toContain('secret');
+  });
+});
