@@ -26,7 +26,7 @@ const dirs = Array.from({ length: FILES }, (_, i) => {
 });
 
 function synthPackage(round: number): void {
-  const app = new App({ outdir: path.join(root, `cdk.out-${round}`) });
+  const app = new App({ outdir: path.join(root, `cdk.out-${round}`), context: { 'cdk-ssm-distributor:versionLockFile': path.join(root, 'versions.json') } });
   const stack = new Stack(app, 'Bench');
   new DistributorPackage(stack, 'Package', {
     packageName: 'BenchAgent',

@@ -14,7 +14,8 @@ import {
   PackagePlatform,
 } from '../src';
 
-const app = new App();
+// The versions this test has built are recorded beside it, as an app records them beside its cdk.json.
+const app = new App({ context: { 'cdk-ssm-distributor:versionLockFile': path.join(__dirname, 'integ.distributor-package.versions.json') } });
 const stack = new Stack(app, 'DistributorPackageInteg');
 
 const linux = PackageFile.fromDirectory(path.join(__dirname, 'fixtures', 'linux-agent'));

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { buildManifest } from './package-manifest';
 import { PackageSharing } from './package-sharing';
 import { PackageTarget } from './package-target';
+import { checkVersionLock } from './version-lock';
 import { isAwsPublishedPackage } from '../private/package-names';
 import { checkLength, checkPattern, invalid, isKnown } from '../private/validation';
 
@@ -50,7 +51,9 @@ export interface DistributorPackageProps {
   /**
    * The version: the manifest's `version` and the name of the document version that publishes it, 1 to 128
    * letters, digits, `_`, `-` or `.`. Change it whenever the files change: SSM refuses a new document version
-   * under a version name it already has.
+   * under a version name it already has. Synth checks it against `distributor-package-versions.json` in the app's
+   * directory (or the file that the context key `cdk-ssm-distributor:versionLockFile` names), which records the files
+   * of each version; commit that file with the app.
    */
   readonly version: string;
 
@@ -176,6 +179,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
       targets: props.targets,
       inPlaceUpdate: props.supportsInPlaceUpdate ?? false,
     });
+    checkVersionLock(this, props.packageName, manifest);
     const attachments = files.map((file) => {
       // The sha256 is known already: the asset need not read the file again to fingerprint it.
       const asset = new s3assets.Asset(this, `File${file.name}`, {

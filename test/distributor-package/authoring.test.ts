@@ -15,8 +15,17 @@ import {
   PackagePlatform,
 } from '../../src';
 import { zipBytes, zipDirectory } from '../../src/distributor-package/deterministic-zip';
+import { VERSION_LOCK_CONTEXT } from '../../src/distributor-package/version-lock';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
+/** Each test records package versions in a lock file of its own. */
+const LOCK_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'version-lock-'));
+let lockFile = '';
+const newApp = () => new App({ context: { [VERSION_LOCK_CONTEXT]: lockFile } });
+beforeEach(() => {
+  lockFile = path.join(LOCK_DIR, `${expect.getState().currentTestName?.replace(/\W+/g, '-')}.json`);
+});
+afterAll(() => fs.rmSync(LOCK_DIR, { recursive: true, force: true }));
 const LINUX = path.join(FIXTURES, 'linux-agent');
 const WINDOWS = path.join(FIXTURES, 'windows-agent');
 
@@ -24,7 +33,7 @@ describe('DistributorPackage authoring', () => {
   let stack: Stack;
   let scratch: string;
   beforeEach(() => {
-    stack = new Stack(new App(), 'Stack');
+    stack = new Stack(newApp(), 'Stack');
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'package-test-'));
   });
   afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -101,10 +110,10 @@ describe('DistributorPackage authoring', () => {
 
   test('two synths give the same sha256, and a changed file changes it', () => {
     fs.cpSync(LINUX, path.join(scratch, 'agent'), { recursive: true });
-    const sha = () => {
-      const s = new Stack(new App(), 'S');
+    const sha = (version = '1') => {
+      const s = new Stack(newApp(), 'S');
       new DistributorPackage(s, 'P', {
-        packageName: 'ExampleAgent', version: '1', targets: [{ platform: PackagePlatform.ANY, file: PackageFile.fromDirectory(path.join(scratch, 'agent')) }],
+        packageName: 'ExampleAgent', version, targets: [{ platform: PackagePlatform.ANY, file: PackageFile.fromDirectory(path.join(scratch, 'agent')) }],
       });
       return Object.values(Template.fromStack(s).findResources('AWS::SSM::Document'))[0].Properties.Content.files['agent.zip'].checksums.sha256;
     };
@@ -112,7 +121,7 @@ describe('DistributorPackage authoring', () => {
     const first = sha();
     expect(sha()).toBe(first);
     fs.appendFileSync(path.join(scratch, 'agent', 'install.sh'), 'echo changed\n');
-    expect(sha()).not.toBe(first);
+    expect(sha('2')).not.toBe(first);
   });
 
   test('a ready zip serves as it is, under its own name', () => {
@@ -278,10 +287,55 @@ describe('DistributorPackage authoring', () => {
   });
 });
 
+describe('DistributorPackage version lock', () => {
+  let scratch: string;
+  beforeEach(() => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lock-test-'));
+    fs.cpSync(LINUX, path.join(scratch, 'agent'), { recursive: true });
+  });
+  afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  function synth(version: string): void {
+    const stack = new Stack(newApp(), 'Stack');
+    new DistributorPackage(stack, 'Package', {
+      packageName: 'ExampleAgent',
+      version,
+      targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(path.join(scratch, 'agent')) }],
+    });
+  }
+
+  test('records each version with its files, and accepts the same files again', () => {
+    synth('1.0.0');
+    const recorded = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+
+    synth('1.0.0');
+
+    expect(Object.keys(recorded.ExampleAgent)).toEqual(['1.0.0']);
+    expect(JSON.parse(fs.readFileSync(lockFile, 'utf8'))).toEqual(recorded);
+  });
+
+  test('new files under the same version fail at synth', () => {
+    synth('1.0.0');
+    fs.appendFileSync(path.join(scratch, 'agent', 'install.sh'), 'echo changed\n');
+
+    expect(() => synth('1.0.0')).toThrow("version must change when the files change: version '1.0.0' of ExampleAgent was built from " +
+      `other files (recorded in ${path.basename(lockFile)}; remove that entry only if it was never deployed), got '1.0.0'`);
+  });
+
+  test('new files under a new version are recorded', () => {
+    synth('1.0.0');
+    fs.appendFileSync(path.join(scratch, 'agent', 'install.sh'), 'echo changed\n');
+
+    synth('1.1.0');
+
+    expect(Object.keys(JSON.parse(fs.readFileSync(lockFile, 'utf8')).ExampleAgent)).toEqual(['1.0.0', '1.1.0']);
+  });
+});
+
 describe('DistributorPackage sharing', () => {
   let stack: Stack;
   beforeEach(() => {
-    stack = new Stack(new App(), 'Stack');
+    stack = new Stack(newApp(), 'Stack');
   });
   const props = (sharedWith?: string[]): DistributorPackageProps => ({
     packageName: 'ExampleAgent',
@@ -313,7 +367,7 @@ describe('DistributorPackage sharing', () => {
 
   test('one provider per stack, however many packages share', () => {
     const functions = (packages: number) => {
-      const s = new Stack(new App(), 'S');
+      const s = new Stack(newApp(), 'S');
       for (let i = 0; i < packages; i++) {
         new DistributorPackage(s, `P${i}`, { ...props(['111122223333']), packageName: `Agent${i}` });
       }

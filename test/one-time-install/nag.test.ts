@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, Aspects, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
@@ -101,7 +103,8 @@ describe('OneTimeInstall and cdk-nag AwsSolutions', () => {
     Annotations.fromStack(stack).hasError('/Stack/Output/Resource', Match.stringLikeRegexp('AwsSolutions-S1'));
   });
   test('a shared package: no unsuppressed finding on its sharing provider', () => {
-    const stack = new Stack(new App(), 'Stack');
+    const lockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nag-')), 'versions.json');
+    const stack = new Stack(new App({ context: { 'cdk-ssm-distributor:versionLockFile': lockFile } }), 'Stack');
     new DistributorPackage(stack, 'Package', {
       packageName: 'ExampleAgent',
       version: '1.0.0',
