@@ -1,18 +1,19 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { zipDirectory, zipEntryNames } from './deterministic-zip';
 import { checkPattern, invalid } from '../private/validation';
 
-/** A file as the package's manifest and attachments name it, with its bytes on disk. */
+/** A file as the package's manifest and attachments name it, with its bytes. */
 export interface BuiltPackageFile {
   readonly name: string;
-  /** The zip on disk: the given one, or the one built from a directory. */
-  readonly zipPath: string;
   readonly sha256: string;
   /** The names of the zip's entries. */
   readonly entries: string[];
+  /** A ready zip: where it is. */
+  readonly zipPath?: string;
+  /** A zip built from a directory: its bytes, in pieces, to be written where the asset is staged. */
+  readonly parts?: Buffer[];
 }
 
 /** Attachment names: the SSM API's pattern. */
@@ -84,20 +85,6 @@ export class PackageFile {
       invalid('PackageFile.fromDirectory', 'must name an existing directory', this.sourcePath);
     }
     const zip = zipDirectory(this.sourcePath);
-    // Content-addressed, so that every synth of the same files reuses one zip.
-    const dir = path.join(os.tmpdir(), 'cdk-ssm-distributor');
-    const zipPath = path.join(dir, `${zip.sha256}.zip`);
-    if (!fs.existsSync(zipPath)) {
-      fs.mkdirSync(dir, { recursive: true });
-      const partial = `${zipPath}.${process.pid}`;
-      const fd = fs.openSync(partial, 'w');
-      try {
-        fs.writevSync(fd, zip.parts);
-      } finally {
-        fs.closeSync(fd);
-      }
-      fs.renameSync(partial, zipPath);
-    }
-    return { name: this.name, zipPath, sha256: zip.sha256, entries: zip.entries };
+    return { name: this.name, sha256: zip.sha256, entries: zip.entries, parts: zip.parts };
   }
 }
