@@ -5,8 +5,7 @@ import { ArnFormat, AssetHashType, IResource, RemovalPolicy, Resource, Stack, St
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { BuiltPackageFile } from './package-file';
-import { buildManifest } from './package-manifest';
+import { BuiltPackageFile, buildManifest } from './package-manifest';
 import { PackageSharing } from './package-sharing';
 import { PackageTarget } from './package-target';
 import { checkVersionLock } from './version-lock';

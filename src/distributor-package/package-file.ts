@@ -2,19 +2,8 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { zipDirectory, zipEntryNames } from './deterministic-zip';
+import type { BuiltPackageFile } from './package-manifest';
 import { checkPattern, invalid } from '../private/validation';
-
-/** A file as the package's manifest and attachments name it, with its bytes. */
-export interface BuiltPackageFile {
-  readonly name: string;
-  readonly sha256: string;
-  /** The names of the zip's entries. */
-  readonly entries: string[];
-  /** A ready zip: where it is. */
-  readonly zipPath?: string;
-  /** A zip built from a directory: its bytes, in pieces, to be written where the asset is staged. */
-  readonly parts?: Buffer[];
-}
 
 /** Attachment names: the SSM API's pattern. */
 const FILE_NAME = /^[a-zA-Z0-9_\-.]{3,128}$/;

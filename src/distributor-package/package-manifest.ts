@@ -1,6 +1,17 @@
-import { BuiltPackageFile } from './package-file';
 import { PackageArchitecture, PackagePlatform, PackageTarget } from './package-target';
 import { invalid } from '../private/validation';
+
+/** A file as the package's manifest and attachments name it, with its bytes. */
+export interface BuiltPackageFile {
+  readonly name: string;
+  readonly sha256: string;
+  /** The names of the zip's entries. */
+  readonly entries: string[];
+  /** A ready zip: where it is. */
+  readonly zipPath?: string;
+  /** A zip built from a directory: its bytes, in pieces, to be written where the asset is staged. */
+  readonly parts?: Buffer[];
+}
 
 /** A Distributor package manifest (schema 2.0). */
 export interface PackageManifest {
