@@ -1,4 +1,4 @@
-import { Annotations, Duration, IResource, Names, Resource, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import { Annotations, Duration, IResource, Names, Resource } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CfnAssociation } from 'aws-cdk-lib/aws-ssm';
@@ -7,9 +7,10 @@ import { ComplianceSeverity, SyncCompliance } from './association-compliance';
 import { AssociationSchedule } from './association-schedule';
 import { ConfigurePackageOptions } from './configure-package';
 import { InstanceTargets } from './instance-targets';
+import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from './private/command-output';
 import { CONFIGURE_PACKAGE_DOCUMENT, renderConfigurePackageParameters, unresolvedParameterNames } from './private/configure-parameters';
 import { grantBucketOutput } from './private/output-grants';
-import { checkInteger, checkLength, checkPattern, invalid } from './private/validation';
+import { checkInteger, checkPattern, invalid, toSeconds } from './private/validation';
 import { Concurrency, ErrorThreshold } from './rate-control';
 
 /**
@@ -125,7 +126,6 @@ export interface DistributorPackageAssociationProps extends ConfigurePackageOpti
 
 const ASSOCIATION_NAME = /^[a-zA-Z0-9_\-.]{3,128}$/;
 const CALENDAR = /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:document\/)?[a-zA-Z0-9_\-.]{3,128}$/;
-const MAX_KEY_PREFIX = 500;
 const MAX_SCHEDULE_OFFSET_DAYS = 6;
 const MIN_WAIT_SECONDS = 15;
 const MAX_WAIT_SECONDS = 2 * 24 * 60 * 60;
@@ -167,12 +167,7 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
       checkPattern('associationName', props.associationName, ASSOCIATION_NAME,
         'must be 3 to 128 letters, digits, _ - or . (no spaces)');
     }
-    if (props.outputKeyPrefix !== undefined) {
-      if (!props.outputBucket) {
-        invalid('outputKeyPrefix', 'needs outputBucket', props.outputKeyPrefix);
-      }
-      checkLength('outputKeyPrefix', props.outputKeyPrefix, 1, MAX_KEY_PREFIX);
-    }
+    checkOutputKeyPrefix(props.outputBucket, props.outputKeyPrefix);
     props.calendarNames?.forEach((calendar) =>
       checkPattern('calendarNames', calendar, CALENDAR, 'must be Change Calendar names or document ARNs'));
     const waitSeconds = props.waitForSuccessTimeout && toSeconds(props.waitForSuccessTimeout);
@@ -233,15 +228,11 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
   }
 
   private renderOutputLocation(bucket: s3.IBucket, keyPrefix?: string): CfnAssociation.InstanceAssociationOutputLocationProperty {
-    // The region of a bucket that may be elsewhere is named, or the nodes would look for it in the stack's region.
-    // (Bucket names are already checked by the s3 module.)
-    const sameRegion = Token.compareStrings(bucket.env.region, Stack.of(this).region);
-    const otherRegion = sameRegion !== TokenComparison.SAME && sameRegion !== TokenComparison.BOTH_UNRESOLVED;
     return {
       s3Location: {
         outputS3BucketName: bucket.bucketName,
         outputS3KeyPrefix: keyPrefix,
-        outputS3Region: otherRegion ? bucket.env.region : undefined,
+        outputS3Region: bucketRegionIfElsewhere(this, bucket),
       },
     };
   }
@@ -271,6 +262,3 @@ function checkSchedule(props: DistributorPackageAssociationProps): void {
   }
 }
 
-function toSeconds(duration: Duration): number {
-  return duration.isUnresolved() ? duration.toSeconds() : duration.toSeconds({ integral: false });
-}

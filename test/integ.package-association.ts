@@ -4,8 +4,6 @@
  */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
   AssociationSchedule,
@@ -15,26 +13,12 @@ import {
   ErrorThreshold,
   InstanceTargets,
 } from '../src';
+import { managedNode } from './managed-node';
 
 const app = new App();
 const stack = new Stack(app, 'DistributorPackageAssociationInteg');
 
-const vpc = new ec2.Vpc(stack, 'Vpc', {
-  maxAzs: 1,
-  natGateways: 0,
-  subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
-});
-const role = new iam.Role(stack, 'NodeRole', {
-  assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-  managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
-});
-const instance = new ec2.Instance(stack, 'Node', {
-  vpc,
-  vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
-  instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MICRO),
-  machineImage: ec2.MachineImage.latestAmazonLinux2023(),
-  role,
-});
+const { instance, role } = managedNode(stack);
 Tags.of(instance).add('distributor-integ', 'cloudwatch');
 
 const output = new s3.Bucket(stack, 'Output', { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });

@@ -1,4 +1,4 @@
-import { Annotations, CustomResource, Duration, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -6,9 +6,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ConfigurePackageOptions } from '../configure-package';
 import { InstanceTargets } from '../instance-targets';
+import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from '../private/command-output';
 import { renderConfigurePackageParameters, unresolvedParameterNames } from '../private/configure-parameters';
 import { grantBucketOutput, grantLogGroupOutput } from '../private/output-grants';
-import { checkInteger, checkLength, invalid, isKnown } from '../private/validation';
+import { checkInteger, checkLength, invalid, isKnown, toSeconds } from '../private/validation';
 import { Concurrency, ErrorThreshold } from '../rate-control';
 import { NotificationEvent, NotificationType } from './command-notifications';
 import { InstallProperties, MAX_COMMENT_LENGTH } from './install-properties';
@@ -127,7 +128,6 @@ export interface OneTimeInstallProps extends ConfigurePackageOptions {
 const DEFAULT_INSTALL_TIMEOUT = Duration.minutes(30);
 const MIN_INSTALL_TIMEOUT_SECONDS = 60;
 const MIN_DELIVERY_TIMEOUT_SECONDS = 30;
-const MAX_KEY_PREFIX = 500;
 
 /**
  * Installs, updates or uninstalls a Distributor package once, during deployment, with Run Command: the seed's
@@ -162,22 +162,17 @@ export class OneTimeInstall extends Construct {
         'each time its value changes (with "Uninstall and reinstall" the application is offline meanwhile).');
     }
     const installTimeout = props.installTimeout ?? DEFAULT_INSTALL_TIMEOUT;
-    const installSeconds = seconds(installTimeout);
+    const installSeconds = toSeconds(installTimeout);
     checkInteger('installTimeout', installSeconds, MIN_INSTALL_TIMEOUT_SECONDS, MAX_INSTALL_TIMEOUT.toSeconds(),
       `seconds (it must end before the provider's ${PROVIDER_TOTAL_TIMEOUT.toMinutes()}-minute total timeout, ` +
       `itself within CloudFormation's ${SERVICE_TIMEOUT.toMinutes()}-minute wait)`);
-    const deliverySeconds = props.timeout ? seconds(props.timeout) : installSeconds;
+    const deliverySeconds = props.timeout ? toSeconds(props.timeout) : installSeconds;
     const maxDeliverySeconds = isKnown(installSeconds) ? installSeconds : MAX_INSTALL_TIMEOUT.toSeconds();
     checkInteger('timeout', deliverySeconds, MIN_DELIVERY_TIMEOUT_SECONDS, maxDeliverySeconds, 'seconds (at most installTimeout)');
     if (props.comment !== undefined) {
       checkLength('comment', props.comment, 1, MAX_COMMENT_LENGTH);
     }
-    if (props.outputKeyPrefix !== undefined) {
-      if (!props.outputBucket) {
-        invalid('outputKeyPrefix', 'needs outputBucket', props.outputKeyPrefix);
-      }
-      checkLength('outputKeyPrefix', props.outputKeyPrefix, 1, MAX_KEY_PREFIX);
-    }
+    checkOutputKeyPrefix(props.outputBucket, props.outputKeyPrefix);
     if (props.notificationEvents?.length === 0) {
       invalid('notificationEvents', 'must name at least one event', '[]');
     }
@@ -202,7 +197,7 @@ export class OneTimeInstall extends Construct {
       Comment: props.comment,
       OutputS3BucketName: props.outputBucket?.bucketName,
       OutputS3KeyPrefix: props.outputKeyPrefix,
-      OutputS3Region: props.outputBucket && this.otherRegion(props.outputBucket.env.region),
+      OutputS3Region: props.outputBucket && bucketRegionIfElsewhere(this, props.outputBucket),
       CloudWatchLogGroupName: props.outputLogGroup?.logGroupName,
       ...this.renderNotifications(props, provider),
       AllowNoTargets: String(props.allowNoTargets ?? false),
@@ -269,14 +264,4 @@ export class OneTimeInstall extends Construct {
       ServiceRoleArn: role.roleArn,
     };
   }
-
-  /** The region of an output bucket that may not be in the stack's region. */
-  private otherRegion(region: string): string | undefined {
-    const comparison = Token.compareStrings(region, Stack.of(this).region);
-    return comparison === TokenComparison.SAME || comparison === TokenComparison.BOTH_UNRESOLVED ? undefined : region;
-  }
-}
-
-function seconds(duration: Duration): number {
-  return duration.isUnresolved() ? duration.toSeconds() : duration.toSeconds({ integral: false });
 }

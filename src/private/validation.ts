@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 
 /**
  * Throws the library's synth-time error: it names the prop, the rule it breaks and the value it got,
@@ -35,6 +35,11 @@ export function checkLength(prop: string, value: string, min: number, max: numbe
   if (isKnown(value) && (value.length < min || value.length > max)) {
     invalid(prop, `must be between ${min} and ${max} characters long`, value);
   }
+}
+
+/** A duration in seconds, fractions kept so that a rule can refuse them; a token keeps its unit's rules. */
+export function toSeconds(duration: Duration): number {
+  return duration.isUnresolved() ? duration.toSeconds() : duration.toSeconds({ integral: false });
 }
 
 function describe(value: unknown): string {

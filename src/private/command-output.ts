@@ -1,0 +1,27 @@
+import { Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IConstruct } from 'constructs';
+import { checkLength, invalid } from './validation';
+
+/** The SSM API takes key prefixes of at most 500 characters. */
+const MAX_KEY_PREFIX = 500;
+
+/** An output key prefix needs a bucket, and fits the API's limit. */
+export function checkOutputKeyPrefix(bucket: s3.IBucket | undefined, keyPrefix: string | undefined): void {
+  if (keyPrefix === undefined) {
+    return;
+  }
+  if (!bucket) {
+    invalid('outputKeyPrefix', 'needs outputBucket', keyPrefix);
+  }
+  checkLength('outputKeyPrefix', keyPrefix, 1, MAX_KEY_PREFIX);
+}
+
+/**
+ * The bucket's region when it may not be the stack's: the nodes would otherwise look for the bucket in the
+ * stack's region.
+ */
+export function bucketRegionIfElsewhere(scope: IConstruct, bucket: s3.IBucket): string | undefined {
+  const comparison = Token.compareStrings(bucket.env.region, Stack.of(scope).region);
+  return comparison === TokenComparison.SAME || comparison === TokenComparison.BOTH_UNRESOLVED ? undefined : bucket.env.region;
+}
