@@ -30,17 +30,28 @@ const VERSION_NEEDED = 20;
 const VERSION_MADE_BY = (3 << 8) | 30;
 const UTF8_NAMES = 0x0800;
 
-/** Zips every file below `directory` (links followed, directories implied by the paths). */
+/**
+ * Every file mode is the same, whatever the machine: Windows and some checkouts report no executable bits, and
+ * packaged binaries need them (SSM Agent runs the scripts with sh, so the bit does not matter for them).
+ */
+const FILE_MODE = 0o100755;
+const DIRECTORY_MODE = 0o040755;
+/** Files that operating systems leave in directories, which would change the zip from machine to machine. */
+const MACHINE_FILES = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
+
+/**
+ * Zips every file below `directory`, links followed. Each directory gets an entry of its own, before its files,
+ * so that it is created with its own mode (SSM Agent would otherwise give it the mode of its first file).
+ */
 export function zipDirectory(directory: string): DeterministicZip {
   // Sorted by the names the zip holds, so that the order is the same on every operating system.
-  const files = listFiles(directory).sort((a, b) => (toZipName(a) < toZipName(b) ? -1 : 1));
+  const files = listEntries(directory).sort((a, b) => (toZipName(a) < toZipName(b) ? -1 : 1));
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const relative of files) {
-    const full = path.join(directory, relative);
-    const data = fs.readFileSync(full);
-    const executable = (fs.statSync(full).mode & 0o111) !== 0;
+    const isDirectory = relative.endsWith(path.sep);
+    const data = isDirectory ? Buffer.alloc(0) : fs.readFileSync(path.join(directory, relative));
     const name = Buffer.from(toZipName(relative), 'utf8');
     const crc = zlib.crc32(data);
 
@@ -53,7 +64,7 @@ export function zipDirectory(directory: string): DeterministicZip {
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(VERSION_MADE_BY, 4);
     writeCommon(central, 6, crc, data.length, name.length);
-    central.writeUInt32LE(((executable ? 0o100755 : 0o100644) << 16) >>> 0, 38);
+    central.writeUInt32LE(((isDirectory ? DIRECTORY_MODE : FILE_MODE) << 16) >>> 0, 38);
     central.writeUInt32LE(offset, 42);
     centrals.push(central, name);
 
@@ -111,14 +122,22 @@ function writeCommon(header: Buffer, at: number, crc: number, size: number, name
   header.writeUInt16LE(0, at + 24); // no extra field
 }
 
+/** The name in the zip: forward slashes, NFC (macOS may list names decomposed). */
 function toZipName(relative: string): string {
-  return relative.split(path.sep).join('/');
+  return relative.split(path.sep).join('/').normalize('NFC');
 }
 
-function listFiles(directory: string, prefix = ''): string[] {
-  return fs.readdirSync(path.join(directory, prefix), { withFileTypes: true }).flatMap((entry) => {
-    const relative = path.join(prefix, entry.name);
-    const stat = fs.statSync(path.join(directory, relative));
-    return stat.isDirectory() ? listFiles(directory, relative) : [relative];
+/** The files and directories below `directory`, directories ending with a separator. */
+function listEntries(directory: string, prefix = '', visited = new Set<string>()): string[] {
+  const real = fs.realpathSync(path.join(directory, prefix));
+  if (visited.has(real)) {
+    throw new Error(`${path.join(directory, prefix)} links back to a directory it is in`);
+  }
+  visited.add(real);
+  return fs.readdirSync(path.join(directory, prefix)).filter((name) => !MACHINE_FILES.has(name)).flatMap((name) => {
+    const relative = path.join(prefix, name);
+    return fs.statSync(path.join(directory, relative)).isDirectory()
+      ? [`${relative}${path.sep}`, ...listEntries(directory, relative, new Set(visited))]
+      : [relative];
   });
 }

@@ -164,9 +164,14 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
   public readonly packageVersion?: string;
   private readonly document: CfnDocument;
   private sharing?: PackageSharing;
+  private readonly removalPolicy: RemovalPolicy;
 
   constructor(scope: Construct, id: string, props: DistributorPackageProps) {
     super(scope, id, { physicalName: props.packageName });
+    // The manifest, the attachments and the version lock are all made at synth.
+    if (!isKnown(props.packageName) || !isKnown(props.version)) {
+      invalid('packageName and version', 'must be known at synth, not tokens', `${props.packageName} ${props.version}`);
+    }
     checkPattern('packageName', props.packageName, DOCUMENT_NAME, 'must be 3 to 128 letters, digits, _ - or .');
     if (isAwsPublishedPackage(props.packageName)) {
       invalid('packageName', 'must not start with aws, amazon or amzn (prefixes reserved for AWS)', props.packageName);
@@ -203,7 +208,8 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
       // A named document cannot be replaced: each change publishes a new version, which becomes the default.
       updateMethod: 'NewVersion',
     });
-    document.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    document.applyRemovalPolicy(this.removalPolicy);
 
     this.packageName = props.packageName;
     this.packageReference = props.packageName;
@@ -220,7 +226,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
    */
   public share(accountIds: string[]): void {
     if (!this.sharing) {
-      this.sharing = new PackageSharing(this, 'Sharing', this.document.ref, this.packageArn);
+      this.sharing = new PackageSharing(this, 'Sharing', this.document.ref, this.packageArn, this.removalPolicy);
     }
     this.sharing.add(accountIds);
   }

@@ -1,4 +1,4 @@
-import { CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
@@ -16,11 +16,11 @@ const PROVIDER_ID = 'CdkSsmDistributorPackageSharingProvider';
 export class PackageSharing extends Construct {
   private readonly accountIds: string[] = [];
 
-  constructor(scope: Construct, id: string, documentName: string, documentArn: string) {
+  constructor(scope: Construct, id: string, documentName: string, documentArn: string, removalPolicy: RemovalPolicy) {
     super(scope, id);
     const provider = SharingProvider.of(this);
     provider.allowSharing(documentArn);
-    new CustomResource(this, 'Resource', {
+    const resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::DistributorPackageSharing',
       properties: {
@@ -28,6 +28,8 @@ export class PackageSharing extends Construct {
         AccountIds: Lazy.list({ produce: () => this.accountIds }),
       },
     });
+    // A package kept when it leaves the stack stays shared: the accounts that install it keep working.
+    resource.applyRemovalPolicy(removalPolicy);
   }
 
   /** Adds accounts: 12-digit ids, or `All` for every AWS account (alone). */

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { PackageManifest } from './package-manifest';
 import { invalid } from '../private/validation';
 
-/** The context key that moves the lock file; the default is `distributor-package-versions.json` in the app's directory. */
+/** The context key that moves the lock file; the default is `distributor-package-versions.json` in the current directory. */
 export const VERSION_LOCK_CONTEXT = 'cdk-ssm-distributor:versionLockFile';
 const DEFAULT_LOCK_FILE = 'distributor-package-versions.json';
 
@@ -19,8 +19,10 @@ type VersionLock = Record<string, Record<string, string>>;
  */
 export function checkVersionLock(scope: Construct, packageName: string, manifest: PackageManifest): void {
   const lockFile = path.resolve(scope.node.tryGetContext(VERSION_LOCK_CONTEXT) ?? DEFAULT_LOCK_FILE);
-  const lock: VersionLock = fs.existsSync(lockFile) ? JSON.parse(fs.readFileSync(lockFile, 'utf8')) : {};
-  const fingerprint = createHash('sha256').update(JSON.stringify({ packages: manifest.packages, files: manifest.files })).digest('hex');
+  const lock = readLock(lockFile);
+  // Everything that makes the document's content, but the version itself.
+  const { version: _, ...content } = manifest;
+  const fingerprint = createHash('sha256').update(JSON.stringify(content)).digest('hex');
   const recorded = lock[packageName]?.[manifest.version];
   if (recorded === fingerprint) {
     return;
@@ -29,9 +31,24 @@ export function checkVersionLock(scope: Construct, packageName: string, manifest
     invalid('version', `must change when the files change: version '${manifest.version}' of ${packageName} was built from other ` +
       `files (recorded in ${path.basename(lockFile)}; remove that entry only if it was never deployed)`, manifest.version);
   }
-  lock[packageName] = { ...lock[packageName], [manifest.version]: fingerprint };
-  fs.writeFileSync(lockFile, `${JSON.stringify(sortKeys(lock), undefined, 2)}\n`);
+  // Read again just before writing, and write whole (a temporary file renamed), for synths that run side by side.
+  const latest = readLock(lockFile);
+  latest[packageName] = { ...latest[packageName], [manifest.version]: fingerprint };
+  const partial = `${lockFile}.${process.pid}`;
+  fs.writeFileSync(partial, `${JSON.stringify(sortKeys(latest), undefined, 2)}\n`);
+  fs.renameSync(partial, lockFile);
   Annotations.of(scope).addInfo(`Recorded version ${manifest.version} of ${packageName} in ${lockFile}: commit it with the app.`);
+}
+
+function readLock(lockFile: string): VersionLock {
+  if (!fs.existsSync(lockFile)) {
+    return {};
+  }
+  try {
+    return JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+  } catch (error) {
+    return invalid('versionLockFile', `must be valid JSON (${(error as Error).message})`, lockFile);
+  }
 }
 
 function sortKeys(lock: VersionLock): VersionLock {

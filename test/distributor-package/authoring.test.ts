@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import {
   DistributorPackage,
@@ -320,6 +320,28 @@ describe('DistributorPackage version lock', () => {
 
     expect(() => synth('1.0.0')).toThrow("version must change when the files change: version '1.0.0' of ExampleAgent was built from " +
       `other files (recorded in ${path.basename(lockFile)}; remove that entry only if it was never deployed), got '1.0.0'`);
+  });
+
+  test('a new publisher under the same version fails at synth too (the content changes)', () => {
+    const build = (publisher: string) => new DistributorPackage(new Stack(newApp(), 'Stack'), 'Package', {
+      packageName: 'ExampleAgent',
+      version: '1.0.0',
+      publisher,
+      targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(path.join(scratch, 'agent')) }],
+    });
+    build('Team A');
+
+    expect(() => build('Team B')).toThrow(/^version must change when the files change/);
+  });
+
+  test('a lock file that is not JSON is named in the error', () => {
+    fs.writeFileSync(lockFile, '<<<<<<< HEAD');
+
+    expect(() => synth('1.0.0')).toThrow(new RegExp(`^versionLockFile must be valid JSON \\(.*\\), got '${lockFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'$`));
+  });
+
+  test('a token version is refused: the manifest and the lock are made at synth', () => {
+    expect(() => synth(Lazy.string({ produce: () => '1.0.0' }))).toThrow(/^packageName and version must be known at synth, not tokens/);
   });
 
   test('new files under a new version are recorded', () => {
