@@ -5,6 +5,16 @@ import { zipDirectory, zipEntryNames } from './deterministic-zip';
 import type { BuiltPackageFile } from './package-manifest';
 import { checkPattern, invalid } from '../private/validation';
 
+/** Options of a package file. */
+export interface PackageFileOptions {
+  /**
+   * The file's name in the manifest and among the document's attachments: 3 to 128 letters, digits, `_`, `-`
+   * or `.`, ending with `.zip`.
+   * @default - the zip's file name, or the directory's name with `.zip`
+   */
+  readonly name?: string;
+}
+
 /** Attachment names: the SSM API's pattern. */
 const FILE_NAME = /^[a-zA-Z0-9_\-.]{3,128}$/;
 
@@ -16,18 +26,18 @@ const FILE_NAME = /^[a-zA-Z0-9_\-.]{3,128}$/;
  */
 export class PackageFile {
   /**
-   * A ready `.zip`. Its name in the package is the file's name unless `name` is given.
+   * A ready `.zip`. Its name in the package is the file's name unless `options.name` is given.
    */
-  public static fromZip(zipPath: string, name?: string): PackageFile {
-    return new PackageFile(path.resolve(zipPath), name ?? path.basename(zipPath), false);
+  public static fromZip(zipPath: string, options: PackageFileOptions = {}): PackageFile {
+    return new PackageFile(path.resolve(zipPath), options.name ?? path.basename(zipPath), false);
   }
 
   /**
    * A directory that the construct zips at synth, deterministically: the same files give the same zip and
-   * sha256 on every machine. Its name in the package is the directory's name with `.zip` unless `name` is given.
+   * sha256 on every machine. Its name in the package is the directory's name with `.zip` unless `options.name` is given.
    */
-  public static fromDirectory(directoryPath: string, name?: string): PackageFile {
-    return new PackageFile(path.resolve(directoryPath), name ?? `${path.basename(path.resolve(directoryPath))}.zip`, true);
+  public static fromDirectory(directoryPath: string, options: PackageFileOptions = {}): PackageFile {
+    return new PackageFile(path.resolve(directoryPath), options.name ?? `${path.basename(path.resolve(directoryPath))}.zip`, true);
   }
 
   private built?: BuiltPackageFile;

@@ -56,11 +56,11 @@ export function buildManifest(options: {
     files.set(built.name, built);
     checkScripts(built, target.platform, options.inPlaceUpdate);
 
-    const versions = (packages[target.platform] ??= {});
+    const versions = (packages[target.platform.name] ??= {});
     const architectures = (versions[platformVersion] ??= {});
     if (architectures[architecture]) {
       invalid('targets', 'must name each platform, platform version and architecture once',
-        `${target.platform} ${platformVersion} ${architecture}`);
+        `${target.platform.name} ${platformVersion} ${architecture}`);
     }
     architectures[architecture] = { file: built.name };
   }
@@ -88,12 +88,12 @@ export function buildManifest(options: {
  */
 function checkScripts(file: BuiltPackageFile, platform: PackagePlatform, inPlaceUpdate: boolean): void {
   const root = new Set(file.entries.filter((entry) => !entry.includes('/')));
-  const extensions = platform === PackagePlatform.WINDOWS ? ['ps1'] : platform === PackagePlatform.ANY ? ['sh', 'ps1'] : ['sh'];
+  const extensions = platform.name === PackagePlatform.WINDOWS.name ? ['ps1'] : platform.name === PackagePlatform.ANY.name ? ['sh', 'ps1'] : ['sh'];
   const actions = inPlaceUpdate ? ['install', 'uninstall', 'update'] : ['install', 'uninstall'];
   for (const action of actions) {
     const present = extensions.filter((extension) => root.has(`${action}.${extension}`));
     if (present.length === 0) {
-      invalid(`file ${file.name}`, `must hold ${extensions.map((e) => `${action}.${e}`).join(' or ')} at its root for platform '${platform}'` +
+      invalid(`file ${file.name}`, `must hold ${extensions.map((e) => `${action}.${e}`).join(' or ')} at its root for platform '${platform.name}'` +
         (action === 'update' ? ' (supportsInPlaceUpdate is set)' : ''), [...root].join(', ') || 'an empty root');
     }
     if (root.has(`${action}.sh`) && root.has(`${action}.ps1`)) {

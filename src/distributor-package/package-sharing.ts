@@ -77,10 +77,10 @@ class SharingProvider extends Construct {
     this.handlerRole = handler.role!;
   }
 
-  /** ModifyDocumentPermission on this document only. */
+  /** ModifyDocumentPermission and DescribeDocumentPermission on this document only. */
   public allowSharing(documentArn: string): void {
     this.handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ssm:ModifyDocumentPermission'],
+      actions: ['ssm:ModifyDocumentPermission', 'ssm:DescribeDocumentPermission'],
       resources: [documentArn],
     }));
   }

@@ -1,23 +1,37 @@
 import { PackageFile } from './package-file';
+import { invalid, isKnown } from '../private/validation';
 
 /**
- * The platforms a Distributor package names in its manifest, as SSM Agent reports them.
+ * A platform that a Distributor package names in its manifest, as SSM Agent reports it (the `ID` of the node's
+ * os-release, with `amzn`, `rhel`, `ol` and `sles` mapped to `amazon`, `redhat`, `oracle` and `suse`). The documented
+ * ones are constants; `of()` takes any other that the agent reports, such as `rocky`.
  *
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-create.html
  */
-export enum PackagePlatform {
-  AMAZON_LINUX = 'amazon',
-  WINDOWS = 'windows',
-  UBUNTU = 'ubuntu',
-  DEBIAN = 'debian',
-  RED_HAT = 'redhat',
-  CENTOS = 'centos',
-  SUSE = 'suse',
-  OPENSUSE = 'opensuse',
-  OPENSUSE_LEAP = 'opensuseleap',
-  ORACLE_LINUX = 'oracle',
+export class PackagePlatform {
+  public static readonly AMAZON_LINUX = new PackagePlatform('amazon');
+  public static readonly WINDOWS = new PackagePlatform('windows');
+  public static readonly UBUNTU = new PackagePlatform('ubuntu');
+  public static readonly DEBIAN = new PackagePlatform('debian');
+  public static readonly RED_HAT = new PackagePlatform('redhat');
+  public static readonly CENTOS = new PackagePlatform('centos');
+  public static readonly SUSE = new PackagePlatform('suse');
+  public static readonly OPENSUSE = new PackagePlatform('opensuse');
+  public static readonly OPENSUSE_LEAP = new PackagePlatform('opensuseleap');
+  public static readonly ORACLE_LINUX = new PackagePlatform('oracle');
   /** Any platform that no other entry matches. */
-  ANY = '_any',
+  public static readonly ANY = new PackagePlatform('_any');
+
+  /** A platform by the name SSM Agent reports: lower-case letters, digits, `_` or `-`. */
+  public static of(name: string): PackagePlatform {
+    if (isKnown(name) && !/^[a-z0-9_-]{1,64}$/.test(name)) {
+      invalid('platform', 'must be a platform name of lower-case letters, digits, _ or -, as SSM Agent reports it', name);
+    }
+    return new PackagePlatform(name);
+  }
+
+  /** @param name The name in the manifest. */
+  protected constructor(public readonly name: string) {}
 }
 
 /**

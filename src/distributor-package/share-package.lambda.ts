@@ -1,4 +1,4 @@
-import { ModifyDocumentPermissionCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeDocumentPermissionCommand, ModifyDocumentPermissionCommand, SSMClient } from '@aws-sdk/client-ssm';
 
 /** One client per Lambda container; adaptive retries slow down on throttling. */
 const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: 8 });
@@ -38,18 +38,26 @@ export async function handler(event: ShareEvent): Promise<{ PhysicalResourceId: 
     await modify(name, wanted, 'add');
   } else if (event.RequestType === 'Update') {
     const before = event.PhysicalResourceId === name ? normalize(event.OldResourceProperties?.AccountIds ?? []) : [];
+    const removed = before.filter((id) => !wanted.includes(id));
+    // Leaving `All` for a list of accounts: stop sharing with everyone first, rather than mix `All` and ids.
+    if (removed.includes(ALL)) {
+      await modify(name, [ALL], 'remove');
+    }
     await modify(name, wanted.filter((id) => !before.includes(id)), 'add');
-    await modify(name, before.filter((id) => !wanted.includes(id)), 'remove');
+    await modify(name, removed.filter((id) => id !== ALL), 'remove');
   } else {
-    await unshareAll(event.PhysicalResourceId ?? name, wanted);
+    await unshareAll(event.PhysicalResourceId ?? name);
   }
   return { PhysicalResourceId: name };
 }
 
-/** Removes the sharing; a document that is already gone has no sharing left to remove. */
-async function unshareAll(name: string, accountIds: string[]): Promise<void> {
+/**
+ * Removes every share of the document, those added by hand included (a shared document cannot be deleted);
+ * a document that is already gone has no sharing left to remove.
+ */
+async function unshareAll(name: string): Promise<void> {
   try {
-    await modify(name, accountIds, 'remove');
+    await modify(name, await sharedWith(name), 'remove');
   } catch (error) {
     if ((error as Error).name !== 'InvalidDocument') {
       throw error;
@@ -58,12 +66,28 @@ async function unshareAll(name: string, accountIds: string[]): Promise<void> {
   }
 }
 
-/** Adds or removes accounts, at most 20 a call; `All` goes in a call of its own. */
+/** The accounts the document is shared with now, all pages (`all` when it is public). */
+async function sharedWith(name: string): Promise<string[]> {
+  const accountIds: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ssm.send(new DescribeDocumentPermissionCommand({ Name: name, PermissionType: 'Share', MaxResults: 200, NextToken: nextToken }));
+    accountIds.push(...(page.AccountIds ?? []));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return normalize(accountIds);
+}
+
+/**
+ * Adds or removes accounts, at most 20 a call; `All` goes in a call of its own. If an add fails, the accounts this
+ * call added are removed again: a failed create is not deleted afterwards, so nothing would remove them.
+ */
 async function modify(name: string, accountIds: string[], change: 'add' | 'remove'): Promise<void> {
   const batches = [
     ...accountIds.includes(ALL) ? [[ALL]] : [],
     ...chunks(accountIds.filter((id) => id !== ALL), MAX_IDS_PER_CALL),
   ];
+  const done: string[][] = [];
   for (const batch of batches) {
     try {
       await ssm.send(new ModifyDocumentPermissionCommand({
@@ -71,14 +95,29 @@ async function modify(name: string, accountIds: string[], change: 'add' | 'remov
         PermissionType: 'Share',
         ...(change === 'add' ? { AccountIdsToAdd: batch } : { AccountIdsToRemove: batch }),
       }));
+      done.push(batch);
     } catch (error) {
       const { name: code, message } = error as Error;
       if (code === 'InvalidDocument') {
         throw error;
       }
+      if (change === 'add') {
+        await undo(name, done);
+      }
       const failure = new Error(`Could not ${change} ${batch.length} account(s) ${change === 'add' ? 'to' : 'from'} the sharing of ${name}: ${code}: ${message}`);
       failure.stack = `Error: ${failure.message}`;
       throw failure;
+    }
+  }
+}
+
+/** Best effort: the failure that made it necessary is what the stack reports. */
+async function undo(name: string, batches: string[][]): Promise<void> {
+  for (const batch of batches) {
+    try {
+      await ssm.send(new ModifyDocumentPermissionCommand({ Name: name, PermissionType: 'Share', AccountIdsToRemove: batch }));
+    } catch (error) {
+      console.log(`could not remove ${batch.length} account(s) again: ${(error as Error).name}`);
     }
   }
 }

@@ -179,7 +179,7 @@ describe('DistributorPackage authoring', () => {
         "file linux-agent.zip must hold install.ps1 at its root for platform 'windows', got 'agent, install.sh, uninstall.sh, update.sh'"],
       ['Windows scripts for Linux', () => ({ targets: [{ platform: PackagePlatform.AMAZON_LINUX, file: windows() }] }),
         "file windows-agent.zip must hold install.sh at its root for platform 'amazon', got 'agent.ps1, install.ps1, uninstall.ps1, update.ps1'"],
-      ['a file name without .zip', () => ({ targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(LINUX, 'agent.tar') }] }),
+      ['a file name without .zip', () => ({ targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(LINUX, { name: 'agent.tar' }) }] }),
         "file name must end with .zip, got 'agent.tar'"],
       ['a missing directory', () => ({ targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory('/no/such/dir') }] }),
         "PackageFile.fromDirectory must name an existing directory, got '/no/such/dir'"],
@@ -187,8 +187,8 @@ describe('DistributorPackage authoring', () => {
         "PackageFile.fromZip must name an existing .zip file, got '/no/such/agent.zip'"],
       ['two files under one name', () => ({
         targets: [
-          { platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(LINUX, 'agent.zip') },
-          { platform: PackagePlatform.WINDOWS, file: PackageFile.fromDirectory(WINDOWS, 'agent.zip') },
+          { platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(LINUX, { name: 'agent.zip' }) },
+          { platform: PackagePlatform.WINDOWS, file: PackageFile.fromDirectory(WINDOWS, { name: 'agent.zip' }) },
         ],
       }), "file name must name one file only: two different files have this name, got 'agent.zip'"],
     ])('rejects %s', (_, props, message) => {
@@ -249,6 +249,16 @@ describe('DistributorPackage authoring', () => {
       expect(() => new DistributorPackage(stack, 'Package', { packageName: 'ExampleAgent', version: '1', targets }))
         .toThrow(/^manifest must be at most 65536 bytes, got \d+$/);
     });
+  });
+
+  test('a platform that SSM Agent reports but the guide does not list', () => {
+    new DistributorPackage(stack, 'Package', {
+      packageName: 'ExampleAgent', version: '1', targets: [{ platform: PackagePlatform.of('rocky'), platformVersion: '9.*', file: PackageFile.fromDirectory(LINUX) }],
+    });
+
+    expect(documentProperties().Content.packages).toEqual({ rocky: { '9.*': { _any: { file: 'linux-agent.zip' } } } });
+    expect(() => PackagePlatform.of('Rocky Linux')).toThrow(
+      "platform must be a platform name of lower-case letters, digits, _ or -, as SSM Agent reports it, got 'Rocky Linux'");
   });
 
   describe('wiring', () => {
@@ -379,7 +389,7 @@ describe('DistributorPackage sharing', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([{
-          Action: 'ssm:ModifyDocumentPermission',
+          Action: ['ssm:ModifyDocumentPermission', 'ssm:DescribeDocumentPermission'],
           Effect: 'Allow',
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':document/ExampleAgent']] },
         }]),

@@ -1,4 +1,4 @@
-import { ModifyDocumentPermissionCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeDocumentPermissionCommand, ModifyDocumentPermissionCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler, ShareEvent } from '../../src/distributor-package/share-package.lambda';
@@ -26,6 +26,7 @@ function calls(): Array<{ add?: string[]; remove?: string[] }> {
 beforeEach(() => {
   ssm.reset();
   ssm.on(ModifyDocumentPermissionCommand).resolves({});
+  ssm.on(DescribeDocumentPermissionCommand).resolves({ AccountIds: [] });
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
 afterEach(() => jest.restoreAllMocks());
@@ -63,14 +64,43 @@ describe('share-package handler', () => {
     expect(calls()).toEqual([{ add: ['111122223333'] }]);
   });
 
-  test('Delete removes every account', async () => {
+  test('Delete removes every account the document is shared with, those added by hand included, all pages', async () => {
+    ssm.on(DescribeDocumentPermissionCommand)
+      .resolvesOnce({ AccountIds: ids(15), NextToken: 'next' })
+      .resolvesOnce({ AccountIds: [...ids(6, 15), '999999999999'] });
+
     await handler(shareEvent('Delete', ids(21)));
 
-    expect(calls()).toEqual([{ remove: ids(20) }, { remove: ids(1, 20) }]);
+    expect(calls()).toEqual([{ remove: ids(20) }, { remove: [...ids(1, 20), '999999999999'] }]);
+  });
+
+  test('Delete of a public package removes All', async () => {
+    ssm.on(DescribeDocumentPermissionCommand).resolves({ AccountIds: ['all'] });
+
+    await handler(shareEvent('Delete', ['All']));
+
+    expect(calls()).toEqual([{ remove: ['all'] }]);
+  });
+
+  test('a Create that fails part-way removes the accounts it added', async () => {
+    ssm.on(ModifyDocumentPermissionCommand)
+      .resolvesOnce({})
+      .rejectsOnce(Object.assign(new Error('limit reached'), { name: 'DocumentPermissionLimit' }))
+      .resolves({});
+
+    await expect(handler(shareEvent('Create', ids(25)))).rejects.toThrow(
+      'Could not add 5 account(s) to the sharing of ExampleAgent: DocumentPermissionLimit: limit reached');
+    expect(calls()).toEqual([{ add: ids(20) }, { add: ids(5, 20) }, { remove: ids(20) }]);
+  });
+
+  test('leaving All for accounts stops sharing with everyone first', async () => {
+    await handler(shareEvent('Update', ['111122223333'], ['All']));
+
+    expect(calls()).toEqual([{ remove: ['all'] }, { add: ['111122223333'] }]);
   });
 
   test('Delete of a document that is already gone succeeds', async () => {
-    ssm.on(ModifyDocumentPermissionCommand).rejects(Object.assign(new Error('Document not found'), { name: 'InvalidDocument' }));
+    ssm.on(DescribeDocumentPermissionCommand).rejects(Object.assign(new Error('Document not found'), { name: 'InvalidDocument' }));
 
     await expect(handler(shareEvent('Delete', ['111122223333']))).resolves.toEqual({ PhysicalResourceId: 'ExampleAgent' });
   });
