@@ -16,6 +16,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
+  // zlib.crc32, which the package zips use, came with Node.js 20.15.
+  minNodeVersion: '20.15.0',
   cdkVersion: CDK_VERSION,
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
