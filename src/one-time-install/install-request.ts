@@ -87,9 +87,19 @@ export function logEvent(title: string, event: InstallEvent): void {
     ResourceProperties: redactArguments(rest.ResourceProperties),
     OldResourceProperties: redactArguments(rest.OldResourceProperties),
   };
-  const text = JSON.stringify(redacted);
   const values = [...argumentValues(event.ResourceProperties), ...argumentValues(event.OldResourceProperties)];
-  console.log(title, values.reduce((logged, value) => logged.split(value).join('(redacted)'), text));
+  console.log(title, redactValues(JSON.stringify(redacted), values));
+}
+
+/**
+ * Replaces each value where it stands as a word of its own, so that a short value such as `1` does not mangle the
+ * ids and numbers around it.
+ */
+export function redactValues(text: string, values: string[]): string {
+  return values.reduce((redacted, value) => {
+    const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return redacted.replace(new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`, 'g'), '(redacted)');
+  }, text);
 }
 
 function redactArguments(properties: InstallProperties | undefined): InstallProperties | undefined {

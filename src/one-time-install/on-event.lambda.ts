@@ -10,6 +10,7 @@ import {
   logEvent,
   matchesResource,
   needsRerun,
+  redactValues,
 } from './install-request';
 import { DOCUMENT_NAME, findCommand, getCommand, listInvocations, sendCommandOnce, sleep } from './ssm-commands';
 
@@ -146,5 +147,5 @@ function commandInput(event: InstallEvent, p: InstallProperties): SendCommandCom
 
 /** An SSM error message may quote the parameters: the argument values never reach the reason or the logs. */
 function redact(message: string, properties: InstallProperties): string {
-  return argumentValues(properties).reduce((text, value) => text.split(value).join('(redacted)'), message);
+  return redactValues(message, argumentValues(properties));
 }

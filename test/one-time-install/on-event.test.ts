@@ -254,6 +254,14 @@ describe('onEvent', () => {
     });
   });
 
+  test('redaction replaces a short value only where it stands alone', async () => {
+    ssm.on(SendCommandCommand).rejects(Object.assign(new Error('Invalid value 1 for i-0000000000000001a'), { name: 'InvalidParameters' }));
+
+    await expect(handler(installEvent('Create', {
+      properties: { Parameters: { action: ['Install'], name: ['ExamplePackage'], additionalArguments: ['{"SSM_LEVEL":"1"}'] } },
+    }))).rejects.toThrow('SendCommand refused the AWS-ConfigureAWSPackage command: InvalidParameters: Invalid value (redacted) for i-0000000000000001a');
+  });
+
   test('logs neither the ResponseURL nor the values of additionalArguments', async () => {
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
 
