@@ -23,8 +23,8 @@ export interface PackageManifest {
 }
 
 /** A document holds at most 20 attachments, and a package's manifest at most 64 KB. */
-export const MAX_FILES = 20;
-export const MAX_MANIFEST_BYTES = 64 * 1024;
+const MAX_FILES = 20;
+const MAX_MANIFEST_BYTES = 64 * 1024;
 const PLATFORM_VERSION = /^([a-zA-Z0-9_\-.]+(\.\*)?|_any)$/;
 
 /**

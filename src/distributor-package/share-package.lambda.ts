@@ -4,7 +4,7 @@ import { DescribeDocumentPermissionCommand, ModifyDocumentPermissionCommand, SSM
 const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: 8 });
 
 /** ModifyDocumentPermission takes at most 20 account ids a call. */
-export const MAX_IDS_PER_CALL = 20;
+const MAX_IDS_PER_CALL = 20;
 /** The value that shares a document with every AWS account. */
 const ALL = 'all';
 

@@ -26,7 +26,7 @@ const RUNNING_INVOCATION = new Set(['Pending', 'In Progress', 'InProgress', 'Del
 /** How many nodes a failure reason names; the counts cover the rest. */
 export const NODES_NAMED = 5;
 /** A reason stays far below CloudFormation's 4 KB response limit. */
-export const MAX_REASON_LENGTH = 1000;
+const MAX_REASON_LENGTH = 1000;
 
 /**
  * Judges a command. The command's status alone is not enough: Undeliverable, Invalid Platform and Access Denied
@@ -99,7 +99,7 @@ export function assessCommand(command: Command | undefined, invocations: Command
 }
 
 /** How many failed nodes `MaxErrors` tolerates among `targeted` nodes. */
-export function allowedErrors(maxErrors: string, targeted: number): number {
+function allowedErrors(maxErrors: string, targeted: number): number {
   return maxErrors.endsWith('%')
     ? Math.floor((targeted * Number(maxErrors.slice(0, -1))) / 100)
     : Number(maxErrors);

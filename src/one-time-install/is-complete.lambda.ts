@@ -27,10 +27,11 @@ export async function handler(event: InstallEvent): Promise<{ IsComplete: boolea
   const options = { maxErrors: properties.MaxErrors, allowNoTargets: properties.AllowNoTargets === 'true' };
 
   let command: Command | undefined;
+  let finished = false;
   let assessment: Assessment | undefined;
   try {
     command = await getCommand(commandId);
-    const finished = TERMINAL_COMMAND.has(command?.Status ?? '');
+    finished = TERMINAL_COMMAND.has(command?.Status ?? '');
     if (finished || pastDeadline) {
       assessment = assessCommand(command, command ? await listInvocations(commandId, finished ? Infinity : DEADLINE_PAGES) : [], options);
     }
@@ -59,7 +60,7 @@ export async function handler(event: InstallEvent): Promise<{ IsComplete: boolea
   const minutes = Number(properties.InstallTimeoutSeconds) / 60;
   const counts = assessment?.counts;
   const tally = counts ? ` with ${counts.succeeded} of ${counts.targeted} nodes succeeded and ${counts.failed} failed` : '';
-  if (TERMINAL_COMMAND.has(command?.Status ?? '')) {
+  if (finished) {
     // Finished, but SSM had not listed every invocation by the deadline: nothing left to cancel.
     throw failure(`${describeRun(properties.Parameters)}: command ${commandId} finished (${command!.Status})${tally}, ` +
       `but SSM did not list all its invocations within ${minutes} minutes (installTimeout)`);

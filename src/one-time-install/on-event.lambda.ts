@@ -12,7 +12,8 @@ import {
   needsRerun,
   redactValues,
 } from './install-request';
-import { DOCUMENT_NAME, findCommand, getCommand, listInvocations, sendCommandOnce, sleep } from './ssm-commands';
+import { findCommand, getCommand, listInvocations, sendCommandOnce, sleep } from './ssm-commands';
+import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-document';
 
 /** How far back a retried request looks for the command it may already have sent. */
 const RETRY_WINDOW_MS = 2 * 60 * 60 * 1000;
@@ -20,7 +21,7 @@ const RETRY_WINDOW_MS = 2 * 60 * 60 * 1000;
  * How long a send waits for nodes that SSM does not know yet (InvalidInstanceId): an instance created in the same
  * stack registers with SSM a minute or two after it starts. The onEvent function's timeout leaves room for it.
  */
-export const REGISTRATION_WAIT_MS = 4 * 60 * 1000;
+const REGISTRATION_WAIT_MS = 4 * 60 * 1000;
 const REGISTRATION_POLL_MS = 15 * 1000;
 
 /**
@@ -117,14 +118,14 @@ async function send(event: InstallEvent, properties: InstallProperties, register
         continue;
       }
       const hint = name === 'InvalidInstanceId' ? ' (the nodes are not managed by SSM: not registered yet, stopped, or terminated)' : '';
-      throw failure(`SendCommand refused the ${DOCUMENT_NAME} command: ${name}: ${redact(message, properties)}${hint}`);
+      throw failure(`SendCommand refused the ${CONFIGURE_PACKAGE_DOCUMENT} command: ${name}: ${redact(message, properties)}${hint}`);
     }
   }
 }
 
 function commandInput(event: InstallEvent, p: InstallProperties): SendCommandCommandInput {
   return {
-    DocumentName: DOCUMENT_NAME,
+    DocumentName: CONFIGURE_PACKAGE_DOCUMENT,
     DocumentVersion: p.DocumentVersion,
     Parameters: p.Parameters,
     Targets: p.Targets,

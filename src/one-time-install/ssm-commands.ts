@@ -19,8 +19,6 @@ export const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: 8 });
  */
 export const sendClient = new SSMClient({ maxAttempts: 1 });
 
-export const DOCUMENT_NAME = CONFIGURE_PACKAGE_DOCUMENT;
-
 /** ListCommands and ListCommandInvocations return at most 50 items a page. */
 const PAGE_SIZE = 50;
 /** How many pages of command history a search reads before it gives up. */
@@ -43,7 +41,7 @@ function isAmbiguous(error: unknown): boolean {
 }
 
 /** Calls `fn` again after a back-off when SSM throttles it, on top of the client's own retries. */
-export async function retryThrottled<T>(fn: () => Promise<T>): Promise<T> {
+async function retryThrottled<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
@@ -105,7 +103,7 @@ export async function listInvocations(commandId: string, maxPages = Infinity): P
  * `invokedAfter` (SSM keeps 30 days of history). ListCommands lists the newest first, so the first match wins.
  */
 export async function findCommand(matches: (comment: string) => boolean, invokedAfter?: Date): Promise<Command | undefined> {
-  const filters: CommandFilter[] = [{ key: CommandFilterKey.DOCUMENT_NAME, value: DOCUMENT_NAME }];
+  const filters: CommandFilter[] = [{ key: CommandFilterKey.DOCUMENT_NAME, value: CONFIGURE_PACKAGE_DOCUMENT }];
   if (invokedAfter) {
     // The API's own examples give whole seconds.
     filters.push({ key: CommandFilterKey.INVOKED_AFTER, value: `${invokedAfter.toISOString().slice(0, 19)}Z` });
