@@ -5,22 +5,36 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 
 /**
- * A zip archive built so that the same files always give the same bytes, and so the same sha256: entries sorted
- * by path, a fixed timestamp (1980-01-01), no extra fields, and stored rather than deflated, since deflate's output
- * may change with the zlib of the machine that synthesizes.
+ * A zip archive written so that the same files always give the same bytes, and so the same sha256: entries sorted
+ * by path, a fixed timestamp (1980-01-01), fixed modes, no extra fields, and stored rather than deflated, since
+ * deflate's output may change with the zlib of the machine that synthesizes. Files are streamed, never held whole.
  */
-export interface DeterministicZip {
-  readonly sha256: string;
-  /** The entries' names, in order. */
-  readonly entries: string[];
-  /** The archive, in pieces: written out or hashed without copying them into one buffer. */
-  readonly parts: Buffer[];
+export interface ZipPlan {
+  readonly directory: string;
+  /** The entries, in order. */
+  readonly entries: ZipEntry[];
+  /** The size of the archive that `writeZip` writes. */
+  readonly bytes: number;
 }
 
-/** The archive as one buffer. */
-export function zipBytes(zip: DeterministicZip): Buffer {
-  return Buffer.concat(zip.parts);
+/** One entry of a planned zip. */
+export interface ZipEntry {
+  /** The name in the zip; a directory's ends with `/`. */
+  readonly name: string;
+  /** The file it is read from; none for a directory. */
+  readonly source?: string;
+  readonly size: number;
 }
+
+/** What `writeZip` wrote. */
+export interface WrittenZip {
+  readonly sha256: string;
+  readonly entries: string[];
+}
+
+/** Without ZIP64, which this module neither writes nor reads, a zip has at most 65,535 entries and 4 GiB. */
+const MAX_ZIP_ENTRIES = 0xffff;
+const MAX_ZIP_BYTES = 0xffffffff;
 
 /** 1980-01-01 00:00:00, the zip format's epoch, in MS-DOS date and time. */
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
@@ -29,6 +43,11 @@ const VERSION_NEEDED = 20;
 /** Made by Unix (3), zip spec 3.0: the external attributes carry Unix modes. */
 const VERSION_MADE_BY = (3 << 8) | 30;
 const UTF8_NAMES = 0x0800;
+const LOCAL_HEADER = 30;
+const CENTRAL_HEADER = 46;
+const END_OF_CENTRAL_DIRECTORY = 22;
+/** Files are read in pieces of this size; a file that fits is read once. */
+const CHUNK_BYTES = 8 * 1024 * 1024;
 
 /**
  * Every file mode is the same, whatever the machine: Windows and some checkouts report no executable bits, and
@@ -40,72 +59,158 @@ const DIRECTORY_MODE = 0o040755;
 const MACHINE_FILES = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
 
 /**
- * Zips every file below `directory`, links followed. Each directory gets an entry of its own, before its files,
- * so that it is created with its own mode (SSM Agent would otherwise give it the mode of its first file).
+ * Lists what the zip of `directory` holds, links followed, and how large it will be, before a byte is written;
+ * refuses what would need ZIP64.
+ * Each directory gets an entry of its own, before its files, so that it is created with its own mode (SSM Agent
+ * would otherwise give it the mode of its first file).
  */
-export function zipDirectory(directory: string): DeterministicZip {
+export function planZip(directory: string): ZipPlan {
   // Sorted by the names the zip holds, so that the order is the same on every operating system.
-  const files = listEntries(directory).sort((a, b) => (toZipName(a) < toZipName(b) ? -1 : 1));
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const relative of files) {
-    const isDirectory = relative.endsWith(path.sep);
-    const data = isDirectory ? Buffer.alloc(0) : fs.readFileSync(path.join(directory, relative));
-    const name = Buffer.from(toZipName(relative), 'utf8');
-    const crc = zlib.crc32(data);
-
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    writeCommon(local, 4, crc, data.length, name.length);
-    locals.push(local, name, data);
-
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(VERSION_MADE_BY, 4);
-    writeCommon(central, 6, crc, data.length, name.length);
-    central.writeUInt32LE(((isDirectory ? DIRECTORY_MODE : FILE_MODE) << 16) >>> 0, 38);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
-
-    offset += local.length + name.length + data.length;
+  const entries: ZipEntry[] = listEntries(directory).map((relative) => {
+    if (relative.endsWith(path.sep)) {
+      return { name: toZipName(relative), size: 0 };
+    }
+    const source = path.join(directory, relative);
+    return { name: toZipName(relative), source, size: fs.statSync(source).size };
+  }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const bytes = entries.reduce((sum, entry) =>
+    sum + LOCAL_HEADER + CENTRAL_HEADER + 2 * Buffer.byteLength(entry.name) + entry.size, END_OF_CENTRAL_DIRECTORY);
+  if (entries.length > MAX_ZIP_ENTRIES || bytes > MAX_ZIP_BYTES) {
+    throw new Error(`a zip without ZIP64 holds at most ${MAX_ZIP_ENTRIES} entries and ${MAX_ZIP_BYTES} bytes, this one would hold ${entries.length} and ${bytes}`);
   }
-  const centralDirectory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(centralDirectory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  const parts = [...locals, centralDirectory, end];
-  const hash = createHash('sha256');
-  parts.forEach((part) => hash.update(part));
-  return { sha256: hash.digest('hex'), entries: files.map(toZipName), parts };
+  return { directory, entries, bytes };
 }
 
 /**
- * The names of the entries of a zip archive, read from its central directory (what a ready-made zip holds at
- * its root is checked at synth).
+ * Writes the planned zip to `zipPath`, hashing it as it goes. A file is read once if it fits in a piece, twice
+ * otherwise: once for its CRC-32, which its header needs before its data.
  */
-export function zipEntryNames(bytes: Buffer): string[] {
-  const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (end < 0 || end + 22 > bytes.length) {
-    throw new Error('not a zip archive: no end of central directory');
+export function writeZip(plan: ZipPlan, zipPath: string): WrittenZip {
+  const out = fs.openSync(zipPath, 'w');
+  const hash = createHash('sha256');
+  // One buffer for every file, no larger than the largest: a large fresh buffer costs more than filling it.
+  const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, plan.entries.reduce((largest, entry) => Math.max(largest, entry.size), 0)));
+  let offset = 0;
+  const emit = (...parts: Buffer[]) => {
+    fs.writevSync(out, parts);
+    parts.forEach((part) => { hash.update(part); offset += part.length; });
+  };
+  try {
+    const centrals: Buffer[] = [];
+    for (const entry of plan.entries) {
+      const name = Buffer.from(entry.name, 'utf8');
+      const at = offset;
+      let crc = 0;
+      if (!entry.source) {
+        emit(localHeader(crc, 0, name), name);
+      } else {
+        const input = fs.openSync(entry.source, 'r');
+        try {
+          if (fs.fstatSync(input).size !== entry.size) {
+            throw new Error(`${entry.source} changed while it was zipped`);
+          }
+          if (entry.size <= CHUNK_BYTES) {
+            const data = readFully(input, entry.source, buffer, 0, entry.size);
+            crc = zlib.crc32(data);
+            emit(localHeader(crc, entry.size, name), name, data);
+          } else {
+            forEachChunk(input, entry.source, buffer, entry.size, (data) => { crc = zlib.crc32(data, crc); });
+            emit(localHeader(crc, entry.size, name), name);
+            forEachChunk(input, entry.source, buffer, entry.size, (data) => emit(data));
+          }
+        } finally {
+          fs.closeSync(input);
+        }
+      }
+      centrals.push(centralHeader(crc, entry.size, name, at, !entry.source), name);
+    }
+    const directoryStart = offset;
+    emit(...centrals);
+    emit(endOfCentralDirectory(plan.entries.length, offset - directoryStart, directoryStart));
+  } finally {
+    fs.closeSync(out);
   }
-  const count = bytes.readUInt16LE(end + 10);
-  let at = bytes.readUInt32LE(end + 16);
-  const names: string[] = [];
-  for (let i = 0; i < count; i++) {
-    if (bytes.readUInt32LE(at) !== 0x02014b50) {
+  return { sha256: hash.digest('hex'), entries: plan.entries.map((entry) => entry.name) };
+}
+
+/**
+ * The names of the entries of a zip file, read from its central directory (what a ready-made zip holds at its root
+ * is checked at synth), without reading the rest of the file.
+ */
+export function readZipEntryNames(zipPath: string): string[] {
+  const fd = fs.openSync(zipPath, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    // The end record is last, after a comment of at most 65,535 bytes.
+    const tailLength = Math.min(size, END_OF_CENTRAL_DIRECTORY + 0xffff);
+    const tail = readFully(fd, zipPath, Buffer.alloc(tailLength), size - tailLength, tailLength);
+    const end = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    if (end < 0 || end + END_OF_CENTRAL_DIRECTORY > tail.length) {
+      throw new Error('not a zip archive: no end of central directory');
+    }
+    const count = tail.readUInt16LE(end + 10);
+    const directoryLength = tail.readUInt32LE(end + 12);
+    const directoryStart = tail.readUInt32LE(end + 16);
+    if (count === 0xffff || directoryStart === 0xffffffff) {
+      throw new Error('a ZIP64 archive (more than 65,535 entries or 4 GiB), which is not read');
+    }
+    if (directoryStart + directoryLength > size) {
       throw new Error('not a zip archive: broken central directory');
     }
-    const nameLength = bytes.readUInt16LE(at + 28);
-    const extraLength = bytes.readUInt16LE(at + 30);
-    const commentLength = bytes.readUInt16LE(at + 32);
-    names.push(bytes.toString('utf8', at + 46, at + 46 + nameLength));
-    at += 46 + nameLength + extraLength + commentLength;
+    const directory = readFully(fd, zipPath, Buffer.alloc(directoryLength), directoryStart, directoryLength);
+    const names: string[] = [];
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      if (at + CENTRAL_HEADER > directory.length || directory.readUInt32LE(at) !== 0x02014b50) {
+        throw new Error('not a zip archive: broken central directory');
+      }
+      const nameLength = directory.readUInt16LE(at + 28);
+      names.push(directory.toString('utf8', at + CENTRAL_HEADER, at + CENTRAL_HEADER + nameLength));
+      at += CENTRAL_HEADER + nameLength + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
+    }
+    return names;
+  } finally {
+    fs.closeSync(fd);
   }
-  return names;
+}
+
+/** The sha256 of a file, read in pieces. */
+export function sha256OfFile(filePath: string): string {
+  const fd = fs.openSync(filePath, 'r');
+  try {
+    const hash = createHash('sha256');
+    forEachChunk(fd, filePath, Buffer.allocUnsafe(CHUNK_BYTES), fs.fstatSync(fd).size, (data) => hash.update(data));
+    return hash.digest('hex');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function localHeader(crc: number, size: number, name: Buffer): Buffer {
+  const header = Buffer.alloc(LOCAL_HEADER);
+  header.writeUInt32LE(0x04034b50, 0);
+  writeCommon(header, 4, crc, size, name.length);
+  return header;
+}
+
+function centralHeader(crc: number, size: number, name: Buffer, localOffset: number, isDirectory: boolean): Buffer {
+  const header = Buffer.alloc(CENTRAL_HEADER);
+  header.writeUInt32LE(0x02014b50, 0);
+  header.writeUInt16LE(VERSION_MADE_BY, 4);
+  writeCommon(header, 6, crc, size, name.length);
+  header.writeUInt32LE(((isDirectory ? DIRECTORY_MODE : FILE_MODE) << 16) >>> 0, 38);
+  header.writeUInt32LE(localOffset, 42);
+  return header;
+}
+
+function endOfCentralDirectory(count: number, directoryLength: number, directoryStart: number): Buffer {
+  const end = Buffer.alloc(END_OF_CENTRAL_DIRECTORY);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(count, 8);
+  end.writeUInt16LE(count, 10);
+  end.writeUInt32LE(directoryLength, 12);
+  end.writeUInt32LE(directoryStart, 16);
+  return end;
 }
 
 /** The fields that the local header (at 4) and the central header (at 6) share, in the same order. */
@@ -120,6 +225,25 @@ function writeCommon(header: Buffer, at: number, crc: number, size: number, name
   header.writeUInt32LE(size, at + 18);
   header.writeUInt16LE(nameLength, at + 22);
   header.writeUInt16LE(0, at + 24); // no extra field
+}
+
+/** Reads `length` bytes at `position` into the start of `buffer`; a file that shrank meanwhile is an error. */
+function readFully(fd: number, filePath: string, buffer: Buffer, position: number, length: number): Buffer {
+  for (let read = 0; read < length;) {
+    const count = fs.readSync(fd, buffer, read, length - read, position + read);
+    if (count === 0) {
+      throw new Error(`${filePath} changed while it was read`);
+    }
+    read += count;
+  }
+  return buffer.subarray(0, length);
+}
+
+/** Gives the file's first `size` bytes to `visit`, a piece at a time, in the same buffer. */
+function forEachChunk(fd: number, filePath: string, buffer: Buffer, size: number, visit: (data: Buffer) => void): void {
+  for (let position = 0; position < size; position += buffer.length) {
+    visit(readFully(fd, filePath, buffer, position, Math.min(buffer.length, size - position)));
+  }
 }
 
 /** The name in the zip: forward slashes, NFC (macOS may list names decomposed). */

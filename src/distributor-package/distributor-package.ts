@@ -1,11 +1,8 @@
-import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
 import { ArnFormat, AssetHashType, IResource, RemovalPolicy, Resource, Stack, Stage } from 'aws-cdk-lib';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { BuiltPackageFile, buildManifest } from './package-manifest';
+import { buildManifest } from './package-manifest';
 import { PackageSharing } from './package-sharing';
 import { PackageTarget } from './package-target';
 import { checkVersionLock } from './version-lock';
@@ -182,6 +179,8 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
     }
 
     const { manifest, files } = buildManifest({
+      // Every stack is in a stage: CDK makes an app for a stack given none.
+      assetOutdir: Stage.of(this)!.assetOutdir,
       version: props.version,
       publisher: props.publisher,
       targets: props.targets,
@@ -191,7 +190,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
     const attachments = files.map((file) => {
       // The sha256 is known already: the asset need not read the file again to fingerprint it.
       const asset = new s3assets.Asset(this, `File${file.name}`, {
-        path: file.zipPath ?? writeBuiltZip(this, file),
+        path: file.zipPath,
         assetHash: file.sha256,
         assetHashType: AssetHashType.CUSTOM,
       });
@@ -230,27 +229,6 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
     }
     this.sharing.add(accountIds);
   }
-}
-
-/**
- * Writes a zip built from a directory into the assembly, under the name the asset stages it as, so that staging
- * finds it in place instead of copying it. Should that name ever differ, staging copies the file: slower, as correct.
- */
-function writeBuiltZip(scope: Construct, file: BuiltPackageFile): string {
-  const assetHash = createHash('sha256').update(file.sha256).digest('hex');
-  const zipPath = path.join(Stage.of(scope)!.assetOutdir, `asset.${assetHash}.zip`);
-  if (!fs.existsSync(zipPath)) {
-    fs.mkdirSync(path.dirname(zipPath), { recursive: true });
-    const partial = `${zipPath}.${process.pid}`;
-    const fd = fs.openSync(partial, 'w');
-    try {
-      fs.writevSync(fd, file.parts!);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(partial, zipPath);
-  }
-  return zipPath;
 }
 
 interface ImportedDistributorPackageProps {

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { zipDirectory, zipEntryNames } from './deterministic-zip';
+import { planZip, readZipEntryNames, sha256OfFile, writeZip, ZipPlan } from './deterministic-zip';
 import type { BuiltPackageFile } from './package-manifest';
 import { checkPattern, invalid } from '../private/validation';
 
@@ -55,12 +55,12 @@ export class PackageFile {
   }
 
   /**
-   * Reads (and for a directory, zips) the file once, however many targets share it.
+   * Reads (and for a directory, zips into `assetOutdir`) the file once, however many targets share it.
    * @internal
    */
-  public _build(): BuiltPackageFile {
+  public _build(assetOutdir: string): BuiltPackageFile {
     if (!this.built) {
-      this.built = this.isDirectory ? this.buildFromDirectory() : this.readZip();
+      this.built = this.isDirectory ? this.zipDirectory(assetOutdir) : this.readZip();
     }
     return this.built;
   }
@@ -69,21 +69,50 @@ export class PackageFile {
     if (!fs.existsSync(this.sourcePath) || !fs.statSync(this.sourcePath).isFile()) {
       invalid('PackageFile.fromZip', 'must name an existing .zip file', this.sourcePath);
     }
-    const bytes = fs.readFileSync(this.sourcePath);
+    checkSize('PackageFile.fromZip', this.sourcePath, fs.statSync(this.sourcePath).size);
     let entries: string[];
     try {
-      entries = zipEntryNames(bytes);
+      entries = readZipEntryNames(this.sourcePath);
     } catch (error) {
       return invalid('PackageFile.fromZip', `must be a zip archive (${(error as Error).message})`, this.sourcePath);
     }
-    return { name: this.name, zipPath: this.sourcePath, sha256: createHash('sha256').update(bytes).digest('hex'), entries };
+    return { name: this.name, zipPath: this.sourcePath, sha256: sha256OfFile(this.sourcePath), entries };
   }
 
-  private buildFromDirectory(): BuiltPackageFile {
+  /**
+   * Zips the directory straight into the assembly, under the name its asset stages it as, so that staging finds it
+   * in place instead of copying it. Should that name ever differ, staging copies the file: slower, as correct.
+   */
+  private zipDirectory(assetOutdir: string): BuiltPackageFile {
     if (!fs.existsSync(this.sourcePath) || !fs.statSync(this.sourcePath).isDirectory()) {
       invalid('PackageFile.fromDirectory', 'must name an existing directory', this.sourcePath);
     }
-    const zip = zipDirectory(this.sourcePath);
-    return { name: this.name, sha256: zip.sha256, entries: zip.entries, parts: zip.parts };
+    let plan: ZipPlan;
+    try {
+      plan = planZip(this.sourcePath);
+    } catch (error) {
+      return invalid('PackageFile.fromDirectory', `must be a directory that can be zipped (${(error as Error).message})`, this.sourcePath);
+    }
+    checkSize('PackageFile.fromDirectory', this.sourcePath, plan.bytes);
+    fs.mkdirSync(assetOutdir, { recursive: true });
+    const partial = path.join(assetOutdir, `.${this.name}.${process.pid}.partial`);
+    try {
+      const zip = writeZip(plan, partial);
+      // Staging names a custom-hash asset by the sha256 of that hash.
+      const zipPath = path.join(assetOutdir, `asset.${createHash('sha256').update(zip.sha256).digest('hex')}.zip`);
+      fs.renameSync(partial, zipPath);
+      return { name: this.name, zipPath, sha256: zip.sha256, entries: zip.entries };
+    } finally {
+      fs.rmSync(partial, { force: true });
+    }
+  }
+}
+
+/** Distributor takes files of at most 1 GB each (read as GiB, as AWS's other size quotas are). */
+const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+
+function checkSize(prop: string, sourcePath: string, bytes: number): void {
+  if (bytes > MAX_FILE_BYTES) {
+    invalid(prop, `must give a zip of at most 1 GB (${MAX_FILE_BYTES} bytes, Distributor's limit per file), this one has ${bytes} bytes`, sourcePath);
   }
 }

@@ -7,10 +7,8 @@ export interface BuiltPackageFile {
   readonly sha256: string;
   /** The names of the zip's entries. */
   readonly entries: string[];
-  /** A ready zip: where it is. */
-  readonly zipPath?: string;
-  /** A zip built from a directory: its bytes, in pieces, to be written where the asset is staged. */
-  readonly parts?: Buffer[];
+  /** Where the zip is: a ready one where it was given, one built from a directory where its asset is staged. */
+  readonly zipPath: string;
 }
 
 /** A Distributor package manifest (schema 2.0). */
@@ -32,6 +30,8 @@ const PLATFORM_VERSION = /^([a-zA-Z0-9_\-.]+(\.\*)?|_any)$/;
  * at each zip's root for the platforms it serves, and at most 64 KB.
  */
 export function buildManifest(options: {
+  /** Where zips built from directories are written. */
+  assetOutdir: string;
   version: string;
   publisher?: string;
   targets: PackageTarget[];
@@ -48,7 +48,7 @@ export function buildManifest(options: {
     if (!PLATFORM_VERSION.test(platformVersion)) {
       invalid('platformVersion', "must be a version (2023, 22.04), a prefix with .* (8.*) or '_any'", platformVersion);
     }
-    const built = target.file._build();
+    const built = target.file._build(options.assetOutdir);
     const known = files.get(built.name);
     if (known && known.sha256 !== built.sha256) {
       invalid('file name', 'must name one file only: two different files have this name', built.name);
@@ -87,7 +87,8 @@ export function buildManifest(options: {
  * Windows, `.sh` elsewhere. A missing script is skipped and reported as a success, so it is checked here.
  */
 function checkScripts(file: BuiltPackageFile, platform: PackagePlatform, inPlaceUpdate: boolean): void {
-  const root = new Set(file.entries.filter((entry) => !entry.includes('/')));
+  // What the zip's root holds: files, and folders by their name and a slash (a folder of scripts is a usual mistake).
+  const root = new Set(file.entries.filter((entry) => !entry.replace(/\/$/, '').includes('/')));
   const extensions = platform.name === PackagePlatform.WINDOWS.name ? ['ps1'] : platform.name === PackagePlatform.ANY.name ? ['sh', 'ps1'] : ['sh'];
   const actions = inPlaceUpdate ? ['install', 'uninstall', 'update'] : ['install', 'uninstall'];
   for (const action of actions) {

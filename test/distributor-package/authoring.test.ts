@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { zipOf } from './zip-of';
 import {
   DistributorPackage,
   DistributorPackageAssociation,
@@ -14,7 +15,6 @@ import {
   PackageFile,
   PackagePlatform,
 } from '../../src';
-import { zipBytes, zipDirectory } from '../../src/distributor-package/deterministic-zip';
 import { VERSION_LOCK_CONTEXT } from '../../src/distributor-package/version-lock';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
@@ -73,8 +73,8 @@ describe('DistributorPackage authoring', () => {
         windows: { _any: { x86_64: { file: 'windows-agent.zip' } } },
       },
       files: {
-        'linux-agent.zip': { checksums: { sha256: zipDirectory(LINUX).sha256 } },
-        'windows-agent.zip': { checksums: { sha256: zipDirectory(WINDOWS).sha256 } },
+        'linux-agent.zip': { checksums: { sha256: zipOf(LINUX).sha256 } },
+        'windows-agent.zip': { checksums: { sha256: zipOf(WINDOWS).sha256 } },
       },
     });
   });
@@ -126,7 +126,7 @@ describe('DistributorPackage authoring', () => {
 
   test('a ready zip serves as it is, under its own name', () => {
     const zipPath = path.join(scratch, 'agent-1.0.zip');
-    fs.writeFileSync(zipPath, zipBytes(zipDirectory(LINUX)));
+    zipOf(LINUX, zipPath);
 
     new DistributorPackage(stack, 'Package', {
       packageName: 'ExampleAgent',
@@ -185,6 +185,10 @@ describe('DistributorPackage authoring', () => {
         "PackageFile.fromDirectory must name an existing directory, got '/no/such/dir'"],
       ['a missing zip', () => ({ targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromZip('/no/such/agent.zip') }] }),
         "PackageFile.fromZip must name an existing .zip file, got '/no/such/agent.zip'"],
+      ['a publisher too long', () => ({ publisher: 'p'.repeat(129) }),
+        `publisher must be between 1 and 128 characters long, got '${'p'.repeat(117)}...' (129 characters)`],
+      ['a file name with a space', () => ({ targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(LINUX, { name: 'my agent.zip' }) }] }),
+        "file name must be 3 to 128 letters, digits, _ - or ., got 'my agent.zip'"],
       ['two files under one name', () => ({
         targets: [
           { platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(LINUX, { name: 'agent.zip' }) },
@@ -217,6 +221,32 @@ describe('DistributorPackage authoring', () => {
       expect(() => new DistributorPackage(stack, 'Package', {
         packageName: 'ExampleAgent', version: '1', targets: [{ platform: PackagePlatform.ANY, file: PackageFile.fromDirectory(dir) }],
       })).toThrow("file both.zip must hold only one of install.sh and install.ps1 (SSM Agent refuses both), got 'agent, install.ps1, install.sh, uninstall.sh, update.sh'");
+    });
+
+    test('a ready zip whose scripts are in a folder is refused, naming the folder', () => {
+      const dir = path.join(scratch, 'nested');
+      fs.cpSync(LINUX, path.join(dir, 'agent-1.0'), { recursive: true });
+      const zipPath = zipOf(dir, path.join(scratch, 'nested.zip')).zipPath;
+
+      expect(() => new DistributorPackage(stack, 'Package', {
+        packageName: 'ExampleAgent', version: '1', targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromZip(zipPath) }],
+      })).toThrow("file nested.zip must hold install.sh at its root for platform 'ubuntu', got 'agent-1.0/'");
+    });
+
+    test.each<[string, (big: string) => PackageFile, number]>([
+      ['PackageFile.fromZip', (big) => PackageFile.fromZip(big), 1073741825],
+      // The zip of the directory: its one file, with 112 bytes of headers for it and the archive.
+      ['PackageFile.fromDirectory', (big) => PackageFile.fromDirectory(path.dirname(big)), 1073741937],
+    ])('%s refuses a zip over 1 GB before reading it', (factory, file, bytes) => {
+      const big = path.join(scratch, 'big', 'big.zip');
+      fs.mkdirSync(path.dirname(big));
+      fs.writeFileSync(big, '');
+      fs.truncateSync(big, 1024 * 1024 * 1024 + 1); // sparse: no disk used
+      const source = factory === 'PackageFile.fromZip' ? big : path.dirname(big);
+
+      expect(() => new DistributorPackage(stack, 'Package', {
+        packageName: 'ExampleAgent', version: '1', targets: [{ platform: PackagePlatform.UBUNTU, file: file(big) }],
+      })).toThrow(`${factory} must give a zip of at most 1 GB (1073741824 bytes, Distributor's limit per file), this one has ${bytes} bytes, got '${source}'`);
     });
 
     test('a file that is not a zip is refused', () => {

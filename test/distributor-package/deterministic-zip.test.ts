@@ -2,7 +2,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { zipBytes, zipDirectory, zipEntryNames } from '../../src/distributor-package/deterministic-zip';
+import { zipOf as zipDirectory } from './zip-of';
+import { planZip, readZipEntryNames, sha256OfFile } from '../../src/distributor-package/deterministic-zip';
 
 /** The sha256 of the zip of the directory below, on any machine. */
 const GOLDEN_SHA256 = 'e1bbef8807b7750d7c22ddee3b147f9480afa3f0a6a013f2a8cc464d435feff0';
@@ -25,7 +26,8 @@ describe('deterministic zip', () => {
     const second = zipDirectory(dir);
 
     expect(second.sha256).toBe(first.sha256);
-    expect(zipBytes(second).equals(zipBytes(first))).toBe(true);
+    expect(fs.readFileSync(second.zipPath).equals(fs.readFileSync(first.zipPath))).toBe(true);
+    expect(sha256OfFile(second.zipPath)).toBe(second.sha256);
   });
 
   test('a changed file changes the sha256', () => {
@@ -57,12 +59,11 @@ describe('deterministic zip', () => {
   });
 
   test('entries are sorted, with forward slashes', () => {
-    expect(zipEntryNames(zipBytes(zipDirectory(dir)))).toEqual(['bin/', 'bin/agent', 'install.sh', 'uninstall.sh']);
+    expect(readZipEntryNames(zipDirectory(dir).zipPath)).toEqual(['bin/', 'bin/agent', 'install.sh', 'uninstall.sh']);
   });
 
   test('a standard unzip reads every file back, with fixed modes and a directory entry', () => {
-    const zipPath = path.join(dir, '..', `${path.basename(dir)}.zip`);
-    fs.writeFileSync(zipPath, zipBytes(zipDirectory(dir)));
+    const { zipPath } = zipDirectory(dir);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'unzip-test-'));
 
     execFileSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; z.extractall(sys.argv[2])', zipPath, out]);
@@ -71,10 +72,43 @@ describe('deterministic zip', () => {
     expect(listing).toBe('bin/:0o40755;bin/agent:0o100755;install.sh:0o100755;uninstall.sh:0o100755');
     expect(fs.readFileSync(path.join(out, 'bin', 'agent'), 'utf8')).toBe('agent bytes');
     fs.rmSync(out, { recursive: true, force: true });
-    fs.rmSync(zipPath);
   });
 
   test('reading entries of something that is not a zip fails clearly', () => {
-    expect(() => zipEntryNames(Buffer.from('not a zip'))).toThrow('not a zip archive: no end of central directory');
+    const notZip = path.join(dir, 'not.zip');
+    fs.writeFileSync(notZip, 'not a zip');
+
+    expect(() => readZipEntryNames(notZip)).toThrow('not a zip archive: no end of central directory');
+  });
+
+  test('a file larger than one read piece is streamed, and unzips with a valid CRC', () => {
+    const big = Buffer.alloc(9 * 1024 * 1024 + 7);
+    for (let i = 0; i < big.length; i += 4096) {
+      big.writeUInt32LE(i, i);
+    }
+    fs.writeFileSync(path.join(dir, 'bin', 'agent'), big);
+
+    const { sha256, zipPath } = zipDirectory(dir);
+
+    expect(sha256OfFile(zipPath)).toBe(sha256);
+    const check = 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; sys.stdout.write(str(len(z.read("bin/agent"))))';
+    expect(execFileSync('python3', ['-c', check, zipPath]).toString()).toBe(String(big.length));
+  });
+
+  test('what would need ZIP64 is refused before anything is written', () => {
+    fs.truncateSync(path.join(dir, 'bin', 'agent'), 4 * 1024 * 1024 * 1024); // sparse: no disk used
+
+    expect(() => planZip(dir)).toThrow(/^a zip without ZIP64 holds at most 65535 entries and 4294967295 bytes, this one would hold 4 and \d+$/);
+  });
+
+  test('a ZIP64 archive is named, not misread', () => {
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(0xffff, 10);
+    end.writeUInt32LE(0xffffffff, 16);
+    const zip64 = path.join(dir, 'big.zip');
+    fs.writeFileSync(zip64, end);
+
+    expect(() => readZipEntryNames(zip64)).toThrow('a ZIP64 archive (more than 65,535 entries or 4 GiB), which is not read');
   });
 });
