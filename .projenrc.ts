@@ -77,6 +77,7 @@ for (const dir of ['example', 'bench']) {
 
 // Package fixtures are zipped byte for byte: no line-ending conversion on any checkout.
 project.gitattributes.addAttributes('/test/fixtures/**', '-text');
+project.gitattributes.addAttributes('/example/packages/**', '-text');
 
 // The registry mirror's unrs-resolver 1.13 lacks some platform bindings and breaks `npm ci`.
 project.package.addPackageResolutions('unrs-resolver@1.12.2');

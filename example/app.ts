@@ -2,6 +2,7 @@
  * The example app: a platform team keeps its fleet supplied with Distributor packages.
  * Synthesize it with `npx projen example` (the README's first quick-start command).
  */
+import * as path from 'path';
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,6 +19,9 @@ import {
   InstanceTargets,
   OneTimeInstall,
   PackageAction,
+  PackageArchitecture,
+  PackageFile,
+  PackagePlatform,
 } from '../src';
 
 class FleetPackagesStack extends Stack {
@@ -81,6 +85,26 @@ class FleetPackagesStack extends Stack {
       comment: 'web agent 2.5.0 canary',
     });
 
+    // The team's own inventory agent, published from example/packages (zipped at synth, the same bytes on every
+    // machine), then kept on every node tagged for it. Its version travels into the association.
+    const linuxAgent = PackageFile.fromDirectory(path.join(__dirname, 'packages', 'inventory-agent-linux'));
+    const inventoryAgent = new DistributorPackage(this, 'InventoryAgent', {
+      packageName: 'ExampleInventoryAgent',
+      version: '1.0.0', // a new version whenever the files change: synth checks it against the version lock
+      publisher: 'Platform team',
+      targets: [
+        { platform: PackagePlatform.AMAZON_LINUX, platformVersion: '2023', architecture: PackageArchitecture.X86_64, file: linuxAgent },
+        { platform: PackagePlatform.AMAZON_LINUX, platformVersion: '2023', architecture: PackageArchitecture.ARM64, file: linuxAgent },
+        { platform: PackagePlatform.UBUNTU, file: linuxAgent },
+        { platform: PackagePlatform.WINDOWS, file: PackageFile.fromDirectory(path.join(__dirname, 'packages', 'inventory-agent-windows')) },
+      ],
+    });
+    new DistributorPackageAssociation(this, 'InventoryAgentOnTaggedNodes', {
+      distributorPackage: inventoryAgent,
+      targets: InstanceTargets.tags({ 'inventory-agent': ['enabled'] }),
+      schedule: AssociationSchedule.rate(Duration.days(1)),
+    });
+
     // The old monitoring agent goes away from the instances that still carry its tag.
     new DistributorPackageAssociation(this, 'RemoveLegacyAgent', {
       distributorPackage: DistributorPackage.fromPackageName(this, 'LegacyAgent', 'LegacyMonitoringAgent'),
@@ -90,6 +114,10 @@ class FleetPackagesStack extends Stack {
   }
 }
 
-const app = new App();
+// The package version lock is committed beside the app, whatever directory the CLI runs in. CI makes it read-only
+// (`-c cdk-ssm-distributor:versionLockReadOnly=true`) so that a version nobody recorded fails the pipeline.
+const app = new App({
+  context: { 'cdk-ssm-distributor:versionLockFile': path.join(__dirname, 'distributor-package-versions.json') },
+});
 new FleetPackagesStack(app, 'FleetPackages', { env: { region: 'us-east-1' } });
 app.synth();

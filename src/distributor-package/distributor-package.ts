@@ -53,7 +53,8 @@ export interface DistributorPackageProps {
    * letters, digits, `_`, `-` or `.`. Change it whenever the files change: SSM refuses a new document version
    * under a version name it already has. Synth checks it against `distributor-package-versions.json` in the app's
    * directory (or the file that the context key `cdk-ssm-distributor:versionLockFile` names), which records the files
-   * of each version; commit that file with the app.
+   * of each version; commit that file with the app, and make it read-only in CI with the context key
+   * `cdk-ssm-distributor:versionLockReadOnly` = `true`.
    */
   readonly version: string;
 

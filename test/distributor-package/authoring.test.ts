@@ -15,7 +15,7 @@ import {
   PackageFile,
   PackagePlatform,
 } from '../../src';
-import { VERSION_LOCK_CONTEXT } from '../../src/distributor-package/version-lock';
+import { VERSION_LOCK_CONTEXT, VERSION_LOCK_READ_ONLY_CONTEXT } from '../../src/distributor-package/version-lock';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 /** Each test records package versions in a lock file of its own. */
@@ -335,8 +335,8 @@ describe('DistributorPackage version lock', () => {
   });
   afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-  function synth(version: string): void {
-    const stack = new Stack(newApp(), 'Stack');
+  function synth(version: string, readOnly?: unknown): void {
+    const stack = new Stack(new App({ context: { [VERSION_LOCK_CONTEXT]: lockFile, [VERSION_LOCK_READ_ONLY_CONTEXT]: readOnly } }), 'Stack');
     new DistributorPackage(stack, 'Package', {
       packageName: 'ExampleAgent',
       version,
@@ -382,6 +382,41 @@ describe('DistributorPackage version lock', () => {
 
   test('a token version is refused: the manifest and the lock are made at synth', () => {
     expect(() => synth(Lazy.string({ produce: () => '1.0.0' }))).toThrow(/^packageName and version must be known at synth, not tokens/);
+  });
+
+  describe('read-only, as in CI', () => {
+    test('a recorded version synthesizes, and nothing is written', () => {
+      synth('1.0.0');
+      const before = fs.statSync(lockFile).mtimeMs;
+
+      synth('1.0.0', 'true');
+
+      expect(fs.statSync(lockFile).mtimeMs).toBe(before);
+    });
+
+    test.each([true, 'true'])('a version missing from the lock fails synth (%p), and nothing is written', (readOnly) => {
+      synth('1.0.0');
+      const before = fs.readFileSync(lockFile, 'utf8');
+
+      expect(() => synth('1.1.0', readOnly)).toThrow(`version must be recorded in ${lockFile}, which cdk-ssm-distributor:versionLockReadOnly ` +
+        "makes read-only: synth without it and commit the file (version '1.1.0' of ExampleAgent is not there), got '1.1.0'");
+      expect(fs.readFileSync(lockFile, 'utf8')).toBe(before);
+    });
+
+    test('without a lock file at all, synth fails and writes none', () => {
+      expect(() => synth('1.0.0', true)).toThrow(/^version must be recorded in /);
+      expect(fs.existsSync(lockFile)).toBe(false);
+    });
+
+    test('false records as usual', () => {
+      synth('1.0.0', 'false');
+
+      expect(Object.keys(JSON.parse(fs.readFileSync(lockFile, 'utf8')).ExampleAgent)).toEqual(['1.0.0']);
+    });
+
+    test('a value that is not a boolean is refused', () => {
+      expect(() => synth('1.0.0', 'yes')).toThrow("cdk-ssm-distributor:versionLockReadOnly must be true or false, got 'yes'");
+    });
   });
 
   test('new files under a new version are recorded', () => {
