@@ -2,7 +2,7 @@ import { CustomResource, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-li
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { SharePackageFunction } from './share-package-function';
+import { PackageSharingOnEventFunction } from './package-sharing.on-event-function';
 import { frameworkRoles, loggingTo, suppressFrameworkFindings } from '../private/provider-parts';
 import { invalid, isKnown } from '../private/validation';
 
@@ -61,7 +61,7 @@ class SharingProvider extends Construct {
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
-    const handler = new SharePackageFunction(this, 'Handler', {
+    const handler = new PackageSharingOnEventFunction(this, 'Handler', {
       description: 'cdk-ssm-distributor: shares Distributor packages with other accounts',
       timeout: Duration.minutes(2),
       ...loggingTo(this, 'Handler'),

@@ -5,8 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { IsCompleteFunction } from './is-complete-function';
-import { OnEventFunction } from './on-event-function';
+import { OneTimeInstallIsCompleteFunction } from './one-time-install.is-complete-function';
+import { OneTimeInstallOnEventFunction } from './one-time-install.on-event-function';
 import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-parameters';
 import { suppressNagFindings } from '../private/nag-suppressions';
 import { frameworkRoles, loggingTo, suppressFrameworkFindings, LOG_RETENTION } from '../private/provider-parts';
@@ -46,13 +46,13 @@ export class InstallProvider extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
 
-    const onEvent = new OnEventFunction(this, 'OnEvent', {
+    const onEvent = new OneTimeInstallOnEventFunction(this, 'OnEvent', {
       description: 'cdk-ssm-distributor OneTimeInstall: sends AWS-ConfigureAWSPackage once',
       // Room for the 4 minutes that a send waits for nodes still registering with SSM.
       timeout: Duration.minutes(5),
       ...loggingTo(this, 'OnEvent'),
     });
-    const isComplete = new IsCompleteFunction(this, 'IsComplete', {
+    const isComplete = new OneTimeInstallIsCompleteFunction(this, 'IsComplete', {
       description: 'cdk-ssm-distributor OneTimeInstall: waits for every node',
       timeout: Duration.minutes(2),
       ...loggingTo(this, 'IsComplete'),

@@ -7,7 +7,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { command, installEvent, invocations } from './install-events';
-import { handler } from '../../src/one-time-install/is-complete.lambda';
+import { handler } from '../../src/one-time-install/one-time-install.is-complete.lambda';
 
 const ssm = mockClient(SSMClient);
 const inOneHour = () => new Date(Date.now() + 3600_000).toISOString();

@@ -7,7 +7,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { command, installEvent, invocations } from './install-events';
-import { handler } from '../../src/one-time-install/on-event.lambda';
+import { handler } from '../../src/one-time-install/one-time-install.on-event.lambda';
 
 const ssm = mockClient(SSMClient);
 const MARKER = / #[0-9a-f]{8}\.[0-9a-f]{8}$/;

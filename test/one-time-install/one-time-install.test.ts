@@ -332,8 +332,8 @@ describe('OneTimeInstall', () => {
     });
 
     test.each([
-      ['OnEvent', 'on-event.lambda'],
-      ['IsComplete', 'is-complete.lambda'],
+      ['OnEvent', 'one-time-install.on-event.lambda'],
+      ['IsComplete', 'one-time-install.is-complete.lambda'],
     ] as const)('the %s handler runs on nodejs24.x from the bundled asset %s', (id, assetDir) => {
       install();
 

@@ -1,7 +1,7 @@
 import { DescribeDocumentPermissionCommand, ModifyDocumentPermissionCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { handler, ShareEvent } from '../../src/distributor-package/share-package.lambda';
+import { handler, ShareEvent } from '../../src/distributor-package/package-sharing.on-event.lambda';
 
 const ssm = mockClient(SSMClient);
 const ids = (n: number, from = 0) => Array.from({ length: n }, (_, i) => String(100000000000 + from + i));
@@ -31,7 +31,7 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
-describe('share-package handler', () => {
+describe('package sharing handler', () => {
   test('Create adds the accounts, and the document name is the physical id', async () => {
     expect(await handler(shareEvent('Create', ['111122223333', '444455556666']))).toEqual({ PhysicalResourceId: 'ExampleAgent' });
 
