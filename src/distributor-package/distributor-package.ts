@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { ArnFormat, AssetHashType, IResource, RemovalPolicy, Resource, Stack, Stage } from 'aws-cdk-lib';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
@@ -179,9 +180,16 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
       checkLength('publisher', props.publisher, 1, 128);
     }
 
+    // Each version attaches its files under S3 keys of its own, even files that did not change: the guide asks a
+    // new version for URLs with other file names.
+    const assetHashOf = (sha256: string) => `${sha256}-${props.version}`;
     const { manifest, files } = buildManifest({
-      // Every stack is in a stage: CDK makes an app for a stack given none.
-      assetOutdir: Stage.of(this)!.assetOutdir,
+      staging: {
+        // Every stack is in a stage: CDK makes an app for a stack given none.
+        directory: Stage.of(this)!.assetOutdir,
+        // Staging names an asset of a custom hash by the sha256 of that hash.
+        fileName: (sha256) => `asset.${createHash('sha256').update(assetHashOf(sha256)).digest('hex')}.zip`,
+      },
       version: props.version,
       publisher: props.publisher,
       targets: props.targets,
@@ -192,7 +200,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
       // The sha256 is known already: the asset need not read the file again to fingerprint it.
       const asset = new s3assets.Asset(this, `File${file.name}`, {
         path: file.zipPath,
-        assetHash: file.sha256,
+        assetHash: assetHashOf(file.sha256),
         assetHashType: AssetHashType.CUSTOM,
       });
       return { key: 'S3FileUrl', values: [asset.s3ObjectUrl], name: file.name };

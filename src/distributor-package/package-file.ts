@@ -1,9 +1,18 @@
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { planZip, readZipEntryNames, sha256OfFile, writeZip, ZipPlan } from './deterministic-zip';
 import type { BuiltPackageFile } from './package-manifest';
 import { checkPattern, invalid } from '../private/validation';
+
+/**
+ * Where a zip built from a directory is written: where its asset will be staged, under the name staging will give
+ * it, so that staging finds it in place instead of copying it (should the name differ, staging copies: slower, as
+ * correct).
+ */
+export interface ZipStaging {
+  readonly directory: string;
+  fileName(sha256: string): string;
+}
 
 /** Options of a package file. */
 export interface PackageFileOptions {
@@ -55,12 +64,12 @@ export class PackageFile {
   }
 
   /**
-   * Reads (and for a directory, zips into `assetOutdir`) the file once, however many targets share it.
+   * Reads the file once, however many targets share it; a directory is zipped where `staging` says.
    * @internal
    */
-  public _build(assetOutdir: string): BuiltPackageFile {
+  public _build(staging: ZipStaging): BuiltPackageFile {
     if (!this.built) {
-      this.built = this.isDirectory ? this.zipDirectory(assetOutdir) : this.readZip();
+      this.built = this.isDirectory ? this.zipDirectory(staging) : this.readZip();
     }
     return this.built;
   }
@@ -79,11 +88,8 @@ export class PackageFile {
     return { name: this.name, zipPath: this.sourcePath, sha256: sha256OfFile(this.sourcePath), entries };
   }
 
-  /**
-   * Zips the directory straight into the assembly, under the name its asset stages it as, so that staging finds it
-   * in place instead of copying it. Should that name ever differ, staging copies the file: slower, as correct.
-   */
-  private zipDirectory(assetOutdir: string): BuiltPackageFile {
+  /** Zips the directory, into a partial file first, so that a failed synth leaves no zip behind under a final name. */
+  private zipDirectory(staging: ZipStaging): BuiltPackageFile {
     if (!fs.existsSync(this.sourcePath) || !fs.statSync(this.sourcePath).isDirectory()) {
       invalid('PackageFile.fromDirectory', 'must name an existing directory', this.sourcePath);
     }
@@ -94,12 +100,11 @@ export class PackageFile {
       return invalid('PackageFile.fromDirectory', `must be a directory that can be zipped (${(error as Error).message})`, this.sourcePath);
     }
     checkSize('PackageFile.fromDirectory', this.sourcePath, plan.bytes);
-    fs.mkdirSync(assetOutdir, { recursive: true });
-    const partial = path.join(assetOutdir, `.${this.name}.${process.pid}.partial`);
+    fs.mkdirSync(staging.directory, { recursive: true });
+    const partial = path.join(staging.directory, `.${this.name}.${process.pid}.partial`);
     try {
       const zip = writeZip(plan, partial);
-      // Staging names a custom-hash asset by the sha256 of that hash.
-      const zipPath = path.join(assetOutdir, `asset.${createHash('sha256').update(zip.sha256).digest('hex')}.zip`);
+      const zipPath = path.join(staging.directory, staging.fileName(zip.sha256));
       fs.renameSync(partial, zipPath);
       return { name: this.name, zipPath, sha256: zip.sha256, entries: zip.entries };
     } finally {

@@ -1,3 +1,4 @@
+import type { ZipStaging } from './package-file';
 import { PackageArchitecture, PackagePlatform, PackageTarget } from './package-target';
 import { invalid } from '../private/validation';
 
@@ -31,7 +32,7 @@ const PLATFORM_VERSION = /^([a-zA-Z0-9_\-.]+(\.\*)?|_any)$/;
  */
 export function buildManifest(options: {
   /** Where zips built from directories are written. */
-  assetOutdir: string;
+  staging: ZipStaging;
   version: string;
   publisher?: string;
   targets: PackageTarget[];
@@ -48,7 +49,7 @@ export function buildManifest(options: {
     if (!PLATFORM_VERSION.test(platformVersion)) {
       invalid('platformVersion', "must be a version (2023, 22.04), a prefix with .* (8.*) or '_any'", platformVersion);
     }
-    const built = target.file._build(options.assetOutdir);
+    const built = target.file._build(options.staging);
     const known = files.get(built.name);
     if (known && known.sha256 !== built.sha256) {
       invalid('file name', 'must name one file only: two different files have this name', built.name);

@@ -108,6 +108,30 @@ describe('DistributorPackage authoring', () => {
     expect(createHash('sha256').update(fs.readFileSync(staged)).digest('hex')).toBe(manifestSha);
   });
 
+  test('a zip built from a directory is written once, where its asset is staged', () => {
+    new DistributorPackage(stack, 'Package', twoPlatformProps());
+    const assembly = (stack.node.root as App).synth();
+
+    const zips = fs.readdirSync(assembly.directory).filter((name) => name.endsWith('.zip'));
+    expect(zips).toHaveLength(2);
+    expect(fs.readdirSync(assembly.directory).filter((name) => name.includes('partial'))).toEqual([]);
+  });
+
+  test('a new version attaches even its unchanged files under new S3 keys (the guide asks for other URLs)', () => {
+    const keysOf = (version: string) => {
+      const s = new Stack(newApp(), 'S');
+      new DistributorPackage(s, 'P', { ...twoPlatformProps(), version });
+      return Object.values(Template.fromStack(s).findResources('AWS::SSM::Document'))[0].Properties.Attachments
+        .map((attachment: any) => attachment.Values[0]['Fn::Sub']);
+    };
+
+    const first = keysOf('1.0.0');
+    const second = keysOf('1.0.1');
+
+    expect(first).toHaveLength(2);
+    second.forEach((key: string) => expect(first).not.toContain(key));
+  });
+
   test('two synths give the same sha256, and a changed file changes it', () => {
     fs.cpSync(LINUX, path.join(scratch, 'agent'), { recursive: true });
     const sha = (version = '1') => {
