@@ -113,7 +113,7 @@ export class PackageFile {
   }
 }
 
-/** Distributor takes files of at most 1 GB each (read as GiB, as AWS's other size quotas are). */
+/** Distributor takes files of at most 1 GB each, taken here as 2^30 bytes. */
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
 function checkSize(prop: string, sourcePath: string, bytes: number): void {
