@@ -273,6 +273,16 @@ describe('DistributorPackage authoring', () => {
       })).toThrow(`${factory} must give a zip of at most 1 GB (1073741824 bytes, Distributor's limit per file), this one has ${bytes} bytes, got '${source}'`);
     });
 
+    test('a directory that links back into itself is refused, naming it', () => {
+      const dir = path.join(scratch, 'looping');
+      fs.cpSync(LINUX, dir, { recursive: true });
+      fs.symlinkSync(dir, path.join(dir, 'loop'));
+
+      expect(() => new DistributorPackage(stack, 'Package', {
+        packageName: 'ExampleAgent', version: '1', targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(dir) }],
+      })).toThrow(`PackageFile.fromDirectory must be a directory that can be zipped (${path.join(dir, 'loop')} links back to a directory it is in), got '${dir}'`);
+    });
+
     test('a file that is not a zip is refused', () => {
       const fake = path.join(scratch, 'fake.zip');
       fs.writeFileSync(fake, 'not a zip');

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { zipOf as zipDirectory } from './zip-of';
-import { planZip, readZipEntryNames, sha256OfFile } from '../../src/distributor-package/deterministic-zip';
+import { planZip, readZipEntryNames, sha256OfFile, writeZip } from '../../src/distributor-package/deterministic-zip';
 
 /** The sha256 of the zip of the directory below, on any machine. */
 const GOLDEN_SHA256 = 'e1bbef8807b7750d7c22ddee3b147f9480afa3f0a6a013f2a8cc464d435feff0';
@@ -110,5 +110,24 @@ describe('deterministic zip', () => {
     fs.writeFileSync(zip64, end);
 
     expect(() => readZipEntryNames(zip64)).toThrow('a ZIP64 archive (more than 65,535 entries or 4 GiB), which is not read');
+  });
+
+  test('a file that changes between planning and writing fails the zip, not the bytes', () => {
+    const plan = planZip(dir);
+    fs.appendFileSync(path.join(dir, 'install.sh'), 'echo more\n');
+
+    expect(() => writeZip(plan, path.join(dir, '..', `${path.basename(dir)}.zip`))).toThrow(`${path.join(dir, 'install.sh')} changed while it was zipped`);
+    fs.rmSync(path.join(dir, '..', `${path.basename(dir)}.zip`), { force: true });
+  });
+
+  test('a zip whose central directory is cut short is named broken', () => {
+    const { zipPath } = zipDirectory(dir);
+    const bytes = fs.readFileSync(zipPath);
+    const end = bytes.subarray(bytes.length - 22);
+    // The central directory claims to start past the end of the file.
+    end.writeUInt32LE(bytes.length, 16);
+    fs.writeFileSync(zipPath, Buffer.concat([bytes.subarray(0, bytes.length - 22), end]));
+
+    expect(() => readZipEntryNames(zipPath)).toThrow('not a zip archive: broken central directory');
   });
 });
