@@ -159,6 +159,11 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
   public readonly packageName: string;
   /** @attribute */
   public readonly packageArn: string;
+  /**
+   * The version this app publishes: the manifest's `version` and the document's version name.
+   * @attribute
+   */
+  public readonly version: string;
   public readonly packageReference: string;
   public readonly packageVersion?: string;
   private readonly document: CfnDocument;
@@ -222,6 +227,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
     this.packageName = props.packageName;
     this.packageReference = props.packageName;
     this.document = document;
+    this.version = props.version;
     this.packageVersion = props.version;
     this.packageArn = Stack.of(this).formatArn({ service: 'ssm', resource: 'document', resourceName: props.packageName });
     if (props.sharedWith?.length) {

@@ -174,6 +174,7 @@ describe('DistributorPackage authoring', () => {
 
     expect(pkg.packageName).toBe('ExampleAgent');
     expect(pkg.packageReference).toBe('ExampleAgent');
+    expect(pkg.version).toBe('1.0.0');
     expect(pkg.packageVersion).toBe('1.0.0');
     expect(stack.resolve(pkg.packageArn)).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':document/ExampleAgent']],
