@@ -1,18 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { planZip, readZipEntryNames, sha256OfFile, writeZip, ZipPlan } from './deterministic-zip';
-import type { BuiltPackageFile } from './package-manifest';
+import type { BuiltPackageFile, ZipStaging } from './package-manifest';
 import { checkPattern, invalid } from '../private/validation';
-
-/**
- * Where a zip built from a directory is written: where its asset will be staged, under the name staging will give
- * it, so that staging finds it in place instead of copying it (should the name differ, staging copies: slower, as
- * correct).
- */
-export interface ZipStaging {
-  readonly directory: string;
-  fileName(sha256: string): string;
-}
 
 /** Options of a package file. */
 export interface PackageFileOptions {

@@ -1,4 +1,3 @@
-import type { ZipStaging } from './package-file';
 import { PackageArchitecture, PackagePlatform, PackageTarget } from './package-target';
 import { invalid } from '../private/validation';
 
@@ -10,6 +9,16 @@ export interface BuiltPackageFile {
   readonly entries: string[];
   /** Where the zip is: a ready one where it was given, one built from a directory where its asset is staged. */
   readonly zipPath: string;
+}
+
+/**
+ * Where a zip built from a directory is written: where its asset will be staged, under the name staging will give
+ * it, so that staging finds it in place instead of copying it (should the name differ, staging copies: slower, as
+ * correct).
+ */
+export interface ZipStaging {
+  readonly directory: string;
+  fileName(sha256: string): string;
 }
 
 /** A Distributor package manifest (schema 2.0). */
