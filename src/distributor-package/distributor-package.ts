@@ -52,9 +52,9 @@ export interface DistributorPackageProps {
   /**
    * The version: the manifest's `version` and the name of the document version that publishes it, 1 to 128
    * letters, digits, `_`, `-` or `.`. Change it whenever the files change: SSM refuses a new document version
-   * under a version name it already has. Synth checks it against `distributor-package-versions.json` in the app's
-   * directory (or the file that the context key `cdk-ssm-distributor:versionLockFile` names), which records the files
-   * of each version; commit that file with the app, and make it read-only in CI with the context key
+   * under a version name it already has. Synth checks it against `distributor-package-versions.json` in the directory
+   * the CLI runs in (or the file that the context key `cdk-ssm-distributor:versionLockFile` names), which records the
+   * files of each version in order; commit that file with the app, and make it read-only in CI with the context key
    * `cdk-ssm-distributor:versionLockReadOnly` = `true`.
    */
   readonly version: string;
@@ -79,7 +79,8 @@ export interface DistributorPackageProps {
   /**
    * Share the package with these accounts: 12-digit account ids, or `All` (alone) to make it public. CloudFormation
    * cannot share a document: a custom resource adds them on create, adds and removes the difference on update,
-   * and removes them on delete. Others install it by ARN (`DistributorPackage.fromPackageArn`).
+   * and removes them on delete, even when the package itself is retained (removing `sharedWith` unshares it).
+   * Others install it by ARN (`DistributorPackage.fromPackageArn`).
    * @default - not shared
    * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-ssm-sharing.html
    */
@@ -168,7 +169,6 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
   public readonly packageVersion?: string;
   private readonly document: CfnDocument;
   private sharing?: PackageSharing;
-  private readonly removalPolicy: RemovalPolicy;
 
   constructor(scope: Construct, id: string, props: DistributorPackageProps) {
     super(scope, id, { physicalName: props.packageName });
@@ -221,8 +221,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
       // A named document cannot be replaced: each change publishes a new version, which becomes the default.
       updateMethod: 'NewVersion',
     });
-    this.removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    document.applyRemovalPolicy(this.removalPolicy);
+    document.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
 
     this.packageName = props.packageName;
     this.packageReference = props.packageName;
@@ -239,8 +238,11 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
    * Shares the package with more accounts: 12-digit account ids, or `All` (alone) to make it public.
    */
   public share(accountIds: string[]): void {
+    if (accountIds.length === 0) {
+      return;
+    }
     if (!this.sharing) {
-      this.sharing = new PackageSharing(this, 'Sharing', this.document.ref, this.packageArn, this.removalPolicy);
+      this.sharing = new PackageSharing(this, 'Sharing', this.document.ref, this.packageArn);
     }
     this.sharing.add(accountIds);
   }

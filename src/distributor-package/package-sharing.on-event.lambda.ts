@@ -5,8 +5,8 @@ const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: 8 });
 
 /** ModifyDocumentPermission takes at most 20 account ids a call. */
 const MAX_IDS_PER_CALL = 20;
-/** The value that shares a document with every AWS account. */
-const ALL = 'all';
+/** The value that shares a document with every AWS account (matched in any case, sent as documented). */
+const ALL = 'All';
 
 interface ShareProperties {
   /** The package's document name. */
@@ -38,13 +38,9 @@ export async function handler(event: ShareEvent): Promise<{ PhysicalResourceId: 
     await modify(name, wanted, 'add');
   } else if (event.RequestType === 'Update') {
     const before = event.PhysicalResourceId === name ? normalize(event.OldResourceProperties?.AccountIds ?? []) : [];
-    const removed = before.filter((id) => !wanted.includes(id));
-    // Leaving `All` for a list of accounts: stop sharing with everyone first, rather than mix `All` and ids.
-    if (removed.includes(ALL)) {
-      await modify(name, [ALL], 'remove');
-    }
+    // A document is shared publicly or with accounts, never both: what leaves goes before what comes.
+    await modify(name, before.filter((id) => !wanted.includes(id)), 'remove');
     await modify(name, wanted.filter((id) => !before.includes(id)), 'add');
-    await modify(name, removed.filter((id) => id !== ALL), 'remove');
   } else {
     await unshareAll(event.PhysicalResourceId ?? name);
   }
@@ -66,7 +62,7 @@ async function unshareAll(name: string): Promise<void> {
   }
 }
 
-/** The accounts the document is shared with now, all pages (`all` when it is public). */
+/** The accounts the document is shared with now, all pages (`All` when it is public). */
 async function sharedWith(name: string): Promise<string[]> {
   const accountIds: string[] = [];
   let nextToken: string | undefined;
@@ -123,7 +119,7 @@ async function undo(name: string, batches: string[][]): Promise<void> {
 }
 
 function normalize(accountIds: string[]): string[] {
-  return [...new Set(accountIds.map((id) => (id.toLowerCase() === ALL ? ALL : id)))];
+  return [...new Set(accountIds.map((id) => (id.toLowerCase() === ALL.toLowerCase() ? ALL : id)))];
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

@@ -16,20 +16,21 @@ const PROVIDER_ID = 'CdkSsmDistributorPackageSharingProvider';
 export class PackageSharing extends Construct {
   private readonly accountIds: string[] = [];
 
-  constructor(scope: Construct, id: string, documentName: string, documentArn: string, removalPolicy: RemovalPolicy) {
+  constructor(scope: Construct, id: string, documentName: string, documentArn: string) {
     super(scope, id);
     const provider = SharingProvider.of(this);
     provider.allowSharing(documentArn);
-    const resource = new CustomResource(this, 'Resource', {
+    new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::DistributorPackageSharing',
       properties: {
         Name: documentName,
         AccountIds: Lazy.list({ produce: () => this.accountIds }),
       },
+      // Never retained, whatever the package's removal policy: a sharing that leaves the template (`sharedWith`
+      // removed, or the package itself) must stop sharing, not leave the package public behind the stack's back.
+      removalPolicy: RemovalPolicy.DESTROY,
     });
-    // A package kept when it leaves the stack stays shared: the accounts that install it keep working.
-    resource.applyRemovalPolicy(removalPolicy);
   }
 
   /** Adds accounts: 12-digit ids, or `All` for every AWS account (alone). */

@@ -509,8 +509,16 @@ describe('DistributorPackage sharing', () => {
     expect(functions(3)).toBe(functions(1));
   });
 
-  test('an unshared package adds no custom resource', () => {
-    new DistributorPackage(stack, 'Package', props());
+  test('the sharing is never retained, even for a retained package: removing it unshares', () => {
+    new DistributorPackage(stack, 'Package', props(['All']));
+
+    const template = Template.fromStack(stack);
+    expect(Object.values(template.findResources('AWS::SSM::Document'))[0].DeletionPolicy).toBe('Retain');
+    expect(Object.values(template.findResources('Custom::DistributorPackageSharing'))[0].DeletionPolicy).toBe('Delete');
+  });
+
+  test('an unshared package adds no custom resource, nor does share([])', () => {
+    new DistributorPackage(stack, 'Package', props()).share([]);
 
     expect(Template.fromStack(stack).findResources('Custom::DistributorPackageSharing')).toEqual({});
   });

@@ -46,16 +46,16 @@ describe('package sharing handler', () => {
     expect(calls()).toEqual([{ add: ids(20) }, { add: ids(20, 20) }, { add: ids(5, 40) }]);
   });
 
-  test('Update adds the new accounts and removes the ones that left', async () => {
+  test('Update removes the accounts that left, then adds the new ones', async () => {
     await handler(shareEvent('Update', ['111122223333', '777788889999'], ['111122223333', '444455556666']));
 
-    expect(calls()).toEqual([{ add: ['777788889999'] }, { remove: ['444455556666'] }]);
+    expect(calls()).toEqual([{ remove: ['444455556666'] }, { add: ['777788889999'] }]);
   });
 
-  test('Update from accounts to All shares publicly in a call of its own', async () => {
-    await handler(shareEvent('Update', ['All'], ['111122223333']));
+  test('Update from accounts to All stops the private sharing before it shares publicly, in a call of its own', async () => {
+    await handler(shareEvent('Update', ['all'], ['111122223333']));
 
-    expect(calls()).toEqual([{ add: ['all'] }, { remove: ['111122223333'] }]);
+    expect(calls()).toEqual([{ remove: ['111122223333'] }, { add: ['All'] }]);
   });
 
   test('a renamed package is shared in full, the old one is unshared by its own Delete', async () => {
@@ -79,7 +79,7 @@ describe('package sharing handler', () => {
 
     await handler(shareEvent('Delete', ['All']));
 
-    expect(calls()).toEqual([{ remove: ['all'] }]);
+    expect(calls()).toEqual([{ remove: ['All'] }]);
   });
 
   test('a Create that fails part-way removes the accounts it added', async () => {
@@ -96,7 +96,7 @@ describe('package sharing handler', () => {
   test('leaving All for accounts stops sharing with everyone first', async () => {
     await handler(shareEvent('Update', ['111122223333'], ['All']));
 
-    expect(calls()).toEqual([{ remove: ['all'] }, { add: ['111122223333'] }]);
+    expect(calls()).toEqual([{ remove: ['All'] }, { add: ['111122223333'] }]);
   });
 
   test('Delete of a document that is already gone succeeds', async () => {
