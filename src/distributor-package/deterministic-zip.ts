@@ -83,7 +83,8 @@ export function planZip(directory: string): ZipPlan {
 
 /**
  * Writes the planned zip to `zipPath`, hashing it as it goes. A file is read once if it fits in a piece, twice
- * otherwise: once for its CRC-32, which its header needs before its data.
+ * otherwise: once for its CRC-32, which its header needs before its data, and once to copy it, checked against
+ * that CRC.
  */
 export function writeZip(plan: ZipPlan, zipPath: string): WrittenZip {
   const out = fs.openSync(zipPath, 'w');
@@ -116,7 +117,12 @@ export function writeZip(plan: ZipPlan, zipPath: string): WrittenZip {
           } else {
             forEachChunk(input, entry.source, buffer, entry.size, (data) => { crc = zlib.crc32(data, crc); });
             emit(localHeader(crc, entry.size, name), name);
-            forEachChunk(input, entry.source, buffer, entry.size, (data) => emit(data));
+            let written = 0;
+            forEachChunk(input, entry.source, buffer, entry.size, (data) => { written = zlib.crc32(data, written); emit(data); });
+            // The header holds the first read's CRC: bytes that changed since would unzip as corrupt on the node.
+            if (written !== crc) {
+              throw new Error(`${entry.source} changed while it was zipped`);
+            }
           }
         } finally {
           fs.closeSync(input);

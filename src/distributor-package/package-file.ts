@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { planZip, readZipEntryNames, sha256OfFile, writeZip, ZipPlan } from './deterministic-zip';
+import { planZip, readZipEntryNames, sha256OfFile, writeZip, WrittenZip, ZipPlan } from './deterministic-zip';
 import type { BuiltPackageFile, ZipStaging } from './package-manifest';
 import { checkPattern, invalid } from '../private/validation';
 
@@ -39,14 +39,15 @@ export class PackageFile {
     return new PackageFile(path.resolve(directoryPath), options.name ?? `${path.basename(path.resolve(directoryPath))}.zip`, true);
   }
 
-  private built?: BuiltPackageFile;
+  /** What was built, by staging directory: an app's zips live in its own assembly. */
+  private readonly built = new Map<string, BuiltPackageFile>();
 
   /**
    * @param sourcePath The zip or directory, absolute.
    * @param name The file's name in the manifest and among the document's attachments.
    * @param isDirectory Whether `sourcePath` is a directory to zip.
    */
-  protected constructor(public readonly sourcePath: string, public readonly name: string, private readonly isDirectory: boolean) {
+  private constructor(public readonly sourcePath: string, public readonly name: string, private readonly isDirectory: boolean) {
     checkPattern('file name', name, FILE_NAME, 'must be 3 to 128 letters, digits, _ - or .');
     if (!name.endsWith('.zip')) {
       invalid('file name', 'must end with .zip', name);
@@ -58,10 +59,12 @@ export class PackageFile {
    * @internal
    */
   public _build(staging: ZipStaging): BuiltPackageFile {
-    if (!this.built) {
-      this.built = this.isDirectory ? this.zipDirectory(staging) : this.readZip();
+    let built = this.built.get(staging.directory);
+    if (!built) {
+      built = this.isDirectory ? this.zipDirectory(staging) : this.readZip();
+      this.built.set(staging.directory, built);
     }
-    return this.built;
+    return built;
   }
 
   private readZip(): BuiltPackageFile {
@@ -93,7 +96,12 @@ export class PackageFile {
     fs.mkdirSync(staging.directory, { recursive: true });
     const partial = path.join(staging.directory, `.${this.name}.${process.pid}.partial`);
     try {
-      const zip = writeZip(plan, partial);
+      let zip: WrittenZip;
+      try {
+        zip = writeZip(plan, partial);
+      } catch (error) {
+        return invalid('PackageFile.fromDirectory', `must stay the same while it is zipped (${(error as Error).message})`, this.sourcePath);
+      }
       const zipPath = path.join(staging.directory, staging.fileName(zip.sha256));
       fs.renameSync(partial, zipPath);
       return { name: this.name, zipPath, sha256: zip.sha256, entries: zip.entries };

@@ -78,18 +78,24 @@ export function buildManifest(options: {
     invalid('targets', `must use at most ${MAX_FILES} different files`, files.size);
   }
 
+  // Keys sorted, so that the order of `targets` changes neither the content nor the version lock's record of it.
+  const sortedFiles = [...files.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   const manifest: PackageManifest = {
     schemaVersion: '2.0',
     version: options.version,
     ...(options.publisher ? { publisher: options.publisher } : {}),
-    packages,
-    files: Object.fromEntries([...files.values()].map((file) => [file.name, { checksums: { sha256: file.sha256 } }])),
+    packages: sortKeys(packages, (versions) => sortKeys(versions, (architectures) => sortKeys(architectures, (entry) => entry))),
+    files: Object.fromEntries(sortedFiles.map((file) => [file.name, { checksums: { sha256: file.sha256 } }])),
   };
   const bytes = Buffer.byteLength(JSON.stringify(manifest));
   if (bytes > MAX_MANIFEST_BYTES) {
     invalid('manifest', `must be at most ${MAX_MANIFEST_BYTES} bytes`, bytes);
   }
-  return { manifest, files: [...files.values()] };
+  return { manifest, files: sortedFiles };
+}
+
+function sortKeys<T, U>(object: Record<string, T>, mapValue: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.keys(object).sort().map((key) => [key, mapValue(object[key])]));
 }
 
 /**

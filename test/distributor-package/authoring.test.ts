@@ -132,6 +132,32 @@ describe('DistributorPackage authoring', () => {
     second.forEach((key: string) => expect(first).not.toContain(key));
   });
 
+  test('the order of targets changes nothing: the same manifest, byte for byte, and the same attachments', () => {
+    const synth = (reverse: boolean) => {
+      const s = new Stack(newApp(), 'S');
+      const props = twoPlatformProps();
+      new DistributorPackage(s, 'P', { ...props, targets: reverse ? [...props.targets].reverse() : props.targets });
+      const document = Object.values(Template.fromStack(s).findResources('AWS::SSM::Document'))[0].Properties;
+      return { content: JSON.stringify(document.Content), names: document.Attachments.map((a: any) => a.Name) };
+    };
+
+    expect(synth(true)).toEqual(synth(false));
+  });
+
+  test('a file shared by two apps is zipped into each assembly', () => {
+    const file = PackageFile.fromDirectory(LINUX);
+    const synth = () => {
+      const app = newApp();
+      new DistributorPackage(new Stack(app, 'S'), 'P', { packageName: 'ExampleAgent', version: '1', targets: [{ platform: PackagePlatform.UBUNTU, file }] });
+      return app.synth().directory;
+    };
+    fs.rmSync(synth(), { recursive: true, force: true });
+
+    const second = synth();
+
+    expect(fs.readdirSync(second).filter((name) => name.endsWith('.zip'))).toHaveLength(1);
+  });
+
   test('two synths give the same sha256, and a changed file changes it', () => {
     fs.cpSync(LINUX, path.join(scratch, 'agent'), { recursive: true });
     const sha = (version = '1') => {

@@ -1,0 +1,41 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { planZip, writeZip } from '../../src/distributor-package/deterministic-zip';
+
+// readSync is wrapped, so that a test can change what a read returns, as a file written meanwhile would.
+jest.mock('fs', () => {
+  const actual = jest.requireActual('fs');
+  return { ...actual, readSync: jest.fn(actual.readSync) };
+});
+const realReadSync: typeof fs.readSync = jest.requireActual('fs').readSync;
+
+describe('deterministic zip of a file that changes while it is zipped', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zip-change-'));
+    fs.writeFileSync(path.join(dir, 'agent'), Buffer.alloc(9 * 1024 * 1024, 1));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('a large file whose bytes change between its CRC pass and its copy fails, rather than zip with a wrong CRC', () => {
+    // GIVEN the copy pass (the third read: the CRC pass takes two pieces of 8 MiB) sees other bytes
+    let reads = 0;
+    jest.mocked(fs.readSync).mockImplementation(((fd: number, buffer: Buffer, ...rest: any[]) => {
+      const count = (realReadSync as any)(fd, buffer, ...rest);
+      if (++reads === 3) {
+        buffer[0] ^= 0xff;
+      }
+      return count;
+    }) as any);
+
+    // THEN
+    expect(() => writeZip(planZip(dir), path.join(dir, 'out.zip'))).toThrow(`${path.join(dir, 'agent')} changed while it was zipped`);
+  });
+
+  test('the same file, unchanged, zips', () => {
+    jest.mocked(fs.readSync).mockImplementation(realReadSync as any);
+
+    expect(writeZip(planZip(dir), path.join(dir, 'out.zip')).entries).toEqual(['agent']);
+  });
+});
