@@ -1,10 +1,10 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { PackageManifest } from './package-manifest';
-import { invalid } from '../private/validation';
+import { invalid, isKnown } from '../private/validation';
 
 /** The context key that moves the lock file; the default is `distributor-package-versions.json` in the current directory. */
 export const VERSION_LOCK_CONTEXT = 'cdk-ssm-distributor:versionLockFile';
@@ -15,39 +15,65 @@ export const VERSION_LOCK_CONTEXT = 'cdk-ssm-distributor:versionLockFile';
 export const VERSION_LOCK_READ_ONLY_CONTEXT = 'cdk-ssm-distributor:versionLockReadOnly';
 const DEFAULT_LOCK_FILE = 'distributor-package-versions.json';
 
-type VersionLock = Record<string, Record<string, string>>;
+/**
+ * For each package, the versions in the order they were first built, each with a fingerprint of its content. A
+ * package of a stack with a known account and region is recorded per environment (`ACCOUNT/REGION/NAME`), since
+ * each environment has a document of its own, which may be at another version.
+ */
+type VersionLock = Record<string, LockedVersion[]>;
+
+interface LockedVersion {
+  readonly version: string;
+  /** The sha256 of the manifest without its version: the files, their platforms and the publisher. */
+  readonly content: string;
+}
 
 /**
- * SSM refuses a new document version under a version name it already has, so a deployment with new files and the
- * same `version` fails. The lock file, committed with the app like a package lock, records which files each
- * version was built from: synth fails when the files change and the version does not, and records new versions
- * (or, read-only, fails on them).
+ * SSM refuses a new document version under a version name it already has, so a deployment fails when it sends new
+ * files under the same `version`, or goes back to an older `version`. The lock file, committed with the app like a
+ * package lock, records the versions each package was built at, in order: synth fails when the files change and the
+ * version does not, or when the version is one that a newer version followed; a new version is recorded (or, when
+ * the lock is read-only, fails synth).
  */
 export function checkVersionLock(scope: Construct, packageName: string, manifest: PackageManifest): void {
   const lockFile = path.resolve(scope.node.tryGetContext(VERSION_LOCK_CONTEXT) ?? DEFAULT_LOCK_FILE);
-  const lock = readLock(lockFile);
-  // Everything that makes the document's content, but the version itself.
+  const key = lockKey(scope, packageName);
   const { version: _, ...content } = manifest;
   const fingerprint = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-  const recorded = lock[packageName]?.[manifest.version];
-  if (recorded === fingerprint) {
+  const versions = readLock(lockFile)[key] ?? [];
+  const index = versions.findIndex((entry) => entry.version === manifest.version);
+  if (index >= 0) {
+    if (versions[index].content !== fingerprint) {
+      invalid('version', `must change when the files change: version '${manifest.version}' of ${key} was built from other ` +
+        `files (recorded in ${path.basename(lockFile)}; remove that entry only if it was never deployed)`, manifest.version);
+    }
+    if (index < versions.length - 1) {
+      invalid('version', `must be the newest of ${key}: '${versions[versions.length - 1].version}' followed it (recorded in ` +
+        `${path.basename(lockFile)}), and SSM refuses a version name it already has; publish these files as a new version ` +
+        '(or remove the newer entries, only if they were never deployed)', manifest.version);
+    }
     return;
-  }
-  if (recorded !== undefined) {
-    invalid('version', `must change when the files change: version '${manifest.version}' of ${packageName} was built from other ` +
-      `files (recorded in ${path.basename(lockFile)}; remove that entry only if it was never deployed)`, manifest.version);
   }
   if (isReadOnly(scope)) {
     invalid('version', `must be recorded in ${lockFile}, which ${VERSION_LOCK_READ_ONLY_CONTEXT} makes read-only: synth without ` +
-      `it and commit the file (version '${manifest.version}' of ${packageName} is not there)`, manifest.version);
+      `it and commit the file (version '${manifest.version}' of ${key} is not there)`, manifest.version);
   }
   // Read again just before writing, and write whole (a temporary file renamed), for synths that run side by side.
   const latest = readLock(lockFile);
-  latest[packageName] = { ...latest[packageName], [manifest.version]: fingerprint };
+  if (!(latest[key] ?? []).some((entry) => entry.version === manifest.version)) {
+    latest[key] = [...latest[key] ?? [], { version: manifest.version, content: fingerprint }];
+  }
+  const sorted = Object.fromEntries(Object.keys(latest).sort().map((name) => [name, latest[name]]));
   const partial = `${lockFile}.${process.pid}`;
-  fs.writeFileSync(partial, `${JSON.stringify(sortKeys(latest), undefined, 2)}\n`);
+  fs.writeFileSync(partial, `${JSON.stringify(sorted, undefined, 2)}\n`);
   fs.renameSync(partial, lockFile);
-  Annotations.of(scope).addInfo(`Recorded version ${manifest.version} of ${packageName} in ${lockFile}: commit it with the app.`);
+  Annotations.of(scope).addInfo(`Recorded version ${manifest.version} of ${key} in ${lockFile}: commit it with the app.`);
+}
+
+/** The package's name, behind its account and region when the stack knows them. */
+function lockKey(scope: Construct, packageName: string): string {
+  const { account, region } = Stack.of(scope);
+  return isKnown(account) && isKnown(region) ? `${account}/${region}/${packageName}` : packageName;
 }
 
 /** Context from the CLI (`-c key=true`) arrives as a string. */
@@ -63,14 +89,16 @@ function readLock(lockFile: string): VersionLock {
   if (!fs.existsSync(lockFile)) {
     return {};
   }
+  let lock: unknown;
   try {
-    return JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+    lock = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
   } catch (error) {
     return invalid('versionLockFile', `must be valid JSON (${(error as Error).message})`, lockFile);
   }
-}
-
-function sortKeys(lock: VersionLock): VersionLock {
-  return Object.fromEntries(Object.keys(lock).sort().map((name) =>
-    [name, Object.fromEntries(Object.keys(lock[name]).sort().map((version) => [version, lock[name][version]]))]));
+  const isEntry = (entry: any) => typeof entry?.version === 'string' && typeof entry?.content === 'string';
+  if (typeof lock !== 'object' || lock === null || Array.isArray(lock)
+    || !Object.values(lock).every((versions) => Array.isArray(versions) && versions.every(isEntry))) {
+    invalid('versionLockFile', 'must map each package to a list of { version, content }', lockFile);
+  }
+  return lock as VersionLock;
 }

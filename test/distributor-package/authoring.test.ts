@@ -396,6 +396,8 @@ describe('DistributorPackage version lock', () => {
   });
   afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
+  const recordedVersions = () => JSON.parse(fs.readFileSync(lockFile, 'utf8')).ExampleAgent.map((entry: any) => entry.version);
+
   function synth(version: string, readOnly?: unknown): void {
     const stack = new Stack(new App({ context: { [VERSION_LOCK_CONTEXT]: lockFile, [VERSION_LOCK_READ_ONLY_CONTEXT]: readOnly } }), 'Stack');
     new DistributorPackage(stack, 'Package', {
@@ -411,7 +413,7 @@ describe('DistributorPackage version lock', () => {
 
     synth('1.0.0');
 
-    expect(Object.keys(recorded.ExampleAgent)).toEqual(['1.0.0']);
+    expect(recorded.ExampleAgent.map((entry: any) => entry.version)).toEqual(['1.0.0']);
     expect(JSON.parse(fs.readFileSync(lockFile, 'utf8'))).toEqual(recorded);
   });
 
@@ -446,7 +448,7 @@ describe('DistributorPackage version lock', () => {
   });
 
   describe('read-only, as in CI', () => {
-    test('a recorded version synthesizes, and nothing is written', () => {
+    test('a recorded version still synthesizes, and nothing is written', () => {
       synth('1.0.0');
       const before = fs.statSync(lockFile).mtimeMs;
 
@@ -472,7 +474,7 @@ describe('DistributorPackage version lock', () => {
     test('false records as usual', () => {
       synth('1.0.0', 'false');
 
-      expect(Object.keys(JSON.parse(fs.readFileSync(lockFile, 'utf8')).ExampleAgent)).toEqual(['1.0.0']);
+      expect(recordedVersions()).toEqual(['1.0.0']);
     });
 
     test('a value that is not a boolean is refused', () => {
@@ -486,7 +488,38 @@ describe('DistributorPackage version lock', () => {
 
     synth('1.1.0');
 
-    expect(Object.keys(JSON.parse(fs.readFileSync(lockFile, 'utf8')).ExampleAgent)).toEqual(['1.0.0', '1.1.0']);
+    expect(recordedVersions()).toEqual(['1.0.0', '1.1.0']);
+  });
+
+  test('going back to an older version fails at synth: SSM refuses a version name twice', () => {
+    synth('9');
+    fs.appendFileSync(path.join(scratch, 'agent', 'install.sh'), 'echo changed\n');
+    synth('10');
+    fs.cpSync(LINUX, path.join(scratch, 'agent'), { recursive: true, force: true });
+
+    expect(recordedVersions()).toEqual(['9', '10']);
+    expect(() => synth('9')).toThrow("version must be the newest of ExampleAgent: '10' followed it (recorded in " +
+      `${path.basename(lockFile)}), and SSM refuses a version name it already has; publish these files as a new version ` +
+      "(or remove the newer entries, only if they were never deployed), got '9'");
+  });
+
+  test('each environment of a stack keeps its own versions, so stages may publish different ones', () => {
+    const app = newApp();
+    const publish = (account: string, version: string) => new DistributorPackage(
+      new Stack(app, `Stage${account}`, { env: { account, region: 'us-east-1' } }), 'Package', {
+        packageName: 'ExampleAgent', version, targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(path.join(scratch, 'agent')) }],
+      });
+    publish('111122223333', '1.0.0');
+    fs.appendFileSync(path.join(scratch, 'agent', 'install.sh'), 'echo changed\n');
+    publish('444455556666', '1.1.0');
+
+    expect(Object.keys(JSON.parse(fs.readFileSync(lockFile, 'utf8')))).toEqual(['111122223333/us-east-1/ExampleAgent', '444455556666/us-east-1/ExampleAgent']);
+  });
+
+  test('a lock file of another shape is named in the error', () => {
+    fs.writeFileSync(lockFile, JSON.stringify({ ExampleAgent: { '1.0.0': 'abc' } }));
+
+    expect(() => synth('1.0.0')).toThrow(`versionLockFile must map each package to a list of { version, content }, got '${lockFile}'`);
   });
 });
 
