@@ -14,7 +14,7 @@ import { DistributorPackage, PackageFile, PackagePlatform } from '../src';
 
 const FILES = 20;
 const BYTES = 1024 * 1024;
-const ROUNDS = 7;
+const ROUNDS = 15;
 const TARGET_RATIO = 2;
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-package-'));

@@ -259,7 +259,7 @@ function toZipName(relative: string): string {
 
 /** The files and directories below `directory`, directories ending with a separator. */
 function listEntries(directory: string, prefix = '', visited = new Set<string>()): string[] {
-  const real = fs.realpathSync(path.join(directory, prefix));
+  const real = fs.realpathSync.native(path.join(directory, prefix));
   if (visited.has(real)) {
     throw new Error(`${path.join(directory, prefix)} links back to a directory it is in`);
   }

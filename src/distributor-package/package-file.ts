@@ -93,7 +93,9 @@ export class PackageFile {
       return invalid('PackageFile.fromDirectory', `must be a directory that can be zipped (${(error as Error).message})`, this.sourcePath);
     }
     checkSize('PackageFile.fromDirectory', this.sourcePath, plan.bytes);
-    fs.mkdirSync(staging.directory, { recursive: true });
+    if (!fs.existsSync(staging.directory)) {
+      fs.mkdirSync(staging.directory, { recursive: true });
+    }
     const partial = path.join(staging.directory, `.${this.name}.${process.pid}.partial`);
     try {
       let zip: WrittenZip;
