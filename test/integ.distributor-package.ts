@@ -3,7 +3,7 @@
  * State Manager association on the instances that carry a tag. Checked in snapshot mode (`npx projen integ`).
  */
 import * as path from 'path';
-import { IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   DistributorPackage,
@@ -40,5 +40,19 @@ new DistributorPackageAssociation(stack, 'AgentByTag', {
   targets: InstanceTargets.tags({ 'distributor-integ': ['agent'] }),
 });
 
-new IntegTest(app, 'DistributorPackageTest', { testCases: [stack] });
+const integ = new IntegTest(app, 'DistributorPackageTest', { testCases: [stack] });
+
+// What a snapshot cannot show, checked when this test is deployed: SSM made the package from the attachments under the
+// manifest's names (the S3FileUrl + Name form), published version 1.0.0, and shared it.
+integ.assertions.awsApiCall('SSM', 'GetDocument', { Name: agent.packageName, VersionName: agent.version }).expect(ExpectedResult.objectLike({
+  Status: 'Active',
+  DocumentType: 'Package',
+  VersionName: '1.0.0',
+  AttachmentsContent: Match.arrayWith([
+    Match.objectLike({ Name: 'linux-agent.zip', HashType: 'Sha256' }),
+    Match.objectLike({ Name: 'windows-agent.zip', HashType: 'Sha256' }),
+  ]),
+}));
+integ.assertions.awsApiCall('SSM', 'DescribeDocumentPermission', { Name: agent.packageName, PermissionType: 'Share' }).expect(
+  ExpectedResult.objectLike({ AccountIds: ['111122223333'] }));
 app.synth();
