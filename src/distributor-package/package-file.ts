@@ -19,7 +19,8 @@ const FILE_NAME = /^[a-zA-Z0-9_\-.]{3,128}$/;
 
 /**
  * One file of a Distributor package: a `.zip` with the install and uninstall scripts at its root, given ready or
- * made from a local directory.
+ * made from a local directory. A relative path is taken from the directory the CLI runs in; `path.join(__dirname, ...)`
+ * ties it to the app's source instead.
  *
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-create.html
  */

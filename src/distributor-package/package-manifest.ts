@@ -1,7 +1,7 @@
 import { PackageArchitecture, PackagePlatform, PackageTarget } from './package-target';
 import { invalid } from '../private/validation';
 
-/** A file as the package's manifest and attachments name it, with its bytes. */
+/** A file as the manifest and the attachments name it, with its sha256, its entries and where its zip is. */
 export interface BuiltPackageFile {
   readonly name: string;
   readonly sha256: string;
