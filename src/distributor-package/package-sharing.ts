@@ -1,9 +1,8 @@
-import { CustomResource, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { PackageSharingOnEventFunction } from './package-sharing.on-event-function';
-import { frameworkRoles, loggingTo, suppressFrameworkFindings } from '../private/provider-parts';
+import { loggingTo, newProvider, stackSingleton } from '../private/provider-parts';
 import { invalid, isKnown } from '../private/validation';
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -53,8 +52,7 @@ export class PackageSharing extends Construct {
 /** The provider behind every package sharing of a stack: one per stack. */
 class SharingProvider extends Construct {
   public static of(scope: Construct): SharingProvider {
-    const stack = Stack.of(scope);
-    return (stack.node.tryFindChild(PROVIDER_ID) as SharingProvider | undefined) ?? new SharingProvider(stack, PROVIDER_ID);
+    return stackSingleton(scope, PROVIDER_ID, (stack, id) => new SharingProvider(stack, id));
   }
 
   public readonly serviceToken: string;
@@ -67,14 +65,7 @@ class SharingProvider extends Construct {
       timeout: Duration.minutes(2),
       ...loggingTo(this, 'Handler'),
     });
-    const framework = frameworkRoles(this, { waiter: false });
-    const provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: handler,
-      logGroup: framework.logGroup,
-      frameworkOnEventRole: framework.onEventRole,
-    });
-    suppressFrameworkFindings([provider, framework.onEventRole]);
-    this.serviceToken = provider.serviceToken;
+    this.serviceToken = newProvider(this, { onEventHandler: handler }).serviceToken;
     this.handlerRole = handler.role!;
   }
 

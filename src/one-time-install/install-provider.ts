@@ -3,13 +3,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { OneTimeInstallIsCompleteFunction } from './one-time-install.is-complete-function';
 import { OneTimeInstallOnEventFunction } from './one-time-install.on-event-function';
 import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-parameters';
 import { suppressNagFindings } from '../private/nag-suppressions';
-import { frameworkRoles, loggingTo, suppressFrameworkFindings, LOG_RETENTION } from '../private/provider-parts';
+import { loggingTo, newProvider, stackSingleton, LOG_RETENTION } from '../private/provider-parts';
 
 /**
  * How long the provider waits for an install in all: a whole install (`installTimeout`) must end before it,
@@ -35,8 +34,7 @@ const PROVIDER_ID = 'CdkSsmDistributorOneTimeInstallProvider';
 export class InstallProvider extends Construct {
   /** The stack's provider, created with its first `OneTimeInstall`. */
   public static of(scope: Construct): InstallProvider {
-    const stack = Stack.of(scope);
-    return (stack.node.tryFindChild(PROVIDER_ID) as InstallProvider | undefined) ?? new InstallProvider(stack, PROVIDER_ID);
+    return stackSingleton(scope, PROVIDER_ID, (stack, id) => new InstallProvider(stack, id));
   }
 
   public readonly serviceToken: string;
@@ -75,15 +73,11 @@ export class InstallProvider extends Construct {
     isComplete.addToRolePolicy(readCommands);
     isComplete.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:CancelCommand'], resources: ['*'] }));
 
-    const framework = frameworkRoles(this, { waiter: true });
-    const provider = new cr.Provider(this, 'Provider', {
+    const provider = newProvider(this, {
       onEventHandler: onEvent,
       isCompleteHandler: isComplete,
       queryInterval: QUERY_INTERVAL,
       totalTimeout: PROVIDER_TOTAL_TIMEOUT,
-      logGroup: framework.logGroup,
-      frameworkOnEventRole: framework.onEventRole,
-      frameworkCompleteAndTimeoutRole: framework.waiterRole,
       // The framework logs resource properties, additionalArguments included, at INFO: only fatal errors are logged.
       frameworkLambdaLoggingLevel: lambda.ApplicationLogLevel.FATAL,
       disableWaiterStateMachineLogging: false,
@@ -112,7 +106,6 @@ export class InstallProvider extends Construct {
       reason: 'ListCommands, ListCommandInvocations and CancelCommand take no resource-level permission.',
       applies_to: ['Resource::*'],
     }]);
-    suppressFrameworkFindings([provider, framework.onEventRole, framework.waiterRole!]);
   }
 
   /** Lets the provider pass `role` to SSM, for SNS notifications. */

@@ -1,27 +1,42 @@
-import { CfnResource } from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { suppressNagFindings } from './nag-suppressions';
 
 /** How long the providers' logs are kept. */
 export const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
+/** What a provider's framework is given by `newProvider` rather than chosen by the caller. */
+type GivenFrameworkProps = 'logGroup' | 'frameworkOnEventRole' | 'frameworkCompleteAndTimeoutRole';
+
 /**
- * The Provider framework's log group and roles: given, so that no managed policy is attached to them. The waiter's
- * role only for a provider with an isComplete handler.
+ * A Provider-framework provider (child id `Provider`) whose log group and framework roles are given, so that no
+ * managed policy is attached to them (the waiter's role only with an isComplete handler), and whose framework
+ * resources carry the cdk-nag suppressions for what the framework itself decides.
  */
-export function frameworkRoles(scope: Construct, options: { waiter: boolean }): {
-  logGroup: logs.ILogGroup;
-  onEventRole: iam.Role;
-  waiterRole?: iam.Role;
-} {
+export function newProvider(scope: Construct, props: Omit<cr.ProviderProps, GivenFrameworkProps>): cr.Provider {
   const logGroup = new logs.LogGroup(scope, 'FrameworkLogs', { retention: LOG_RETENTION });
-  return {
+  const onEventRole = writerOf(scope, 'FrameworkOnEventRole', logGroup);
+  const waiterRole = props.isCompleteHandler ? writerOf(scope, 'FrameworkWaiterRole', logGroup) : undefined;
+  const provider = new cr.Provider(scope, 'Provider', {
+    ...props,
     logGroup,
-    onEventRole: writerOf(scope, 'FrameworkOnEventRole', logGroup),
-    waiterRole: options.waiter ? writerOf(scope, 'FrameworkWaiterRole', logGroup) : undefined,
-  };
+    frameworkOnEventRole: onEventRole,
+    frameworkCompleteAndTimeoutRole: waiterRole,
+  });
+  suppressFrameworkFindings(waiterRole ? [provider, onEventRole, waiterRole] : [provider, onEventRole]);
+  return provider;
+}
+
+/**
+ * The stack's one construct of this id, created by `create` the first time: a provider serves every resource of
+ * its stack.
+ */
+export function stackSingleton<T extends Construct>(scope: Construct, id: string, create: (stack: Stack, id: string) => T): T {
+  const stack = Stack.of(scope);
+  return (stack.node.tryFindChild(id) as T | undefined) ?? create(stack, id);
 }
 
 /** A log group and a role that may write to it (and nothing else yet): no managed policy. */
@@ -37,7 +52,7 @@ function writerOf(scope: Construct, id: string, logGroup: logs.ILogGroup): iam.R
 }
 
 /** The aws-cdk-lib Provider framework's own resources and roles, whose permissions the framework sets. */
-export function suppressFrameworkFindings(scopes: Construct[]): void {
+function suppressFrameworkFindings(scopes: Construct[]): void {
   for (const resource of scopes.flatMap((scope) => scope.node.findAll())) {
     if (!(resource instanceof CfnResource)) {
       continue;
