@@ -1,6 +1,6 @@
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { checkLength, checkPattern, invalid, isKnown } from './private/validation';
+import { checkLength, checkPattern, invalid } from './private/validation';
 
 /** One `Targets` entry of an association or a command: a key and the values it matches. */
 export interface InstanceTarget {
@@ -111,9 +111,6 @@ function checkValueCount(prop: string, values: unknown[]): void {
 }
 
 function checkTagText(prop: string, text: string, min: number, max: number): void {
-  if (!isKnown(text)) {
-    return;
-  }
   checkLength(prop, text, min, max);
   checkPattern(prop, text, TAG_TEXT, 'must use only letters, digits, spaces and _ . : / = + - @');
 }

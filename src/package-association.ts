@@ -8,9 +8,10 @@ import { AssociationSchedule } from './association-schedule';
 import { ConfigurePackageOptions } from './configure-package';
 import { InstanceTargets } from './instance-targets';
 import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from './private/command-output';
-import { CONFIGURE_PACKAGE_DOCUMENT, renderConfigurePackageParameters, unresolvedParameterNames } from './private/configure-parameters';
+import { CONFIGURE_PACKAGE_DOCUMENT } from './private/configure-document';
+import { renderConfigurePackageParameters, warnDeployTimeParameters } from './private/configure-parameters';
 import { grantBucketOutput } from './private/output-grants';
-import { checkInteger, checkPattern, invalid, toSeconds } from './private/validation';
+import { checkInteger, checkPattern, checkSsmName, invalid, SSM_NAME, toSeconds } from './private/validation';
 import { Concurrency, ErrorThreshold } from './rate-control';
 
 /**
@@ -124,8 +125,7 @@ export interface DistributorPackageAssociationProps extends ConfigurePackageOpti
   readonly waitForSuccessTimeout?: Duration;
 }
 
-const ASSOCIATION_NAME = /^[a-zA-Z0-9_\-.]{3,128}$/;
-const CALENDAR = /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:document\/)?[a-zA-Z0-9_\-.]{3,128}$/;
+const CALENDAR = new RegExp(`^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\\d{12}:document/)?${SSM_NAME}$`);
 const MAX_SCHEDULE_OFFSET_DAYS = 6;
 const MIN_WAIT_SECONDS = 15;
 const MAX_WAIT_SECONDS = 2 * 24 * 60 * 60;
@@ -164,8 +164,7 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
     const parameters = renderConfigurePackageParameters(this, props);
     checkSchedule(props);
     if (props.associationName !== undefined) {
-      checkPattern('associationName', props.associationName, ASSOCIATION_NAME,
-        'must be 3 to 128 letters, digits, _ - or . (no spaces)');
+      checkSsmName('associationName', props.associationName, ' (no spaces)');
     }
     checkOutputKeyPrefix(props.outputBucket, props.outputKeyPrefix);
     props.calendarNames?.forEach((calendar) =>
@@ -208,12 +207,7 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
     });
     this.associationId = resource.attrAssociationId;
 
-    const deployTimeParameters = unresolvedParameterNames(parameters);
-    if (deployTimeParameters.length > 0) {
-      Annotations.of(this).addWarningV2('cdk-ssm-distributor:parameterToken',
-        `Parameter ${deployTimeParameters.join(', ')} is only known at deploy time: the association runs again on every target ` +
-        'each time its value changes (with "Uninstall and reinstall" the application is offline meanwhile).');
-    }
+    warnDeployTimeParameters(this, parameters, 'association');
   }
 
   /**

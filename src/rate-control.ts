@@ -1,5 +1,5 @@
 import { Tokenization } from 'aws-cdk-lib';
-import { checkInteger, isKnown } from './private/validation';
+import { checkInteger } from './private/validation';
 
 /** The largest count that `MaxConcurrency` and `MaxErrors` take (seven digits). */
 const MAX_COUNT = 9_999_999;
@@ -54,5 +54,5 @@ export class ErrorThreshold {
 }
 
 function render(n: number, suffix: string): string {
-  return `${isKnown(n) ? String(n) : Tokenization.stringifyNumber(n)}${suffix}`;
+  return `${Tokenization.stringifyNumber(n)}${suffix}`;
 }

@@ -8,7 +8,7 @@ import { PackageSharing } from './package-sharing';
 import { PackageTarget } from './package-target';
 import { checkVersionLock } from './version-lock';
 import { isAwsPublishedPackage } from '../private/package-names';
-import { checkLength, checkPattern, invalid, isKnown } from '../private/validation';
+import { checkLength, checkPattern, checkSsmName, checkVersionName, invalid, isKnown } from '../private/validation';
 
 /**
  * A Distributor package that `AWS-ConfigureAWSPackage` can install.
@@ -94,9 +94,6 @@ export interface DistributorPackageProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** Names of documents that this account creates. */
-const DOCUMENT_NAME = /^[a-zA-Z0-9_\-.]{3,128}$/;
-const VERSION_NAME = /^[a-zA-Z0-9_\-.]{1,128}$/;
 
 /** The `name` parameter's pattern for a package name. */
 const PACKAGE_NAME = /^[a-zA-Z0-9/:.\-_]{1,128}$/;
@@ -176,11 +173,11 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
     if (!isKnown(props.packageName) || !isKnown(props.version)) {
       invalid('packageName and version', 'must be known at synth, not tokens', `${props.packageName} ${props.version}`);
     }
-    checkPattern('packageName', props.packageName, DOCUMENT_NAME, 'must be 3 to 128 letters, digits, _ - or .');
+    checkSsmName('packageName', props.packageName);
     if (isAwsPublishedPackage(props.packageName)) {
       invalid('packageName', 'must not start with aws, amazon or amzn (prefixes reserved for AWS)', props.packageName);
     }
-    checkPattern('version', props.version, VERSION_NAME, 'must be a version name of 1 to 128 letters, digits, _ - or .');
+    checkVersionName('version', props.version);
     if (props.publisher !== undefined) {
       checkLength('publisher', props.publisher, 1, 128);
     }

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { planZip, readZipEntryNames, sha256OfFile, writeZip, WrittenZip, ZipPlan } from './deterministic-zip';
 import type { BuiltPackageFile, ZipStaging } from './package-manifest';
-import { checkPattern, invalid } from '../private/validation';
+import { checkSsmName, invalid } from '../private/validation';
 
 /** Options of a package file. */
 export interface PackageFileOptions {
@@ -13,9 +13,6 @@ export interface PackageFileOptions {
    */
   readonly name?: string;
 }
-
-/** Attachment names: the SSM API's pattern. */
-const FILE_NAME = /^[a-zA-Z0-9_\-.]{3,128}$/;
 
 /**
  * One file of a Distributor package: a `.zip` with the install and uninstall scripts at its root, given ready or
@@ -49,7 +46,7 @@ export class PackageFile {
    * @param isDirectory Whether `sourcePath` is a directory to zip.
    */
   private constructor(public readonly sourcePath: string, public readonly name: string, private readonly isDirectory: boolean) {
-    checkPattern('file name', name, FILE_NAME, 'must be 3 to 128 letters, digits, _ - or .');
+    checkSsmName('file name', name);
     if (!name.endsWith('.zip')) {
       invalid('file name', 'must end with .zip', name);
     }

@@ -6,7 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { OneTimeInstallIsCompleteFunction } from './one-time-install.is-complete-function';
 import { OneTimeInstallOnEventFunction } from './one-time-install.on-event-function';
-import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-parameters';
+import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-document';
 import { suppressNagFindings } from '../private/nag-suppressions';
 import { loggingTo, newProvider, stackSingleton, LOG_RETENTION } from '../private/provider-parts';
 

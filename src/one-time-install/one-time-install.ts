@@ -1,4 +1,4 @@
-import { Annotations, CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { ConfigurePackageOptions } from '../configure-package';
 import { InstanceTargets } from '../instance-targets';
 import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from '../private/command-output';
-import { renderConfigurePackageParameters, unresolvedParameterNames } from '../private/configure-parameters';
+import { renderConfigurePackageParameters, warnDeployTimeParameters } from '../private/configure-parameters';
 import { grantBucketOutput, grantLogGroupOutput } from '../private/output-grants';
 import { checkInteger, checkLength, invalid, isKnown, toSeconds } from '../private/validation';
 import { Concurrency, ErrorThreshold } from '../rate-control';
@@ -155,12 +155,7 @@ export class OneTimeInstall extends Construct {
     super(scope, id);
 
     const parameters = renderConfigurePackageParameters(this, props);
-    const deployTimeParameters = unresolvedParameterNames(parameters);
-    if (deployTimeParameters.length > 0) {
-      Annotations.of(this).addWarningV2('cdk-ssm-distributor:parameterToken',
-        `Parameter ${deployTimeParameters.join(', ')} is only known at deploy time: the install runs again on every target ` +
-        'each time its value changes (with "Uninstall and reinstall" the application is offline meanwhile).');
-    }
+    warnDeployTimeParameters(this, parameters, 'install');
     const installTimeout = props.installTimeout ?? DEFAULT_INSTALL_TIMEOUT;
     const installSeconds = toSeconds(installTimeout);
     checkInteger('installTimeout', installSeconds, MIN_INSTALL_TIMEOUT_SECONDS, MAX_INSTALL_TIMEOUT.toSeconds(),

@@ -1,16 +1,12 @@
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ConfigurePackageOptions, InstallationType, PackageAction } from '../configure-package';
 import { isAwsPublishedPackage } from './package-names';
-import { checkPattern, invalid, isKnown } from './validation';
-
-export { CONFIGURE_PACKAGE_DOCUMENT } from './configure-document';
+import { checkVersionName, invalid, isKnown } from './validation';
 
 /** The document's parameters, each a list of one string, in the document's order. */
 export type ConfigurePackageParameters = Record<string, string[]>;
 
-/** Version names of Distributor packages. */
-const VERSION_NAME = /^[a-zA-Z0-9_\-.]{1,128}$/;
 const ARGUMENT_PREFIX = 'SSM_';
 const MAX_ARGUMENTS_LENGTH = 4096;
 
@@ -29,7 +25,7 @@ export function renderConfigurePackageParameters(scope: IConstruct, options: Con
   }
   const version = options.version ?? pkg.packageVersion;
   if (version !== undefined) {
-    checkPattern('version', version, VERSION_NAME, 'must be a version name of 1 to 128 letters, digits, _ - or .');
+    checkVersionName('version', version);
   }
   // A package authored in the app must exist, in that version, before anything installs it (a reference has no resource).
   if (pkg.node.defaultChild) {
@@ -50,9 +46,17 @@ export function renderConfigurePackageParameters(scope: IConstruct, options: Con
   return parameters;
 }
 
-/** The names of the parameters whose value is only known at deploy time. */
-export function unresolvedParameterNames(parameters: ConfigurePackageParameters): string[] {
-  return Object.keys(parameters).filter((name) => !isKnown(parameters[name][0]));
+/**
+ * Warns when parameters are only known at deploy time: each change of their value runs the document again on every
+ * target. `runner` names what runs it (`association`, `install`).
+ */
+export function warnDeployTimeParameters(scope: IConstruct, parameters: ConfigurePackageParameters, runner: string): void {
+  const names = Object.keys(parameters).filter((name) => !isKnown(parameters[name][0]));
+  if (names.length > 0) {
+    Annotations.of(scope).addWarningV2('cdk-ssm-distributor:parameterToken',
+      `Parameter ${names.join(', ')} is only known at deploy time: the ${runner} runs again on every target ` +
+      'each time its value changes (with "Uninstall and reinstall" the application is offline meanwhile).');
+  }
 }
 
 /** The arguments as the one JSON string the document takes. */

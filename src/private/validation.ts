@@ -20,6 +20,22 @@ export function checkPattern(prop: string, value: string, pattern: RegExp, rule:
   }
 }
 
+/** SSM's names of documents, associations and attachments: 3 to 128 letters, digits, `_`, `-` or `.`. */
+export const SSM_NAME = '[a-zA-Z0-9_\\-.]{3,128}';
+const SSM_NAME_ONLY = new RegExp(`^${SSM_NAME}$`);
+/** SSM's document version names: 1 to 128 of the same characters. */
+const VERSION_NAME = /^[a-zA-Z0-9_\-.]{1,128}$/;
+
+/** Checks a known SSM name (of a document, an association or an attachment). */
+export function checkSsmName(prop: string, value: string, note = ''): void {
+  checkPattern(prop, value, SSM_NAME_ONLY, `must be 3 to 128 letters, digits, _ - or .${note}`);
+}
+
+/** Checks a known document version name, which a package's `version` is. */
+export function checkVersionName(prop: string, value: string): void {
+  checkPattern(prop, value, VERSION_NAME, 'must be a version name of 1 to 128 letters, digits, _ - or .');
+}
+
 /** Checks that a known whole number lies within [min, max]. */
 export function checkInteger(prop: string, value: number, min: number, max: number, unit = ''): void {
   if (!isKnown(value)) {
