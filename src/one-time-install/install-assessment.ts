@@ -1,7 +1,8 @@
 import type { Command, CommandInvocation } from '@aws-sdk/client-ssm';
+import type { InstallProperties } from './install-properties';
 
 /** How many nodes a run targeted, and how many of them succeeded or failed. */
-export interface InstallCounts {
+interface InstallCounts {
   readonly targeted: number;
   readonly succeeded: number;
   readonly failed: number;
@@ -13,10 +14,26 @@ export type Assessment =
   | { readonly state: 'succeeded'; readonly counts: InstallCounts }
   | { readonly state: 'failed'; readonly counts: InstallCounts; readonly reason: string };
 
-export interface AssessmentOptions {
+interface AssessmentOptions {
   /** `MaxErrors` as sent: a count (`3`) or a percentage (`10%`) of the targeted nodes. */
   readonly maxErrors: string;
   readonly allowNoTargets: boolean;
+}
+
+/** The assessment's options, from the resource's properties. */
+export function assessmentOptions(properties: InstallProperties): AssessmentOptions {
+  return { maxErrors: properties.MaxErrors, allowNoTargets: properties.AllowNoTargets === 'true' };
+}
+
+/** The counts as the resource's attributes. */
+export function countsData(counts: InstallCounts): Record<string, string> {
+  return { TargetedCount: String(counts.targeted), SucceededCount: String(counts.succeeded), FailedCount: String(counts.failed) };
+}
+
+/** `i-1 (Failed), i-2 (TimedOut) and 3 more`: the first nodes by name, the rest by number. */
+export function nameNodes(labels: string[]): string {
+  const more = labels.length > NODES_NAMED ? ` and ${labels.length - NODES_NAMED} more` : '';
+  return `${labels.slice(0, NODES_NAMED).join(', ')}${more}`;
 }
 
 /** Command `Status` values after which nothing more runs. */
@@ -24,9 +41,7 @@ export const TERMINAL_COMMAND = new Set(['Success', 'Failed', 'TimedOut', 'Cance
 /** Invocation values that mean "still running": `StatusDetails` ones, and `Status` ones for when details are missing. */
 const RUNNING_INVOCATION = new Set(['Pending', 'In Progress', 'InProgress', 'Delayed', 'Cancelling']);
 /** How many nodes a failure reason names; the counts cover the rest. */
-export const NODES_NAMED = 5;
-/** A reason stays far below CloudFormation's 4 KB response limit. */
-const MAX_REASON_LENGTH = 1000;
+const NODES_NAMED = 5;
 
 /**
  * Judges a command. The command's status alone is not enough: Undeliverable, Invalid Platform and Access Denied
@@ -85,16 +100,14 @@ export function assessCommand(command: Command | undefined, invocations: Command
     byStatus.set('not run', notRun);
   }
   const summary = [...byStatus].map(([status, count]) => `${count} ${status}`).join(', ');
-  const named = finishedFailures.slice(0, NODES_NAMED).map((f) => `${f.node} (${f.status})`).join(', ');
-  const more = finishedFailures.length > NODES_NAMED ? ` and ${finishedFailures.length - NODES_NAMED} more` : '';
+  // Long reasons are cut by the handler's failure(), which every reason passes through.
   return {
     state: 'failed',
     counts,
-    reason: truncate(
-      `Failed on ${failed} of ${targeted} nodes (${summary}; error threshold ${options.maxErrors}) in command ${command.CommandId}` +
-      (named ? `: ${named}${more}` : '') +
+    reason: `Failed on ${failed} of ${targeted} nodes (${summary}; error threshold ${options.maxErrors}) in command ${command.CommandId}` +
+      (finishedFailures.length ? `: ${nameNodes(finishedFailures.map((f) => `${f.node} (${f.status})`))}` : '') +
       '. See the command output in S3 or CloudWatch Logs, or: aws ssm list-command-invocations --details --command-id ' +
-      `${command.CommandId}`),
+      `${command.CommandId}`,
   };
 }
 
@@ -103,9 +116,4 @@ function allowedErrors(maxErrors: string, targeted: number): number {
   return maxErrors.endsWith('%')
     ? Math.floor((targeted * Number(maxErrors.slice(0, -1))) / 100)
     : Number(maxErrors);
-}
-
-/** Keeps a reason within MAX_REASON_LENGTH. */
-export function truncate(reason: string): string {
-  return reason.length <= MAX_REASON_LENGTH ? reason : `${reason.slice(0, MAX_REASON_LENGTH - 3)}...`;
 }

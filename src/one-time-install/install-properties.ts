@@ -29,7 +29,9 @@ export interface InstallProperties {
   readonly UninstallOnDelete: string;
 }
 
+/** The marker's hashes: 8 hexadecimal digits each. */
+export const HASH_LENGTH = 8;
 /** The length of the marker ` #RRRRRRRR.QQQQQQQQ` that the handler appends to a command's comment to find it again. */
-export const COMMENT_MARKER_LENGTH = ' #'.length + 8 + '.'.length + 8;
-/** `Comment` takes at most 100 characters. */
+const COMMENT_MARKER_LENGTH = ' #'.length + HASH_LENGTH + '.'.length + HASH_LENGTH;
+/** `Comment` takes at most 100 characters, the marker's included. */
 export const MAX_COMMENT_LENGTH = 100 - COMMENT_MARKER_LENGTH;

@@ -1,6 +1,8 @@
 import { createHash } from 'crypto';
-import { truncate } from './install-assessment';
-import { COMMENT_MARKER_LENGTH, InstallProperties } from './install-properties';
+import { HASH_LENGTH, InstallProperties, MAX_COMMENT_LENGTH } from './install-properties';
+
+/** A reason stays far below CloudFormation's 4 KB response limit. */
+const MAX_REASON_LENGTH = 1000;
 
 /** The fields of a Provider framework event that the handlers read. */
 export interface InstallEvent {
@@ -29,9 +31,6 @@ export function needsRerun(event: InstallEvent): boolean {
   const after = event.ResourceProperties;
   return stableJson([before.Parameters, before.Targets]) !== stableJson([after.Parameters, after.Targets]);
 }
-
-/** The marker's hashes: 8 hexadecimal digits each. */
-const HASH_LENGTH = 8;
 
 /**
  * The marker that a command's comment ends with: ` #RRRRRRRR.QQQQQQQQ`, a hash of the resource (stack and
@@ -68,13 +67,14 @@ export function argumentValues(properties: InstallProperties | undefined): strin
 /** The comment sent with the command: the user's comment (or the action and package) and the marker. */
 export function commentFor(event: InstallEvent, properties: InstallProperties): string {
   const base = properties.Comment
-    ?? `${properties.Parameters.action[0]} ${properties.Parameters.name[0]}`.slice(0, 100 - COMMENT_MARKER_LENGTH);
+    ?? `${properties.Parameters.action[0]} ${properties.Parameters.name[0]}`.slice(0, MAX_COMMENT_LENGTH);
   return `${base}${commentMarker(event)}`;
 }
 
 /** An error whose message is the whole reason CloudFormation shows: short, one line, no stack trace. */
 export function failure(reason: string): Error {
-  const error = new Error(truncate(reason.replace(/\s+/g, ' ')));
+  const oneLine = reason.replace(/\s+/g, ' ');
+  const error = new Error(oneLine.length <= MAX_REASON_LENGTH ? oneLine : `${oneLine.slice(0, MAX_REASON_LENGTH - 3)}...`);
   error.stack = `Error: ${error.message}`;
   return error;
 }

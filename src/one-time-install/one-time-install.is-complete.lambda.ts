@@ -1,5 +1,5 @@
 import { CancelCommandCommand, Command } from '@aws-sdk/client-ssm';
-import { Assessment, assessCommand, NODES_NAMED, TERMINAL_COMMAND } from './install-assessment';
+import { Assessment, assessCommand, assessmentOptions, countsData, nameNodes, TERMINAL_COMMAND } from './install-assessment';
 import { failure, InstallEvent, logEvent, needsRerun } from './install-request';
 import { getCommand, isThrottling, listInvocations, ssm } from './ssm-commands';
 
@@ -24,7 +24,7 @@ export async function handler(event: InstallEvent): Promise<{ IsComplete: boolea
   const properties = event.ResourceProperties;
   const commandId = event.Data!.CommandId;
   const pastDeadline = Date.now() >= Date.parse(event.Data!.Deadline);
-  const options = { maxErrors: properties.MaxErrors, allowNoTargets: properties.AllowNoTargets === 'true' };
+  const options = assessmentOptions(properties);
 
   let command: Command | undefined;
   let finished = false;
@@ -44,11 +44,7 @@ export async function handler(event: InstallEvent): Promise<{ IsComplete: boolea
   }
 
   if (assessment?.state === 'succeeded') {
-    const { targeted, succeeded, failed } = assessment.counts;
-    return {
-      IsComplete: true,
-      Data: { TargetedCount: String(targeted), SucceededCount: String(succeeded), FailedCount: String(failed) },
-    };
+    return { IsComplete: true, Data: countsData(assessment.counts) };
   }
   if (assessment?.state === 'failed') {
     throw failure(`${describeRun(properties.Parameters)}: ${assessment.reason}`);
@@ -70,8 +66,7 @@ export async function handler(event: InstallEvent): Promise<{ IsComplete: boolea
   throw failure(
     `${describeRun(properties.Parameters)} did not finish within ${minutes} minutes (installTimeout); ` +
     `cancelled command ${commandId}${tally}` +
-    (running.length ? `; still running: ${running.slice(0, NODES_NAMED).join(', ')}` : '') +
-    (running.length > NODES_NAMED ? ` and ${running.length - NODES_NAMED} more` : ''));
+    (running.length ? `; still running: ${nameNodes(running)}` : ''));
 }
 
 /** `Install ExamplePackage 1.2.3` */

@@ -1,5 +1,5 @@
 import { SendCommandCommandInput } from '@aws-sdk/client-ssm';
-import { assessCommand } from './install-assessment';
+import { assessCommand, assessmentOptions, countsData } from './install-assessment';
 import { InstallProperties } from './install-properties';
 import {
   argumentValues,
@@ -12,11 +12,9 @@ import {
   needsRerun,
   redactValues,
 } from './install-request';
-import { findCommand, getCommand, listInvocations, sendCommandOnce, sleep } from './ssm-commands';
+import { findCommand, findSentCommand, listInvocations, sendCommandOnce, sleep } from './ssm-commands';
 import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-document';
 
-/** How far back a retried request looks for the command it may already have sent. */
-const RETRY_WINDOW_MS = 2 * 60 * 60 * 1000;
 /**
  * How long a send waits for nodes that SSM does not know yet (InvalidInstanceId): an instance created in the same
  * stack registers with SSM a minute or two after it starts. The onEvent function's timeout leaves room for it.
@@ -47,7 +45,7 @@ export async function handler(event: InstallEvent): Promise<{ Data?: Record<stri
 async function install(event: InstallEvent, properties: InstallProperties): Promise<Record<string, string>> {
   const start = Date.now();
   const timeoutMs = Number(properties.InstallTimeoutSeconds) * 1000;
-  const earlier = await findCommand((comment) => comment.endsWith(commentMarker(event)), new Date(start - RETRY_WINDOW_MS));
+  const earlier = await findSentCommand(commentMarker(event));
   if (earlier?.CommandId) {
     console.log(`found command ${earlier.CommandId}, sent by an earlier attempt at this request`);
     const sentAt = earlier.RequestedDateTime?.getTime() ?? start;
@@ -70,16 +68,9 @@ async function lastRun(event: InstallEvent, properties: InstallProperties): Prom
       console.log('no earlier command of this resource in the command history');
       return { CommandId: '', TargetedCount: '0', SucceededCount: '0', FailedCount: '0' };
     }
-    const assessment = assessCommand(await getCommand(last.CommandId), await listInvocations(last.CommandId), {
-      maxErrors: properties.MaxErrors,
-      allowNoTargets: properties.AllowNoTargets === 'true',
-    });
-    return {
-      CommandId: last.CommandId,
-      TargetedCount: String(assessment.counts.targeted),
-      SucceededCount: String(assessment.counts.succeeded),
-      FailedCount: String(assessment.counts.failed),
-    };
+    // ListCommands gave the whole command: only its invocations are still to read.
+    const assessment = assessCommand(last, await listInvocations(last.CommandId), assessmentOptions(properties));
+    return { CommandId: last.CommandId, ...countsData(assessment.counts) };
   } catch (error) {
     throw failure(`Could not read the last command of this install: ${(error as Error).name}: ${(error as Error).message}`);
   }
@@ -92,7 +83,7 @@ async function uninstall(event: InstallEvent, properties: InstallProperties): Pr
   }
   const { installationType: _, version: __, ...parameters } = properties.Parameters;
   try {
-    const earlier = await findCommand((comment) => comment.endsWith(commentMarker(event)), new Date(Date.now() - RETRY_WINDOW_MS));
+    const earlier = await findSentCommand(commentMarker(event));
     if (earlier) {
       console.log(`uninstall command ${earlier.CommandId} was sent by an earlier attempt`);
       return;
@@ -107,9 +98,10 @@ async function uninstall(event: InstallEvent, properties: InstallProperties): Pr
 /** Sends the command; nodes that SSM does not know yet are waited for until `registeredBy`. */
 async function send(event: InstallEvent, properties: InstallProperties, registeredBy: number): Promise<string> {
   const input = commandInput(event, properties);
+  const marker = commentMarker(event);
   for (;;) {
     try {
-      return await sendCommandOnce(input, commentMarker(event));
+      return await sendCommandOnce(input, marker);
     } catch (error) {
       const { name, message } = error as Error;
       if (name === 'InvalidInstanceId' && Date.now() + REGISTRATION_POLL_MS < registeredBy) {

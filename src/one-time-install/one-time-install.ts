@@ -180,6 +180,7 @@ export class OneTimeInstall extends Construct {
     this.outputKeyPrefix = props.outputKeyPrefix;
     this.outputLogGroup = props.outputLogGroup;
     const provider = InstallProvider.of(this);
+    const notifications = this.renderNotifications(props, provider);
 
     const properties: InstallProperties = {
       Parameters: parameters,
@@ -194,7 +195,7 @@ export class OneTimeInstall extends Construct {
       OutputS3KeyPrefix: props.outputKeyPrefix,
       OutputS3Region: props.outputBucket && bucketRegionIfElsewhere(this, props.outputBucket),
       CloudWatchLogGroupName: props.outputLogGroup?.logGroupName,
-      ...this.renderNotifications(props, provider),
+      ...notifications.properties,
       AllowNoTargets: String(props.allowNoTargets ?? false),
       UninstallOnDelete: String(props.uninstallOnDelete ?? false),
     };
@@ -206,9 +207,8 @@ export class OneTimeInstall extends Construct {
       serviceTimeout: SERVICE_TIMEOUT,
     });
     // The command may notify as soon as it is sent: the role's policy must exist by then, not only the role.
-    const notificationRole = this.node.tryFindChild('NotificationRole');
-    if (notificationRole) {
-      resource.node.addDependency(notificationRole);
+    if (notifications.role) {
+      resource.node.addDependency(notifications.role);
     }
     this.commandId = resource.getAttString('CommandId');
     this.targetedCount = Token.asNumber(resource.getAtt('TargetedCount'));
@@ -231,9 +231,9 @@ export class OneTimeInstall extends Construct {
     return grants.reduce((all, grant) => all.combine(grant));
   }
 
-  private renderNotifications(props: OneTimeInstallProps, provider: InstallProvider): Partial<InstallProperties> {
+  private renderNotifications(props: OneTimeInstallProps, provider: InstallProvider): { properties: Partial<InstallProperties>; role?: iam.Role } {
     if (!props.notificationTopic) {
-      return {};
+      return { properties: {} };
     }
     // SSM publishes through a role it assumes; the provider passes that role, and only that role.
     const role = new iam.Role(this, 'NotificationRole', {
@@ -253,10 +253,13 @@ export class OneTimeInstall extends Construct {
     }
     provider.grantPassRole(role);
     return {
-      NotificationArn: props.notificationTopic.topicArn,
-      NotificationEvents: props.notificationEvents ?? [NotificationEvent.ALL],
-      NotificationType: props.notificationType ?? NotificationType.COMMAND,
-      ServiceRoleArn: role.roleArn,
+      properties: {
+        NotificationArn: props.notificationTopic.topicArn,
+        NotificationEvents: props.notificationEvents ?? [NotificationEvent.ALL],
+        NotificationType: props.notificationType ?? NotificationType.COMMAND,
+        ServiceRoleArn: role.roleArn,
+      },
+      role,
     };
   }
 }

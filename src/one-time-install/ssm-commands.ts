@@ -17,7 +17,7 @@ export const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: 8 });
  * SendCommand only: no retry by the SDK, since SendCommand has no idempotency token and a request whose answer
  * was lost may have run. `sendCommandOnce` retries, after looking for the command first.
  */
-export const sendClient = new SSMClient({ maxAttempts: 1 });
+const sendClient = new SSMClient({ maxAttempts: 1 });
 
 /** ListCommands and ListCommandInvocations return at most 50 items a page. */
 const PAGE_SIZE = 50;
@@ -69,7 +69,7 @@ export async function sendCommandOnce(input: SendCommandCommandInput, marker: st
         throw error;
       }
       if (isAmbiguous(error)) {
-        const sent = await findCommand((comment) => comment.endsWith(marker), new Date(Date.now() - RECENT_MS));
+        const sent = await findSentCommand(marker);
         if (sent?.CommandId) {
           return sent.CommandId;
         }
@@ -77,6 +77,11 @@ export async function sendCommandOnce(input: SendCommandCommandInput, marker: st
       await sleep(RETRY_BASE_MS * 2 ** attempt);
     }
   }
+}
+
+/** The command that a recent attempt at this request sent, found by the marker its comment ends with. */
+export function findSentCommand(marker: string): Promise<Command | undefined> {
+  return findCommand((comment) => comment.endsWith(marker), new Date(Date.now() - RECENT_MS));
 }
 
 /** The command, or `undefined` while SSM does not list it yet. */
