@@ -10,7 +10,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import { median, time } from './measure';
 import { DistributorPackage, PackageFile, PackagePlatform } from '../src';
+import { VERSION_LOCK_CONTEXT } from '../src/distributor-package/version-lock';
 
 const FILES = 20;
 const BYTES = 1024 * 1024;
@@ -28,7 +30,7 @@ const dirs = Array.from({ length: FILES }, (_, i) => {
 });
 
 function buildPackage(round: number, synth: boolean): void {
-  const app = new App({ outdir: path.join(root, `cdk.out-${round}-${synth}`), context: { 'cdk-ssm-distributor:versionLockFile': path.join(root, 'versions.json') } });
+  const app = new App({ outdir: path.join(root, `cdk.out-${round}-${synth}`), context: { [VERSION_LOCK_CONTEXT]: path.join(root, 'versions.json') } });
   const stack = new Stack(app, 'Bench');
   new DistributorPackage(stack, 'Package', {
     packageName: 'BenchAgent',
@@ -47,14 +49,6 @@ function plainSha256(): void {
     }
   }
 }
-
-function time(fn: () => void): number {
-  const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 buildPackage(-1, true);
 plainSha256();

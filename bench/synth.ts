@@ -7,6 +7,7 @@
  */
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { CfnAssociation } from 'aws-cdk-lib/aws-ssm';
+import { median, time } from './measure';
 import {
   AssociationSchedule,
   Concurrency,
@@ -66,19 +67,6 @@ function withL1(): void {
     });
   }
   app.synth();
-}
-
-function time(fn: () => void): number {
-  // Each run starts from a collected heap, so that one run's garbage is not collected during the next.
-  (globalThis as { gc?: () => void }).gc?.();
-  const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 // One warm-up round of each, so that module loading and JIT count for neither.

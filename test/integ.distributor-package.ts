@@ -13,9 +13,10 @@ import {
   PackageFile,
   PackagePlatform,
 } from '../src';
+import { VERSION_LOCK_CONTEXT } from '../src/distributor-package/version-lock';
 
 // The versions this test has built are recorded beside it, as an app records them beside its cdk.json.
-const app = new App({ context: { 'cdk-ssm-distributor:versionLockFile': path.join(__dirname, 'integ.distributor-package.versions.json') } });
+const app = new App({ context: { [VERSION_LOCK_CONTEXT]: path.join(__dirname, 'integ.distributor-package.versions.json') } });
 const stack = new Stack(app, 'DistributorPackageInteg');
 
 const linux = PackageFile.fromDirectory(path.join(__dirname, 'fixtures', 'linux-agent'));

@@ -66,13 +66,7 @@ const MACHINE_FILES = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
  */
 export function planZip(directory: string): ZipPlan {
   // Sorted by the names the zip holds, so that the order is the same on every operating system.
-  const entries: ZipEntry[] = listEntries(directory).map((relative) => {
-    if (relative.endsWith(path.sep)) {
-      return { name: toZipName(relative), size: 0 };
-    }
-    const source = path.join(directory, relative);
-    return { name: toZipName(relative), source, size: fs.statSync(source).size };
-  }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const entries = listEntries(directory).sort((a, b) => (a.name < b.name ? -1 : 1));
   const bytes = entries.reduce((sum, entry) =>
     sum + LOCAL_HEADER + CENTRAL_HEADER + 2 * Buffer.byteLength(entry.name) + entry.size, END_OF_CENTRAL_DIRECTORY);
   if (entries.length > MAX_ZIP_ENTRIES || bytes > MAX_ZIP_BYTES) {
@@ -185,7 +179,8 @@ export function sha256OfFile(filePath: string): string {
   const fd = fs.openSync(filePath, 'r');
   try {
     const hash = createHash('sha256');
-    forEachChunk(fd, filePath, Buffer.allocUnsafe(CHUNK_BYTES), fs.fstatSync(fd).size, (data) => hash.update(data));
+    const size = fs.fstatSync(fd).size;
+    forEachChunk(fd, filePath, Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size)), size, (data) => hash.update(data));
     return hash.digest('hex');
   } finally {
     fs.closeSync(fd);
@@ -257,8 +252,8 @@ function toZipName(relative: string): string {
   return relative.split(path.sep).join('/').normalize('NFC');
 }
 
-/** The files and directories below `directory`, directories ending with a separator. */
-function listEntries(directory: string, prefix = '', visited = new Set<string>()): string[] {
+/** The files and directories below `directory` (a directory's name ends with `/`), each stat'ed once. */
+function listEntries(directory: string, prefix = '', visited = new Set<string>()): ZipEntry[] {
   const real = fs.realpathSync.native(path.join(directory, prefix));
   if (visited.has(real)) {
     throw new Error(`${path.join(directory, prefix)} links back to a directory it is in`);
@@ -266,8 +261,10 @@ function listEntries(directory: string, prefix = '', visited = new Set<string>()
   visited.add(real);
   return fs.readdirSync(path.join(directory, prefix)).filter((name) => !MACHINE_FILES.has(name)).flatMap((name) => {
     const relative = path.join(prefix, name);
-    return fs.statSync(path.join(directory, relative)).isDirectory()
-      ? [`${relative}${path.sep}`, ...listEntries(directory, relative, new Set(visited))]
-      : [relative];
+    const source = path.join(directory, relative);
+    const stats = fs.statSync(source);
+    return stats.isDirectory()
+      ? [{ name: `${toZipName(relative)}/`, size: 0 }, ...listEntries(directory, relative, new Set(visited))]
+      : [{ name: toZipName(relative), source, size: stats.size }];
   });
 }

@@ -226,7 +226,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
     this.version = props.version;
     this.packageVersion = props.version;
     this.packageArn = Stack.of(this).formatArn({ service: 'ssm', resource: 'document', resourceName: props.packageName });
-    if (props.sharedWith?.length) {
+    if (props.sharedWith) {
       this.share(props.sharedWith);
     }
   }

@@ -66,10 +66,11 @@ export class PackageFile {
   }
 
   private readZip(): BuiltPackageFile {
-    if (!fs.existsSync(this.sourcePath) || !fs.statSync(this.sourcePath).isFile()) {
-      invalid('PackageFile.fromZip', 'must name an existing .zip file', this.sourcePath);
+    const stats = fs.statSync(this.sourcePath, { throwIfNoEntry: false });
+    if (!stats?.isFile()) {
+      return invalid('PackageFile.fromZip', 'must name an existing .zip file', this.sourcePath);
     }
-    checkSize('PackageFile.fromZip', this.sourcePath, fs.statSync(this.sourcePath).size);
+    checkSize('PackageFile.fromZip', this.sourcePath, stats.size);
     let entries: string[];
     try {
       entries = readZipEntryNames(this.sourcePath);
@@ -81,7 +82,7 @@ export class PackageFile {
 
   /** Zips the directory, into a partial file first, so that a failed synth leaves no zip behind under a final name. */
   private zipDirectory(staging: ZipStaging): BuiltPackageFile {
-    if (!fs.existsSync(this.sourcePath) || !fs.statSync(this.sourcePath).isDirectory()) {
+    if (!fs.statSync(this.sourcePath, { throwIfNoEntry: false })?.isDirectory()) {
       invalid('PackageFile.fromDirectory', 'must name an existing directory', this.sourcePath);
     }
     let plan: ZipPlan;

@@ -94,9 +94,16 @@ export function buildManifest(options: {
   return { manifest, files: sortedFiles };
 }
 
-function sortKeys<T, U>(object: Record<string, T>, mapValue: (value: T) => U): Record<string, U> {
+/** The object with its keys in sorted order, each value mapped. */
+export function sortKeys<T, U>(object: Record<string, T>, mapValue: (value: T) => U): Record<string, U> {
   return Object.fromEntries(Object.keys(object).sort().map((key) => [key, mapValue(object[key])]));
 }
+
+/** The script extensions each platform runs; every other platform runs `.sh`. */
+const SCRIPT_EXTENSIONS: Record<string, string[]> = {
+  [PackagePlatform.WINDOWS.name]: ['ps1'],
+  [PackagePlatform.ANY.name]: ['sh', 'ps1'],
+};
 
 /**
  * SSM Agent runs `install` and `uninstall` (and `update` for an in-place update) from the zip's root: `.ps1` on
@@ -105,7 +112,7 @@ function sortKeys<T, U>(object: Record<string, T>, mapValue: (value: T) => U): R
 function checkScripts(file: BuiltPackageFile, platform: PackagePlatform, inPlaceUpdate: boolean): void {
   // What the zip's root holds: files, and folders by their name and a slash (a folder of scripts is a usual mistake).
   const root = new Set(file.entries.filter((entry) => !entry.replace(/\/$/, '').includes('/')));
-  const extensions = platform.name === PackagePlatform.WINDOWS.name ? ['ps1'] : platform.name === PackagePlatform.ANY.name ? ['sh', 'ps1'] : ['sh'];
+  const extensions = SCRIPT_EXTENSIONS[platform.name] ?? ['sh'];
   const actions = inPlaceUpdate ? ['install', 'uninstall', 'update'] : ['install', 'uninstall'];
   for (const action of actions) {
     const present = extensions.filter((extension) => root.has(`${action}.${extension}`));

@@ -86,11 +86,7 @@ async function modify(name: string, accountIds: string[], change: 'add' | 'remov
   const done: string[][] = [];
   for (const batch of batches) {
     try {
-      await ssm.send(new ModifyDocumentPermissionCommand({
-        Name: name,
-        PermissionType: 'Share',
-        ...(change === 'add' ? { AccountIdsToAdd: batch } : { AccountIdsToRemove: batch }),
-      }));
+      await modifyBatch(name, batch, change);
       done.push(batch);
     } catch (error) {
       const { name: code, message } = error as Error;
@@ -111,11 +107,20 @@ async function modify(name: string, accountIds: string[], change: 'add' | 'remov
 async function undo(name: string, batches: string[][]): Promise<void> {
   for (const batch of batches) {
     try {
-      await ssm.send(new ModifyDocumentPermissionCommand({ Name: name, PermissionType: 'Share', AccountIdsToRemove: batch }));
+      await modifyBatch(name, batch, 'remove');
     } catch (error) {
       console.log(`could not remove ${batch.length} account(s) again: ${(error as Error).name}`);
     }
   }
+}
+
+/** One ModifyDocumentPermission call. */
+async function modifyBatch(name: string, batch: string[], change: 'add' | 'remove'): Promise<void> {
+  await ssm.send(new ModifyDocumentPermissionCommand({
+    Name: name,
+    PermissionType: 'Share',
+    ...(change === 'add' ? { AccountIdsToAdd: batch } : { AccountIdsToRemove: batch }),
+  }));
 }
 
 function normalize(accountIds: string[]): string[] {

@@ -3,9 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PackageSharingOnEventFunction } from './package-sharing.on-event-function';
 import { loggingTo, newProvider, stackSingleton } from '../private/provider-parts';
-import { invalid, isKnown } from '../private/validation';
+import { checkPattern, invalid, isKnown } from '../private/validation';
 
-const ACCOUNT_ID = /^\d{12}$/;
+/** A 12-digit account id, or `All` in any case. */
+const SHARE_TARGET = /^(\d{12}|all)$/i;
 const PROVIDER_ID = 'CdkSsmDistributorPackageSharingProvider';
 
 /**
@@ -35,9 +36,7 @@ export class PackageSharing extends Construct {
   /** Adds accounts: 12-digit ids, or `All` for every AWS account (alone). */
   public add(accountIds: string[]): void {
     for (const accountId of accountIds) {
-      if (isKnown(accountId) && !ACCOUNT_ID.test(accountId) && accountId.toLowerCase() !== 'all') {
-        invalid('sharedWith', "must be 12-digit account ids or 'All'", accountId);
-      }
+      checkPattern('sharedWith', accountId, SHARE_TARGET, "must be 12-digit account ids or 'All'");
       if (!this.accountIds.includes(accountId)) {
         this.accountIds.push(accountId);
       }

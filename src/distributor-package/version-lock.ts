@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Annotations, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { PackageManifest } from './package-manifest';
+import { PackageManifest, sortKeys } from './package-manifest';
 import { invalid, isKnown } from '../private/validation';
 
 /** The context key that moves the lock file; the default is `distributor-package-versions.json` in the current directory. */
@@ -63,9 +63,8 @@ export function checkVersionLock(scope: Construct, packageName: string, manifest
   if (!(latest[key] ?? []).some((entry) => entry.version === manifest.version)) {
     latest[key] = [...latest[key] ?? [], { version: manifest.version, content: fingerprint }];
   }
-  const sorted = Object.fromEntries(Object.keys(latest).sort().map((name) => [name, latest[name]]));
   const partial = `${lockFile}.${process.pid}`;
-  fs.writeFileSync(partial, `${JSON.stringify(sorted, undefined, 2)}\n`);
+  fs.writeFileSync(partial, `${JSON.stringify(sortKeys(latest, (entries) => entries), undefined, 2)}\n`);
   fs.renameSync(partial, lockFile);
   Annotations.of(scope).addInfo(`Recorded version ${manifest.version} of ${key} in ${lockFile}: commit it with the app.`);
 }

@@ -26,6 +26,8 @@ beforeEach(() => {
   lockFile = path.join(LOCK_DIR, `${expect.getState().currentTestName?.replace(/\W+/g, '-')}.json`);
 });
 afterAll(() => fs.rmSync(LOCK_DIR, { recursive: true, force: true }));
+/** The stack's one package document, as synthesized. */
+const documentOf = (stack: Stack): Record<string, any> => Object.values(Template.fromStack(stack).findResources('AWS::SSM::Document'))[0];
 const LINUX = path.join(FIXTURES, 'linux-agent');
 const WINDOWS = path.join(FIXTURES, 'windows-agent');
 
@@ -54,9 +56,7 @@ describe('DistributorPackage authoring', () => {
     };
   }
 
-  function documentProperties(): Record<string, any> {
-    return Object.values(Template.fromStack(stack).findResources('AWS::SSM::Document'))[0].Properties;
-  }
+  const documentProperties = (): Record<string, any> => documentOf(stack).Properties;
 
   test('the manifest of a multi-platform package, exactly', () => {
     // WHEN
@@ -121,7 +121,7 @@ describe('DistributorPackage authoring', () => {
     const keysOf = (version: string) => {
       const s = new Stack(newApp(), 'S');
       new DistributorPackage(s, 'P', { ...twoPlatformProps(), version });
-      return Object.values(Template.fromStack(s).findResources('AWS::SSM::Document'))[0].Properties.Attachments
+      return documentOf(s).Properties.Attachments
         .map((attachment: any) => attachment.Values[0]['Fn::Sub']);
     };
 
@@ -137,7 +137,7 @@ describe('DistributorPackage authoring', () => {
       const s = new Stack(newApp(), 'S');
       const props = twoPlatformProps();
       new DistributorPackage(s, 'P', { ...props, targets: reverse ? [...props.targets].reverse() : props.targets });
-      const document = Object.values(Template.fromStack(s).findResources('AWS::SSM::Document'))[0].Properties;
+      const document = documentOf(s).Properties;
       return { content: JSON.stringify(document.Content), names: document.Attachments.map((a: any) => a.Name) };
     };
 
@@ -165,7 +165,7 @@ describe('DistributorPackage authoring', () => {
       new DistributorPackage(s, 'P', {
         packageName: 'ExampleAgent', version, targets: [{ platform: PackagePlatform.ANY, file: PackageFile.fromDirectory(path.join(scratch, 'agent')) }],
       });
-      return Object.values(Template.fromStack(s).findResources('AWS::SSM::Document'))[0].Properties.Content.files['agent.zip'].checksums.sha256;
+      return documentOf(s).Properties.Content.files['agent.zip'].checksums.sha256;
     };
 
     const first = sha();
@@ -192,7 +192,7 @@ describe('DistributorPackage authoring', () => {
   test('a removal policy can be chosen', () => {
     new DistributorPackage(stack, 'Package', twoPlatformProps({ removalPolicy: RemovalPolicy.DESTROY }));
 
-    expect(Object.values(Template.fromStack(stack).findResources('AWS::SSM::Document'))[0].DeletionPolicy).toBe('Delete');
+    expect(documentOf(stack).DeletionPolicy).toBe('Delete');
   });
 
   test('attributes', () => {
