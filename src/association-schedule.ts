@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { CRON_FIELDS, checkCronField, checkCronFrequency, checkDayFields } from './private/cron';
+import { CRON_FIELD_NAMES, checkCronFields } from './private/cron';
 import { checkLength, invalid, isKnown } from './private/validation';
 
 /**
@@ -95,17 +95,7 @@ export class AssociationSchedule {
       weekDay: options.weekDay ?? '?',
       year: options.year ?? '*',
     };
-    for (const [key, value] of Object.entries(fields)) {
-      if (isKnown(value)) {
-        checkCronField(`cron.${key}`, CRON_FIELDS[key], value);
-      }
-    }
-    if (isKnown(fields.day) && isKnown(fields.weekDay)) {
-      checkDayFields('cron', fields.day, fields.weekDay, ['day', 'weekDay']);
-    }
-    if (isKnown(fields.minute)) {
-      checkCronFrequency('cron.minute', fields.minute);
-    }
+    checkCronFields(fields, { prop: 'cron', field: (key) => `cron.${key}`, dayNames: ['day', 'weekDay'] });
     const { minute, hour, day, month, weekDay, year } = fields;
     return new AssociationSchedule(`cron(${minute} ${hour} ${day} ${month} ${weekDay} ${year})`, 'cron');
   }
@@ -175,16 +165,7 @@ function checkExpression(expression: string): ScheduleKind {
       invalid(prop, 'must have six fields separated by single spaces: minutes hours day-of-month month day-of-week year', expression);
     }
     const [minute, hour, day, month, weekDay, year] = fields;
-    checkCronField(`${prop} minutes field`, CRON_FIELDS.minute, minute);
-    checkCronField(`${prop} hours field`, CRON_FIELDS.hour, hour);
-    checkCronField(`${prop} day-of-month field`, CRON_FIELDS.day, day);
-    if (month !== '*') {
-      invalid(`${prop} month field`, "must be '*': State Manager does not support choosing the month", month);
-    }
-    checkCronField(`${prop} day-of-week field`, CRON_FIELDS.weekDay, weekDay);
-    checkCronField(`${prop} year field`, CRON_FIELDS.year, year);
-    checkDayFields(prop, day, weekDay);
-    checkCronFrequency(`${prop} minutes field`, minute);
+    checkCronFields({ minute, hour, day, month, weekDay, year }, { prop, field: (key) => `${prop} ${CRON_FIELD_NAMES[key]} field` });
     return 'cron';
   }
 

@@ -1,4 +1,4 @@
-import { invalid } from './validation';
+import { invalid, isKnown } from './validation';
 
 /** One field of a State Manager cron expression. */
 interface CronField {
@@ -9,39 +9,84 @@ interface CronField {
   /** Names accepted instead of numbers (JAN..DEC, SUN..SAT), the first one standing for `min`. */
   readonly names?: string[];
   /** Wildcards the field accepts besides `,` `-` and `*`. */
-  readonly wildcards: string;
+  readonly wildcards: string[];
 }
 
 const WEEK_DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
-/** The six fields, in order, of `cron(minutes hours day-of-month month day-of-week year)`. */
-export const CRON_FIELDS: Record<string, CronField> = {
-  minute: { name: 'minutes', min: 0, max: 59, wildcards: '/' },
-  hour: { name: 'hours', min: 0, max: 23, wildcards: '/' },
-  day: { name: 'day-of-month', min: 1, max: 31, wildcards: '? / L W' },
-  month: { name: 'month', min: 1, max: 12, wildcards: '/' },
-  weekDay: { name: 'day-of-week', min: 1, max: 7, names: WEEK_DAYS, wildcards: '? L #' },
-  year: { name: 'year', min: 1970, max: 2199, wildcards: '/' },
+/** The six fields of `cron(minutes hours day-of-month month day-of-week year)`, by the names of `cron()`'s options. */
+export interface CronFields {
+  readonly minute: string;
+  readonly hour: string;
+  readonly day: string;
+  readonly month: string;
+  readonly weekDay: string;
+  readonly year: string;
+}
+
+/** AWS's names of the fields, in order. */
+export const CRON_FIELD_NAMES: Record<keyof CronFields, string> = {
+  minute: 'minutes',
+  hour: 'hours',
+  day: 'day-of-month',
+  month: 'month',
+  weekDay: 'day-of-week',
+  year: 'year',
+};
+
+/** The grammar of each field but the month, which State Manager does not let an association choose. */
+const CRON_FIELDS: Record<Exclude<keyof CronFields, 'month'>, CronField> = {
+  minute: { name: 'minutes', min: 0, max: 59, wildcards: ['/'] },
+  hour: { name: 'hours', min: 0, max: 23, wildcards: ['/'] },
+  day: { name: 'day-of-month', min: 1, max: 31, wildcards: ['?', '/', 'L', 'W'] },
+  weekDay: { name: 'day-of-week', min: 1, max: 7, names: WEEK_DAYS, wildcards: ['?', 'L', '#'] },
+  year: { name: 'year', min: 1970, max: 2199, wildcards: ['/'] },
 };
 
 /** State Manager runs an association at most every 30 minutes. */
 const MIN_INTERVAL_MINUTES = 30;
 
 /**
- * Checks one cron field. `prop` names it in the error (`cron.minute`, `schedule minutes field`).
+ * Checks a cron expression's fields in order, those that are tokens excepted: each field's grammar, a month of `*`,
+ * exactly one `?` among the two day fields, and State Manager's shortest interval. `naming.field` names a field in
+ * errors (`cron.minute`, `schedule expression minutes field`); `naming.prop` and `naming.dayNames` name the
+ * expression and its day fields in the rule that judges both.
  */
-export function checkCronField(prop: string, field: CronField, text: string): void {
+export function checkCronFields(fields: CronFields, naming: { prop: string; field: (key: keyof CronFields) => string; dayNames?: string[] }): void {
+  for (const key of Object.keys(CRON_FIELD_NAMES) as Array<keyof CronFields>) {
+    const value = fields[key];
+    if (!isKnown(value)) {
+      continue;
+    }
+    if (key === 'month') {
+      if (value !== '*') {
+        invalid(naming.field(key), "must be '*': State Manager does not support choosing the month", value);
+      }
+    } else {
+      checkCronField(naming.field(key), CRON_FIELDS[key], value);
+    }
+  }
+  if (isKnown(fields.day) && isKnown(fields.weekDay)) {
+    checkDayFields(naming.prop, fields.day, fields.weekDay, naming.dayNames);
+  }
+  if (isKnown(fields.minute)) {
+    checkCronFrequency(naming.field('minute'), fields.minute);
+  }
+}
+
+/** Checks one cron field. `prop` names it in the error. */
+function checkCronField(prop: string, field: CronField, text: string): void {
   const items = text.split(',');
   const ok = text.length > 0 && items.every((item) => isValidItem(field, item, items.length));
   if (!ok) {
-    const wildcards = [',', '-', '*', ...field.wildcards.split(' ')].filter((w) => w !== '').join(' ');
+    const wildcards = [',', '-', '*', ...field.wildcards].join(' ');
     const values = field.names ? `${field.min}-${field.max} or ${field.names[0]}-${field.names[field.names.length - 1]}` : `${field.min}-${field.max}`;
     invalid(prop, `must use the values ${values} and the wildcards ${wildcards}`, text);
   }
 }
 
 /** Checks that the minutes field fires no more often than State Manager allows. */
-export function checkCronFrequency(prop: string, minuteField: string): void {
+function checkCronFrequency(prop: string, minuteField: string): void {
   const minutes = expandMinutes(minuteField);
   const sorted = [...minutes].sort((a, b) => a - b);
   const tooOften = sorted.length > 2 || (sorted.length === 2 && sorted[1] - sorted[0] !== MIN_INTERVAL_MINUTES);
@@ -54,7 +99,7 @@ export function checkCronFrequency(prop: string, minuteField: string): void {
  * Exactly one of day-of-month and day-of-week is `?`, as AWS cron requires. `names` are what the error
  * calls the two fields (`cron()` names its options `day` and `weekDay`).
  */
-export function checkDayFields(prop: string, day: string, weekDay: string, names = ['day-of-month', 'day-of-week']): void {
+function checkDayFields(prop: string, day: string, weekDay: string, names = ['day-of-month', 'day-of-week']): void {
   if ((day === '?') === (weekDay === '?')) {
     const [dayName, weekDayName] = names;
     // invalid() quotes a single value; this rule judges two, so each is named and quoted here.
@@ -63,7 +108,7 @@ export function checkDayFields(prop: string, day: string, weekDay: string, names
 }
 
 function isValidItem(field: CronField, item: string, itemCount: number): boolean {
-  const wildcards = field.wildcards.split(' ');
+  const wildcards = field.wildcards;
   if (item === '*') {
     return true;
   }
