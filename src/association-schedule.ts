@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
+import { SSM_API } from './private/aws-api-model';
 import { CRON_FIELD_NAMES, checkCronFields } from './private/cron';
-import { checkLength, invalid, isKnown } from './private/validation';
+import { checkedWhenReceived, checkLength, invalid, isKnown } from './private/validation';
 
 /**
  * When a cron schedule runs, in UTC. A field left out runs at every value of it, except that
@@ -68,17 +69,19 @@ export class AssociationSchedule {
   public static rate(interval: Duration): AssociationSchedule {
     if (interval.isUnresolved()) {
       const unit = interval.unitLabel();
-      if (!['minutes', 'hours', 'days'].includes(unit)) {
-        invalid('schedule rate', 'must be in minutes, hours or days when its amount is a token', unit);
-      }
-      return new AssociationSchedule(`rate(${interval.formatTokenToNumber()})`, 'rate');
+      return checkedWhenReceived(new AssociationSchedule(`rate(${interval.formatTokenToNumber()})`, 'rate'), () => {
+        if (!['minutes', 'hours', 'days'].includes(unit)) {
+          invalid('schedule rate', 'must be in minutes, hours or days when its amount is a token', unit);
+        }
+      });
     }
     const minutes = interval.toMinutes({ integral: false });
-    if (!Number.isInteger(minutes)) {
-      invalid('schedule rate', 'must be a whole number of minutes', interval.toHumanString());
-    }
-    checkRateBounds('schedule rate', minutes, interval.toHumanString());
-    return new AssociationSchedule(formatRate(minutes), 'rate');
+    return checkedWhenReceived(new AssociationSchedule(formatRate(minutes), 'rate'), () => {
+      if (!Number.isInteger(minutes)) {
+        invalid('schedule rate', 'must be a whole number of minutes', interval.toHumanString());
+      }
+      checkRateBounds('schedule rate', minutes, interval.toHumanString());
+    });
   }
 
   /**
@@ -95,9 +98,9 @@ export class AssociationSchedule {
       weekDay: options.weekDay ?? '?',
       year: options.year ?? '*',
     };
-    checkCronFields(fields, { prop: 'cron', field: (key) => `cron.${key}`, dayNames: ['day', 'weekDay'] });
     const { minute, hour, day, month, weekDay, year } = fields;
-    return new AssociationSchedule(`cron(${minute} ${hour} ${day} ${month} ${weekDay} ${year})`, 'cron');
+    return checkedWhenReceived(new AssociationSchedule(`cron(${minute} ${hour} ${day} ${month} ${weekDay} ${year})`, 'cron'), () =>
+      checkCronFields(fields, { prop: 'cron', field: (key) => `cron.${key}`, dayNames: ['day', 'weekDay'] }));
   }
 
   /**
@@ -105,10 +108,12 @@ export class AssociationSchedule {
    * unless `applyOnlyAtCronInterval` is set, which needs a cron schedule.
    */
   public static at(time: Date): AssociationSchedule {
-    if (Number.isNaN(time.getTime())) {
-      invalid('schedule at', 'must be a valid date', String(time));
-    }
-    return new AssociationSchedule(`at(${time.toISOString().slice(0, 19)})`, 'at');
+    const valid = !Number.isNaN(time.getTime());
+    return checkedWhenReceived(new AssociationSchedule(valid ? `at(${time.toISOString().slice(0, 19)})` : 'at()', 'at'), () => {
+      if (!valid) {
+        invalid('schedule at', 'must be a valid date', String(time));
+      }
+    });
   }
 
   /**
@@ -122,8 +127,12 @@ export class AssociationSchedule {
     if (!isKnown(expression)) {
       return new AssociationSchedule(expression, undefined);
     }
-    checkLength('schedule expression', expression, 1, 256);
-    return new AssociationSchedule(expression, checkExpression(expression));
+    const kind = /^(rate|cron|at)\(/.exec(expression)?.[1] as ScheduleKind;
+    return checkedWhenReceived(new AssociationSchedule(expression, kind), () => {
+      // SSM's `ScheduleExpression` shape bounds the length; the grammar is State Manager's, which the model cannot say.
+      checkLength('schedule expression', expression, SSM_API.ScheduleExpression.min, SSM_API.ScheduleExpression.max);
+      checkExpression(expression);
+    });
   }
 
   /** @internal */
@@ -137,8 +146,8 @@ export class AssociationSchedule {
   }
 }
 
-/** Judges an expression's grammar and returns its kind. */
-function checkExpression(expression: string): ScheduleKind {
+/** Judges an expression's grammar. */
+function checkExpression(expression: string): void {
   const prop = 'schedule expression';
   const rate = /^rate\((\d+) (minute|hour|day)(s?)\)$/.exec(expression);
   if (rate) {
@@ -152,7 +161,7 @@ function checkExpression(expression: string): ScheduleKind {
     }
     const minutes = amount * { minute: 1, hour: 60, day: MINUTES_PER_DAY }[unit as 'minute' | 'hour' | 'day'];
     checkRateBounds(prop, minutes, expression);
-    return 'rate';
+    return;
   }
 
   const cron = /^cron\((.*)\)$/.exec(expression);
@@ -166,7 +175,7 @@ function checkExpression(expression: string): ScheduleKind {
     }
     const [minute, hour, day, month, weekDay, year] = fields;
     checkCronFields({ minute, hour, day, month, weekDay, year }, { prop, field: (key) => `${prop} ${CRON_FIELD_NAMES[key]} field` });
-    return 'cron';
+    return;
   }
 
   const at = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/.exec(expression);
@@ -175,10 +184,10 @@ function checkExpression(expression: string): ScheduleKind {
     if (Number.isNaN(time.getTime()) || time.toISOString().slice(0, 19) !== at[1]) {
       invalid(prop, 'must name a real date and time in at(yyyy-mm-ddThh:mm:ss)', expression);
     }
-    return 'at';
+    return;
   }
 
-  return invalid(prop, 'must be rate(N unit), cron(six fields) or at(yyyy-mm-ddThh:mm:ss)', expression);
+  invalid(prop, 'must be rate(N unit), cron(six fields) or at(yyyy-mm-ddThh:mm:ss)', expression);
 }
 
 function checkRateBounds(prop: string, minutes: number, shown: string): void {

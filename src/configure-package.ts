@@ -1,5 +1,5 @@
 import { IDistributorPackage } from './distributor-package';
-import { checkInteger } from './private/validation';
+import { checkedWhenReceived, checkInteger } from './private/validation';
 
 /**
  * Action: what `AWS-ConfigureAWSPackage` does with the package.
@@ -37,8 +37,9 @@ export class DocumentVersion {
 
   /** A numbered version of the document (1 or more). */
   public static of(version: number): DocumentVersion {
-    checkInteger('documentVersion', version, 1, Number.MAX_SAFE_INTEGER);
-    return new DocumentVersion(String(version));
+    // SSM's `DocumentVersion` shape: `$LATEST`, `$DEFAULT` or a whole number from 1.
+    return checkedWhenReceived(new DocumentVersion(String(version)), () =>
+      checkInteger('documentVersion', version, 1, Number.MAX_SAFE_INTEGER));
   }
 
   /** @param value What `DocumentVersion` receives: `$LATEST`, `$DEFAULT` or a number. */

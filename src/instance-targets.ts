@@ -1,6 +1,7 @@
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { checkLength, checkPattern, invalid } from './private/validation';
+import { checkCount, checkShape, fitsShape, RESOURCE_GROUPS_API, SSM_API } from './private/aws-api-model';
+import { checkedWhenReceived, invalid, isKnown } from './private/validation';
 
 /** One `Targets` entry of an association or a command: a key and the values it matches. */
 export interface InstanceTarget {
@@ -10,23 +11,19 @@ export interface InstanceTarget {
   readonly values: string[];
 }
 
-/** An association or a command takes at most 5 target entries of at most 50 values each. */
-const MAX_ENTRIES = 5;
-const MAX_VALUES = 50;
-/** EC2 instance ids (`i-` and 8 or 17 hex digits) and hybrid managed node ids (`mi-` and 17 hex digits). */
-const NODE_ID = /^(i-([0-9a-f]{8}|[0-9a-f]{17})|mi-[0-9a-f]{17})$/;
-/** The characters AWS allows in tag keys and values. */
-const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-const RESOURCE_GROUP_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
 /** Auto Scaling tags every instance it launches with its group's name under this key. */
 const AUTO_SCALING_GROUP_TAG = 'aws:autoscaling:groupName';
+/** `InstanceIds` with this value targets every managed node (State Manager and Automation only). */
+const EVERY_MANAGED_NODE = '*';
 
 /**
  * Which managed nodes (EC2 instances and hybrid nodes) a Distributor package goes to.
  *
  * Tag, tag-key, resource-group and Auto Scaling group targets are resolved each time the association runs,
- * so nodes that join later get the package too.
+ * so nodes that join later get the package too. Each form is checked against SSM's API model (the `Target`,
+ * `InstanceId`, `TagKey` and `TagValue` shapes) when a construct receives it, and errors name that construct.
  *
+ * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Target.html
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-state-manager-targets-and-rate-controls.html
  */
 export class InstanceTargets {
@@ -38,58 +35,64 @@ export class InstanceTargets {
    */
   public static tags(tags: Record<string, string[]>): InstanceTargets {
     const keys = Object.keys(tags);
-    if (keys.length === 0 || keys.length > MAX_ENTRIES) {
-      invalid('targets tags', `must have between 1 and ${MAX_ENTRIES} keys`, keys.length);
-    }
-    return new InstanceTargets(keys.map((key) => {
-      checkTagText('targets tag key', key, 1, 128);
-      const values = tags[key];
-      checkValueCount(`targets tag '${key}'`, values);
-      values.forEach((value) => checkTagText(`targets tag '${key}' value`, value, 0, 256));
-      return { key: `tag:${key}`, values };
-    }));
+    return checkedWhenReceived(new InstanceTargets(keys.map((key) => ({ key: `tag:${key}`, values: tags[key] }))), () => {
+      checkCount('targets tags', keys.length, SSM_API.Targets, 'keys');
+      for (const key of keys) {
+        checkTagKey(key);
+        checkCount(`targets tag '${key}'`, tags[key].length, SSM_API.TargetValues, 'values');
+        tags[key].forEach((value) => checkShape(`targets tag '${key}' value`, value, SSM_API.TagValue,
+          `must be at most ${SSM_API.TagValue.max} letters, digits, spaces and _ . : / = + - @ (a tag value)`));
+      }
+    });
   }
 
   /**
    * Nodes that carry any of these tag keys, whatever the value. At most 50 keys.
    */
   public static tagKeys(keys: string[]): InstanceTargets {
-    checkValueCount('targets tagKeys', keys);
-    keys.forEach((key) => checkTagText('targets tag key', key, 1, 128));
-    return new InstanceTargets([{ key: 'tag-key', values: keys }]);
+    return checkedWhenReceived(new InstanceTargets([{ key: 'tag-key', values: keys }]), () => {
+      checkCount('targets tagKeys', keys.length, SSM_API.TargetValues, 'values');
+      keys.forEach((key) => checkShape('targets tag key', key, SSM_API.TagKey, TAG_KEY_RULE));
+    });
   }
 
   /**
-   * These nodes, by id: EC2 instance ids (`i-...`) or hybrid managed node ids (`mi-...`). At most 50.
-   * New nodes are not added: target by tag for that.
+   * These nodes, by id: EC2 instance ids (`i-` and 8 or 17 letters or digits) or hybrid managed node ids (`mi-` and
+   * 17), as SSM's `InstanceId` shape takes them. At most 50. New nodes are not added: target by tag for that.
    */
   public static instanceIds(instanceIds: string[]): InstanceTargets {
-    checkValueCount('targets instanceIds', instanceIds);
-    instanceIds.forEach((id) => {
-      if (id === '*') {
-        invalid('targets instance id', 'must not be the wildcard: use InstanceTargets.allManagedInstances() for every managed node', id);
+    return checkedWhenReceived(new InstanceTargets([{ key: 'InstanceIds', values: instanceIds }]), () => {
+      checkCount('targets instanceIds', instanceIds.length, SSM_API.TargetValues, 'values');
+      for (const id of instanceIds) {
+        if (id === EVERY_MANAGED_NODE) {
+          invalid('targets instance id', 'must not be the wildcard: use InstanceTargets.allManagedInstances() for every managed node', id);
+        }
+        checkShape('targets instance id', id, SSM_API.InstanceId,
+          'must be an EC2 instance id (i- and 8 or 17 letters or digits) or a managed node id (mi- and 17)');
       }
-      checkPattern('targets instance id', id, NODE_ID, 'must be an EC2 instance id (i-...) or a managed node id (mi-...)');
     });
-    return new InstanceTargets([{ key: 'InstanceIds', values: instanceIds }]);
   }
 
   /** These EC2 instances of the CDK app. At most 50. */
   public static instances(instances: ec2.IInstance[]): InstanceTargets {
-    checkValueCount('targets instances', instances);
     return InstanceTargets.instanceIds(instances.map((instance) => instance.instanceId));
   }
 
-  /** Every managed node of the account and region, including the ones that register later. */
+  /**
+   * Every managed node of the account and region, including the ones that register later (`InstanceIds` = `*`).
+   * State Manager takes it; Run Command does not, so a `OneTimeInstall` refuses it.
+   *
+   * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Target.html
+   */
   public static allManagedInstances(): InstanceTargets {
-    return new InstanceTargets([{ key: 'InstanceIds', values: ['*'] }]);
+    return new InstanceTargets([{ key: 'InstanceIds', values: [EVERY_MANAGED_NODE] }]);
   }
 
   /** The nodes in a resource group, by the group's name. */
   public static resourceGroup(groupName: string): InstanceTargets {
-    checkPattern('targets resourceGroup', groupName, RESOURCE_GROUP_NAME,
-      'must be a resource group name of 1 to 128 letters, digits, _ . or -');
-    return new InstanceTargets([{ key: 'resource-groups:Name', values: [groupName] }]);
+    return checkedWhenReceived(new InstanceTargets([{ key: 'resource-groups:Name', values: [groupName] }]), () =>
+      checkShape('targets resourceGroup', groupName, RESOURCE_GROUPS_API.GroupName,
+        `must be a resource group name of 1 to ${RESOURCE_GROUPS_API.GroupName.max} letters, digits, _ . or -`));
   }
 
   /**
@@ -104,13 +107,20 @@ export class InstanceTargets {
   protected constructor(public readonly targets: InstanceTarget[]) {}
 }
 
-function checkValueCount(prop: string, values: unknown[]): void {
-  if (values.length === 0 || values.length > MAX_VALUES) {
-    invalid(prop, `must have between 1 and ${MAX_VALUES} values`, values.length);
-  }
+/** Whether targets hold `InstanceIds` = `*`, which Run Command does not take. */
+export function targetsEveryManagedNode(targets: InstanceTargets): boolean {
+  return targets.targets.some((target) => target.key === 'InstanceIds' && target.values.includes(EVERY_MANAGED_NODE));
 }
 
-function checkTagText(prop: string, text: string, min: number, max: number): void {
-  checkLength(prop, text, min, max);
-  checkPattern(prop, text, TAG_TEXT, 'must use only letters, digits, spaces and _ . : / = + - @');
+const TAG_KEY_RULE = `must be 1 to ${SSM_API.TagKey.max} letters, digits, spaces and _ . : / = + - @ (a tag key)`;
+
+/**
+ * A tag key is a `TagKey`, and `tag:KEY` a `Target` key, whose pattern leaves out the `+` that tags may have
+ * (SSM's API model).
+ */
+function checkTagKey(key: string): void {
+  checkShape('targets tag key', key, SSM_API.TagKey, TAG_KEY_RULE);
+  if (isKnown(key) && !fitsShape(SSM_API.TargetKey, `tag:${key}`)) {
+    invalid('targets tag key', "must fit SSM's Target key pattern as tag:KEY, which leaves out '+' (tags may have it)", key);
+  }
 }

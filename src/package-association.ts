@@ -7,11 +7,12 @@ import { ComplianceSeverity, SyncCompliance } from './association-compliance';
 import { AssociationSchedule } from './association-schedule';
 import { ConfigurePackageOptions } from './configure-package';
 import { InstanceTargets } from './instance-targets';
+import { CFN_SSM_ASSOCIATION, checkShape, fitsShape, SSM_API } from './private/aws-api-model';
 import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from './private/command-output';
 import { CONFIGURE_PACKAGE_DOCUMENT } from './private/configure-document';
 import { renderConfigurePackageParameters, warnDeployTimeParameters } from './private/configure-parameters';
 import { grantBucketOutput } from './private/output-grants';
-import { checkInteger, checkPattern, checkSsmName, invalid, SSM_NAME, toSeconds } from './private/validation';
+import { checkEnum, checkInteger, checkReceived, invalid, isKnown, toSeconds, validateIn, violated } from './private/validation';
 import { Concurrency, ErrorThreshold } from './rate-control';
 
 /**
@@ -125,10 +126,11 @@ export interface DistributorPackageAssociationProps extends ConfigurePackageOpti
   readonly waitForSuccessTimeout?: Duration;
 }
 
-const CALENDAR = new RegExp(`^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\\d{12}:document/)?${SSM_NAME}$`);
-const MAX_SCHEDULE_OFFSET_DAYS = 6;
-const MIN_WAIT_SECONDS = 15;
-const MAX_WAIT_SECONDS = 2 * 24 * 60 * 60;
+/**
+ * A Change Calendar is a document: its name, or its ARN. The API model leaves `CalendarNameOrARN` unconstrained;
+ * the library holds a calendar to what a document's name can be, so that a typo fails at synth.
+ */
+const CALENDAR_ARN_PREFIX = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:document\//;
 
 /**
  * A State Manager association that installs, updates or uninstalls one Distributor package with
@@ -161,26 +163,23 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
   constructor(scope: Construct, id: string, props: DistributorPackageAssociationProps) {
     super(scope, id);
 
-    const parameters = renderConfigurePackageParameters(this, props);
-    checkSchedule(props);
-    if (props.associationName !== undefined) {
-      checkSsmName('associationName', props.associationName, ' (no spaces)');
-    }
-    checkOutputKeyPrefix(props.outputBucket, props.outputKeyPrefix);
-    props.calendarNames?.forEach((calendar) =>
-      checkPattern('calendarNames', calendar, CALENDAR, 'must be Change Calendar names or document ARNs'));
-    const waitSeconds = props.waitForSuccessTimeout && toSeconds(props.waitForSuccessTimeout);
-    if (waitSeconds !== undefined) {
-      checkInteger('waitForSuccessTimeout', waitSeconds, MIN_WAIT_SECONDS, MAX_WAIT_SECONDS, 'seconds');
-      // An association that does not run at creation never succeeds in time: CloudFormation would wait, then fail.
-      if (props.applyOnlyAtCronInterval) {
-        invalid('waitForSuccessTimeout', 'cannot be used with applyOnlyAtCronInterval, which keeps the association from running at creation',
-          props.waitForSuccessTimeout!.toHumanString());
+    const { parameters, waitSeconds } = validateIn(this, () => {
+      const rendered = renderConfigurePackageParameters(this, props);
+      checkReceived(props.targets, props.schedule, props.concurrency, props.errorThreshold);
+      checkSchedule(props);
+      if (props.associationName !== undefined) {
+        checkShape('associationName', props.associationName, SSM_API.AssociationName,
+          'must be 3 to 128 letters, digits, _ - or . (no spaces)');
       }
-      if (props.calendarNames?.length) {
-        Annotations.of(this).addWarningV2('cdk-ssm-distributor:waitWithCalendar',
-          'waitForSuccessTimeout with calendarNames: while a calendar is closed the association does not run, and the deployment fails when the wait ends.');
-      }
+      checkOutputKeyPrefix(props.outputBucket, props.outputKeyPrefix);
+      checkEnum('complianceSeverity', props.complianceSeverity, ComplianceSeverity);
+      checkEnum('syncCompliance', props.syncCompliance, SyncCompliance);
+      props.calendarNames?.forEach(checkCalendar);
+      return { parameters: rendered, waitSeconds: checkWait(props) };
+    });
+    if (waitSeconds !== undefined && props.calendarNames?.length) {
+      Annotations.of(this).addWarningV2('cdk-ssm-distributor:waitWithCalendar',
+        'waitForSuccessTimeout with calendarNames: while a calendar is closed the association does not run, and the deployment fails when the wait ends.');
     }
 
     this.associationName = props.associationName
@@ -216,9 +215,9 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
    */
   public grantOutputWrite(grantee: iam.IGrantable): iam.Grant {
     if (!this.outputBucket) {
-      throw new Error(`grantOutputWrite needs outputBucket to be set on association '${this.node.path}'`);
+      validateIn(this, () => violated('grantOutputWrite needs outputBucket to be set on the association'));
     }
-    return grantBucketOutput(grantee, this.outputBucket, this.outputKeyPrefix);
+    return grantBucketOutput(grantee, this.outputBucket!, this.outputKeyPrefix);
   }
 
   private renderOutputLocation(bucket: s3.IBucket, keyPrefix?: string): CfnAssociation.InstanceAssociationOutputLocationProperty {
@@ -229,6 +228,28 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
         outputS3Region: bucketRegionIfElsewhere(this, bucket),
       },
     };
+  }
+}
+
+/** `WaitForSuccessTimeoutSeconds`, in CloudFormation's bounds, and only where the association runs at creation. */
+function checkWait(props: DistributorPackageAssociationProps): number | undefined {
+  if (props.waitForSuccessTimeout === undefined) {
+    return undefined;
+  }
+  const seconds = toSeconds(props.waitForSuccessTimeout);
+  const { min, max } = CFN_SSM_ASSOCIATION.WaitForSuccessTimeoutSeconds;
+  checkInteger('waitForSuccessTimeout', seconds, min, max, 'seconds');
+  // An association that does not run at creation never succeeds in time: CloudFormation would wait, then fail.
+  if (props.applyOnlyAtCronInterval) {
+    invalid('waitForSuccessTimeout', 'cannot be used with applyOnlyAtCronInterval, which keeps the association from running at creation',
+      props.waitForSuccessTimeout.toHumanString());
+  }
+  return seconds;
+}
+
+function checkCalendar(calendar: string): void {
+  if (isKnown(calendar) && !fitsShape(SSM_API.DocumentName, calendar.replace(CALENDAR_ARN_PREFIX, ''))) {
+    invalid('calendarNames', 'must be Change Calendar names or document ARNs', calendar);
   }
 }
 
@@ -244,8 +265,9 @@ function checkSchedule(props: DistributorPackageAssociationProps): void {
   }
   if (!props.scheduleOffset.isUnresolved()) {
     const days = props.scheduleOffset.toDays({ integral: false });
-    if (!Number.isInteger(days) || days < 1 || days > MAX_SCHEDULE_OFFSET_DAYS) {
-      invalid('scheduleOffset', `must be a whole number of days between 1 and ${MAX_SCHEDULE_OFFSET_DAYS}`, props.scheduleOffset.toHumanString());
+    const { min, max } = SSM_API.ScheduleOffset;
+    if (!Number.isInteger(days) || days < min || days > max) {
+      invalid('scheduleOffset', `must be a whole number of days between ${min} and ${max}`, props.scheduleOffset.toHumanString());
     }
   }
   if (kind !== 'cron' && kind !== undefined) {

@@ -1,8 +1,9 @@
 import { Tokenization } from 'aws-cdk-lib';
-import { checkInteger } from './private/validation';
+import { SSM_API } from './private/aws-api-model';
+import { checkedWhenReceived, checkInteger } from './private/validation';
 
-/** The largest count that `MaxConcurrency` and `MaxErrors` take (seven digits). */
-const MAX_COUNT = 9_999_999;
+/** The largest count that `MaxConcurrency` and `MaxErrors` take: as many digits as the model's length allows (7). */
+const MAX_COUNT = 10 ** SSM_API.MaxConcurrency.max - 1;
 
 /**
  * Concurrency: how many targets run the document at the same time, as a number or a percentage of the targets.
@@ -15,14 +16,14 @@ const MAX_COUNT = 9_999_999;
 export class Concurrency {
   /** At most `count` targets at a time (1 or more). */
   public static count(count: number): Concurrency {
-    checkInteger('concurrency', count, 1, MAX_COUNT, 'targets');
-    return new Concurrency(render(count, ''));
+    return checkedWhenReceived(new Concurrency(render(count, '')), () =>
+      checkInteger('concurrency', count, 1, MAX_COUNT, 'targets'));
   }
 
   /** At most `percent` percent of the targets at a time (1 to 100). */
   public static percentage(percent: number): Concurrency {
-    checkInteger('concurrency', percent, 1, 100, 'percent');
-    return new Concurrency(render(percent, '%'));
+    return checkedWhenReceived(new Concurrency(render(percent, '%')), () =>
+      checkInteger('concurrency', percent, 1, 100, 'percent'));
   }
 
   /** @param value The value `MaxConcurrency` receives, such as `10` or `10%`. */
@@ -39,14 +40,14 @@ export class Concurrency {
 export class ErrorThreshold {
   /** Stops after more than `count` errors (0 or more). */
   public static count(count: number): ErrorThreshold {
-    checkInteger('errorThreshold', count, 0, MAX_COUNT, 'errors');
-    return new ErrorThreshold(render(count, ''));
+    return checkedWhenReceived(new ErrorThreshold(render(count, '')), () =>
+      checkInteger('errorThreshold', count, 0, MAX_COUNT, 'errors'));
   }
 
   /** Stops after more than `percent` percent of the targets fail (0 to 100). */
   public static percentage(percent: number): ErrorThreshold {
-    checkInteger('errorThreshold', percent, 0, 100, 'percent');
-    return new ErrorThreshold(render(percent, '%'));
+    return checkedWhenReceived(new ErrorThreshold(render(percent, '%')), () =>
+      checkInteger('errorThreshold', percent, 0, 100, 'percent'));
   }
 
   /** @param value The value `MaxErrors` receives, such as `0` or `10%`. */

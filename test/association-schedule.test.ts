@@ -1,5 +1,6 @@
 import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { AssociationCronOptions, AssociationSchedule } from '../src';
+import { receive, RECEIVER } from './receive';
 
 /** A string token that only resolves to `value` at synth. */
 function lazyString(value: string): string {
@@ -65,7 +66,7 @@ describe('AssociationSchedule', () => {
         message: "schedule rate must be a whole number of minutes, got '30 minutes 30 seconds'",
       },
     ])('rejects $name', ({ interval, message }) => {
-      expect(() => AssociationSchedule.rate(interval)).toThrow(message);
+      expect(() => receive({ schedule: AssociationSchedule.rate(interval) })).toThrow(`${RECEIVER}${message}`);
     });
 
     test.each([
@@ -91,7 +92,7 @@ describe('AssociationSchedule', () => {
       { interval: Duration.seconds(lazyNumber(3600)), message: "schedule rate must be in minutes, hours or days when its amount is a token, got 'seconds'" },
       { interval: Duration.millis(lazyNumber(3600000)), message: "schedule rate must be in minutes, hours or days when its amount is a token, got 'millis'" },
     ])('rejects a token amount in a unit State Manager lacks: $message', ({ interval, message }) => {
-      expect(() => AssociationSchedule.rate(interval)).toThrow(message);
+      expect(() => receive({ schedule: AssociationSchedule.rate(interval) })).toThrow(`${RECEIVER}${message}`);
     });
   });
 
@@ -195,7 +196,7 @@ describe('AssociationSchedule', () => {
       [{ minute: '0,30,45' }, `cron.minute ${TOO_OFTEN}, got '0,30,45'`],
       [{ minute: '10-20' }, `cron.minute ${TOO_OFTEN}, got '10-20'`],
     ])('rejects %j', (options, message) => {
-      expect(() => AssociationSchedule.cron(options)).toThrow(message);
+      expect(() => receive({ schedule: AssociationSchedule.cron(options) })).toThrow(`${RECEIVER}${message}`);
     });
 
     test('passes token fields through unchecked', () => {
@@ -210,8 +211,8 @@ describe('AssociationSchedule', () => {
     });
 
     test('checks the known fields next to a token', () => {
-      expect(() => AssociationSchedule.cron({ hour: lazyString('2'), minute: '60' }))
-        .toThrow(`cron.minute ${MINUTE_VALUES}, got '60'`);
+      expect(() => receive({ schedule: AssociationSchedule.cron({ hour: lazyString('2'), minute: '60' }) }))
+        .toThrow(`${RECEIVER}cron.minute ${MINUTE_VALUES}, got '60'`);
     });
 
     test('skips the day and weekDay rule when one of them is a token', () => {
@@ -234,7 +235,7 @@ describe('AssociationSchedule', () => {
     });
 
     test('rejects an invalid date', () => {
-      expect(() => AssociationSchedule.at(new Date('not a date'))).toThrow("schedule at must be a valid date, got 'Invalid Date'");
+      expect(() => receive({ schedule: AssociationSchedule.at(new Date('not a date')) })).toThrow("Receiver/Association: schedule at must be a valid date, got 'Invalid Date'");
     });
   });
 
@@ -323,7 +324,7 @@ describe('AssociationSchedule', () => {
       ['at(2021-02-28 10:00:00)', `schedule expression ${GRAMMAR}, got 'at(2021-02-28 10:00:00)'`],
       ['at(2021-02-28T10:00)', `schedule expression ${GRAMMAR}, got 'at(2021-02-28T10:00)'`],
     ])('rejects %j', (expression, message) => {
-      expect(() => AssociationSchedule.expression(expression)).toThrow(message);
+      expect(() => receive({ schedule: AssociationSchedule.expression(expression) })).toThrow(`${RECEIVER}${message}`);
     });
 
     test.each([

@@ -2,10 +2,12 @@ import { Lazy, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { InstanceTarget, InstanceTargets } from '../src';
+import { receive, RECEIVER } from './receive';
 
-const TAG_CHARACTERS = 'must use only letters, digits, spaces and _ . : / = + - @';
-const NODE_ID = 'must be an EC2 instance id (i-...) or a managed node id (mi-...)';
-const GROUP_NAME = 'must be a resource group name of 1 to 128 letters, digits, _ . or -';
+const TAG_KEY = 'must be 1 to 128 letters, digits, spaces and _ . : / = + - @ (a tag key)';
+const TAG_VALUE = 'must be at most 256 letters, digits, spaces and _ . : / = + - @ (a tag value)';
+const NODE_ID = 'must be an EC2 instance id (i- and 8 or 17 letters or digits) or a managed node id (mi- and 17)';
+const GROUP_NAME = 'must be a resource group name of 1 to 300 letters, digits, _ . or -';
 
 /** A string token that only resolves to `value` at synth. */
 function lazyString(value: string): string {
@@ -53,9 +55,9 @@ describe('InstanceTargets', () => {
       },
       {
         name: 'every allowed character, in keys and values',
-        tags: { 'Cost Center_1.a:b/c=d+e-f@g': ['Zürich 42_.:/=+-@'], 'aws:cloudformation:stack-name': ['my-stack'] },
+        tags: { 'Cost Center_1.a:b/c=d-f@g': ['Zürich 42_.:/=+-@'], 'aws:cloudformation:stack-name': ['my-stack'] },
         expected: [
-          { key: 'tag:Cost Center_1.a:b/c=d+e-f@g', values: ['Zürich 42_.:/=+-@'] },
+          { key: 'tag:Cost Center_1.a:b/c=d-f@g', values: ['Zürich 42_.:/=+-@'] },
           { key: 'tag:aws:cloudformation:stack-name', values: ['my-stack'] },
         ],
       },
@@ -86,23 +88,28 @@ describe('InstanceTargets', () => {
         tags: { Role: many(51, (i) => `r${i}`) },
         message: "targets tag 'Role' must have between 1 and 50 values, got 51",
       },
-      { name: 'an empty key', tags: { '': ['x'] }, message: "targets tag key must be between 1 and 128 characters long, got ''" },
+      { name: 'an empty key', tags: { '': ['x'] }, message: `targets tag key ${TAG_KEY}, got ''` },
       {
         name: 'a key of 129 characters',
         tags: { ['k'.repeat(129)]: ['x'] },
-        message: `targets tag key must be between 1 and 128 characters long, got ${truncated('k'.repeat(129))}`,
+        message: `targets tag key ${TAG_KEY}, got ${truncated('k'.repeat(129))}`,
       },
-      { name: 'a * in a key', tags: { 'Env*': ['prod'] }, message: `targets tag key ${TAG_CHARACTERS}, got 'Env*'` },
-      { name: 'a # in a key', tags: { 'a#b': ['prod'] }, message: `targets tag key ${TAG_CHARACTERS}, got 'a#b'` },
-      { name: 'a ! in a key', tags: { 'key!': ['prod'] }, message: `targets tag key ${TAG_CHARACTERS}, got 'key!'` },
+      { name: 'a * in a key', tags: { 'Env*': ['prod'] }, message: `targets tag key ${TAG_KEY}, got 'Env*'` },
+      { name: 'a # in a key', tags: { 'a#b': ['prod'] }, message: `targets tag key ${TAG_KEY}, got 'a#b'` },
+      { name: 'a ! in a key', tags: { 'key!': ['prod'] }, message: `targets tag key ${TAG_KEY}, got 'key!'` },
       {
         name: 'a value of 257 characters',
         tags: { Role: ['v'.repeat(257)] },
-        message: `targets tag 'Role' value must be between 0 and 256 characters long, got ${truncated('v'.repeat(257))}`,
+        message: `targets tag 'Role' value ${TAG_VALUE}, got ${truncated('v'.repeat(257))}`,
       },
-      { name: 'a * in a value', tags: { Role: ['web', 'a*b'] }, message: `targets tag 'Role' value ${TAG_CHARACTERS}, got 'a*b'` },
+      { name: 'a * in a value', tags: { Role: ['web', 'a*b'] }, message: `targets tag 'Role' value ${TAG_VALUE}, got 'a*b'` },
+      {
+        name: "a + in a key, which tags take and SSM's Target key pattern does not",
+        tags: { 'a+b': ['x'] },
+        message: "targets tag key must fit SSM's Target key pattern as tag:KEY, which leaves out '+' (tags may have it), got 'a+b'",
+      },
     ])('rejects $name', ({ tags, message }) => {
-      expect(() => InstanceTargets.tags(tags)).toThrow(message);
+      expect(() => receive({ targets: InstanceTargets.tags(tags) })).toThrow(`${RECEIVER}${message}`);
     });
 
     test('passes token keys and values through unchecked', () => {
@@ -129,15 +136,15 @@ describe('InstanceTargets', () => {
     test.each([
       { name: 'no keys', keys: [], message: 'targets tagKeys must have between 1 and 50 values, got 0' },
       { name: '51 keys', keys: many(51, (i) => `k${i}`), message: 'targets tagKeys must have between 1 and 50 values, got 51' },
-      { name: 'a bad character', keys: ['Patch', 'bad*'], message: `targets tag key ${TAG_CHARACTERS}, got 'bad*'` },
-      { name: 'an empty key', keys: [''], message: "targets tag key must be between 1 and 128 characters long, got ''" },
+      { name: 'a bad character', keys: ['Patch', 'bad*'], message: `targets tag key ${TAG_KEY}, got 'bad*'` },
+      { name: 'an empty key', keys: [''], message: `targets tag key ${TAG_KEY}, got ''` },
       {
         name: 'a key of 129 characters',
         keys: ['k'.repeat(129)],
-        message: `targets tag key must be between 1 and 128 characters long, got ${truncated('k'.repeat(129))}`,
+        message: `targets tag key ${TAG_KEY}, got ${truncated('k'.repeat(129))}`,
       },
     ])('rejects $name', ({ keys, message }) => {
-      expect(() => InstanceTargets.tagKeys(keys)).toThrow(message);
+      expect(() => receive({ targets: InstanceTargets.tagKeys(keys) })).toThrow(`${RECEIVER}${message}`);
     });
 
     test('passes a token key through unchecked', () => {
@@ -153,6 +160,8 @@ describe('InstanceTargets', () => {
       { name: 'a long EC2 instance id', ids: ['i-0123456789abcdef0'] },
       { name: 'a hybrid managed node id', ids: ['mi-0123456789abcdef0'] },
       { name: 'a mix of ids', ids: ['i-1234abcd', 'mi-0123456789abcdef0'] },
+      { name: "the guide's example ids", ids: ['i-02573cafcfEXAMPLE', 'i-0471e04240EXAMPLE'] },
+      { name: 'upper-case letters, which the model takes', ids: ['i-0123456789ABCDEF0', 'i-ABCDEFGH'] },
       { name: '50 ids', ids: many(50, (i) => `i-${(0x10000000 + i).toString(16)}`) },
     ])('renders $name', ({ ids }) => {
       expect(InstanceTargets.instanceIds(ids).targets).toEqual([{ key: 'InstanceIds', values: ids }]);
@@ -167,8 +176,8 @@ describe('InstanceTargets', () => {
       },
       { name: 'too few digits', ids: ['i-123'], message: `targets instance id ${NODE_ID}, got 'i-123'` },
       { name: '16 digits', ids: ['i-0123456789abcdef'], message: `targets instance id ${NODE_ID}, got 'i-0123456789abcdef'` },
-      { name: 'letters that are not hex', ids: ['i-XYZ0123456789abcd'], message: `targets instance id ${NODE_ID}, got 'i-XYZ0123456789abcd'` },
-      { name: 'upper-case hex', ids: ['i-0123456789ABCDEF0'], message: `targets instance id ${NODE_ID}, got 'i-0123456789ABCDEF0'` },
+      { name: "the guide's 14-digit id, which SSM's InstanceId pattern refuses", ids: ['i-00000000000000'], message: `targets instance id ${NODE_ID}, got 'i-00000000000000'` },
+      { name: 'a character that is not a word character', ids: ['i-0123-567'], message: `targets instance id ${NODE_ID}, got 'i-0123-567'` },
       { name: 'a short managed node id', ids: ['mi-1234abcd'], message: `targets instance id ${NODE_ID}, got 'mi-1234abcd'` },
       { name: 'a space', ids: [' i-1234abcd'], message: `targets instance id ${NODE_ID}, got ' i-1234abcd'` },
       { name: 'an empty id', ids: [''], message: `targets instance id ${NODE_ID}, got ''` },
@@ -178,7 +187,7 @@ describe('InstanceTargets', () => {
         message: "targets instance id must not be the wildcard: use InstanceTargets.allManagedInstances() for every managed node, got '*'",
       },
     ])('rejects $name', ({ ids, message }) => {
-      expect(() => InstanceTargets.instanceIds(ids)).toThrow(message);
+      expect(() => receive({ targets: InstanceTargets.instanceIds(ids) })).toThrow(`${RECEIVER}${message}`);
     });
 
     test('passes a token id through unchecked', () => {
@@ -209,7 +218,8 @@ describe('InstanceTargets', () => {
     });
 
     test('rejects no instances', () => {
-      expect(() => InstanceTargets.instances([])).toThrow('targets instances must have between 1 and 50 values, got 0');
+      expect(() => receive({ targets: InstanceTargets.instances([]) }))
+        .toThrow(`${RECEIVER}targets instanceIds must have between 1 and 50 values, got 0`);
     });
   });
 
@@ -224,7 +234,8 @@ describe('InstanceTargets', () => {
       'WebServers',
       'my_group-1.prod',
       'g',
-      'g'.repeat(128),
+      'g'.repeat(300),
+      `${'g'.repeat(150)}/${'a1'.repeat(13)}`,
     ])('renders %s', (groupName) => {
       expect(InstanceTargets.resourceGroup(groupName).targets).toEqual([{ key: 'resource-groups:Name', values: [groupName] }]);
     });
@@ -234,9 +245,9 @@ describe('InstanceTargets', () => {
       ['my group', `targets resourceGroup ${GROUP_NAME}, got 'my group'`],
       ['group/1', `targets resourceGroup ${GROUP_NAME}, got 'group/1'`],
       ['group:1', `targets resourceGroup ${GROUP_NAME}, got 'group:1'`],
-      ['g'.repeat(129), `targets resourceGroup ${GROUP_NAME}, got ${truncated('g'.repeat(129))}`],
+      ['g'.repeat(301), `targets resourceGroup ${GROUP_NAME}, got ${truncated('g'.repeat(301))}`],
     ])('rejects %j', (groupName, message) => {
-      expect(() => InstanceTargets.resourceGroup(groupName)).toThrow(message);
+      expect(() => receive({ targets: InstanceTargets.resourceGroup(groupName) })).toThrow(`${RECEIVER}${message}`);
     });
 
     test('passes a token name through unchecked', () => {

@@ -272,7 +272,7 @@ describe('DistributorPackageAssociation', () => {
         "associationName must be 3 to 128 letters, digits, _ - or . (no spaces), got 'Deploy test'"],
       ['a name of 2 characters', () => associate({ associationName: 'ab' }),
         "associationName must be 3 to 128 letters, digits, _ - or . (no spaces), got 'ab'"],
-      ['document version 0', () => DocumentVersion.of(0),
+      ['document version 0', () => associate({ documentVersion: DocumentVersion.of(0) }),
         'documentVersion must be a whole number between 1 and 9007199254740991, got 0'],
       ['a bad calendar', () => associate({ calendarNames: ['my calendar'] }),
         "calendarNames must be Change Calendar names or document ARNs, got 'my calendar'"],
@@ -340,7 +340,7 @@ describe('DistributorPackageAssociation', () => {
         () => associate({ outputBucket: s3.Bucket.fromBucketName(stack, 'B', 'output'), outputKeyPrefix: 'p'.repeat(501) }),
         `outputKeyPrefix must be between 1 and 500 characters long, got '${'p'.repeat(117)}...' (501 characters)`],
       ['a grant without a bucket', () => associate().grantOutputWrite(new iam.AccountRootPrincipal()),
-        "grantOutputWrite needs outputBucket to be set on association 'Stack/Association'"],
+        'Stack/Association: grantOutputWrite needs outputBucket to be set on the association'],
     ])('rejects %s', (_, act, message) => {
       expect(act).toThrow(message);
     });

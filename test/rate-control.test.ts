@@ -1,5 +1,6 @@
 import { CfnParameter, Lazy, Stack, Token } from 'aws-cdk-lib';
 import { Concurrency, ErrorThreshold } from '../src';
+import { receive, RECEIVER } from './receive';
 
 /** The patterns of `AWS::SSM::Association` `MaxConcurrency` and `MaxErrors`. */
 const MAX_CONCURRENCY = /^([1-9][0-9]{0,6}|[1-9][0-9]%|[1-9]%|100%)$/;
@@ -42,7 +43,7 @@ describe('Concurrency', () => {
     [10_000_000, 'concurrency must be a whole number between 1 and 9999999 targets, got 10000000'],
     [NaN, 'concurrency must be a whole number between 1 and 9999999 targets, got NaN'],
   ])('count(%d) is rejected', (count, message) => {
-    expect(() => Concurrency.count(count)).toThrow(message);
+    expect(() => receive({ concurrency: Concurrency.count(count) })).toThrow(`${RECEIVER}${message}`);
   });
 
   test.each([
@@ -50,7 +51,7 @@ describe('Concurrency', () => {
     [101, 'concurrency must be a whole number between 1 and 100 percent, got 101'],
     [12.5, 'concurrency must be a whole number between 1 and 100 percent, got 12.5'],
   ])('percentage(%d) is rejected', (percent, message) => {
-    expect(() => Concurrency.percentage(percent)).toThrow(message);
+    expect(() => receive({ concurrency: Concurrency.percentage(percent) })).toThrow(`${RECEIVER}${message}`);
   });
 
   test('renders a token count as a token', () => {
@@ -119,7 +120,7 @@ describe('ErrorThreshold', () => {
     [1.5, 'errorThreshold must be a whole number between 0 and 9999999 errors, got 1.5'],
     [10_000_000, 'errorThreshold must be a whole number between 0 and 9999999 errors, got 10000000'],
   ])('count(%d) is rejected', (count, message) => {
-    expect(() => ErrorThreshold.count(count)).toThrow(message);
+    expect(() => receive({ errorThreshold: ErrorThreshold.count(count) })).toThrow(`${RECEIVER}${message}`);
   });
 
   test.each([
@@ -127,7 +128,7 @@ describe('ErrorThreshold', () => {
     [101, 'errorThreshold must be a whole number between 0 and 100 percent, got 101'],
     [0.5, 'errorThreshold must be a whole number between 0 and 100 percent, got 0.5'],
   ])('percentage(%d) is rejected', (percent, message) => {
-    expect(() => ErrorThreshold.percentage(percent)).toThrow(message);
+    expect(() => receive({ errorThreshold: ErrorThreshold.percentage(percent) })).toThrow(`${RECEIVER}${message}`);
   });
 
   test('renders a token count as a token', () => {

@@ -7,8 +7,10 @@ import { buildManifest } from './package-manifest';
 import { PackageSharing } from './package-sharing';
 import { PackageTarget } from './package-target';
 import { checkVersionLock } from './version-lock';
+import { checkShape, fitsShape, SSM_API } from '../private/aws-api-model';
+import { checkVersionName } from '../private/configure-parameters';
 import { isAwsPublishedPackage } from '../private/package-names';
-import { checkLength, checkPattern, checkSsmName, checkVersionName, invalid, isKnown } from '../private/validation';
+import { checkLength, invalid, isKnown, validateIn } from '../private/validation';
 
 /**
  * A Distributor package that `AWS-ConfigureAWSPackage` can install.
@@ -95,10 +97,12 @@ export interface DistributorPackageProps {
 }
 
 
-/** The `name` parameter's pattern for a package name. */
-const PACKAGE_NAME = /^[a-zA-Z0-9/:.\-_]{1,128}$/;
-/** `arn:PARTITION:ssm:REGION:ACCOUNT:(package|document)/NAME`; AWS-owned packages have no account. */
-const PACKAGE_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:(\d{12})?:(package|document)\/([a-zA-Z0-9/:.\-_]{1,128})$/;
+/**
+ * `arn:PARTITION:ssm:REGION:ACCOUNT:(package|document)/NAME`; AWS-owned packages have no account. The name is a
+ * `DocumentName`, and the whole ARN a `DocumentARN` (SSM's API model), at most 128 characters.
+ */
+const PACKAGE_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:(\d{12})?:(package|document)\/(.*)$/;
+const PACKAGE_NAME_RULE = 'must be 3 to 128 letters, digits, _ - or . (a document name)';
 
 /**
  * A Distributor package: one authored here from local files, or a reference to one published by AWS
@@ -115,11 +119,6 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
    * A package shared from another account must be given by ARN: use `fromPackageArn`.
    */
   public static fromPackageName(scope: Construct, id: string, packageName: string): IDistributorPackage {
-    if (isKnown(packageName) && packageName.startsWith('arn:')) {
-      invalid('packageName', 'must be a name, not an ARN: use DistributorPackage.fromPackageArn() for an ARN', packageName);
-    }
-    checkPattern('packageName', packageName, PACKAGE_NAME,
-      'must be 1 to 128 letters, digits or / : . - _');
     const stack = Stack.of(scope);
     const packageArn = stack.formatArn({
       service: 'ssm',
@@ -127,29 +126,35 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
       resourceName: packageName,
       account: isAwsPublishedPackage(packageName) ? '' : stack.account,
     });
-    return new ImportedDistributorPackage(scope, id, { packageName, packageArn, packageReference: packageName });
+    return new ImportedDistributorPackage(scope, id, { packageName, packageArn, packageReference: packageName }, () => {
+      if (isKnown(packageName) && packageName.startsWith('arn:')) {
+        invalid('packageName', 'must be a name, not an ARN: use DistributorPackage.fromPackageArn() for an ARN', packageName);
+      }
+      checkShape('packageName', packageName, SSM_API.DocumentName, PACKAGE_NAME_RULE);
+    });
   }
 
   /**
    * A package by ARN, as a package shared from another account must be given:
-   * `arn:PARTITION:ssm:REGION:ACCOUNT:document/NAME` (or `package/NAME`).
+   * `arn:PARTITION:ssm:REGION:ACCOUNT:document/NAME` (or `package/NAME`), at most 128 characters.
    */
   public static fromPackageArn(scope: Construct, id: string, packageArn: string): IDistributorPackage {
     if (!isKnown(packageArn)) {
       const packageName = Stack.of(scope).splitArn(packageArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
       return new ImportedDistributorPackage(scope, id, { packageName, packageArn, packageReference: packageArn });
     }
-    const match = PACKAGE_ARN.exec(packageArn);
-    if (!match) {
-      invalid('packageArn', 'must be arn:PARTITION:ssm:REGION:ACCOUNT:document/NAME (or package/NAME)', packageArn);
-    }
-    const [, account, , packageName] = match;
+    const [, account, , packageName] = PACKAGE_ARN.exec(packageArn) ?? [];
     return new ImportedDistributorPackage(scope, id, {
-      packageName,
+      packageName: packageName ?? packageArn,
       packageArn,
       packageReference: packageArn,
       // A package of another account lives in that account; an AWS-owned one has no account in its ARN.
       environmentFromArn: account ? packageArn : undefined,
+    }, () => {
+      if (packageName === undefined || !fitsShape(SSM_API.DocumentName, packageName)) {
+        invalid('packageArn', `must be arn:PARTITION:ssm:REGION:ACCOUNT:document/NAME (or package/NAME), NAME ${PACKAGE_NAME_RULE.slice('must be '.length)}`, packageArn);
+      }
+      checkShape('packageArn', packageArn, SSM_API.DocumentARN, `must fit SSM's document ARN pattern ${SSM_API.DocumentARN.pattern}`);
     });
   }
 
@@ -169,35 +174,38 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
 
   constructor(scope: Construct, id: string, props: DistributorPackageProps) {
     super(scope, id, { physicalName: props.packageName });
-    // The manifest, the attachments and the version lock are all made at synth.
-    if (!isKnown(props.packageName) || !isKnown(props.version)) {
-      invalid('packageName and version', 'must be known at synth, not tokens', `${props.packageName} ${props.version}`);
-    }
-    checkSsmName('packageName', props.packageName);
-    if (isAwsPublishedPackage(props.packageName)) {
-      invalid('packageName', 'must not start with aws, amazon or amzn (prefixes reserved for AWS)', props.packageName);
-    }
-    checkVersionName('version', props.version);
-    if (props.publisher !== undefined) {
-      checkLength('publisher', props.publisher, 1, 128);
-    }
-
     // Each version attaches its files under S3 keys of its own, even files that did not change: the guide asks a
     // new version for URLs with other file names.
     const assetHashOf = (sha256: string) => `${sha256}-${props.version}`;
-    const { manifest, files } = buildManifest({
-      staging: {
-        // Every stack is in a stage: CDK makes an app for a stack given none.
-        directory: Stage.of(this)!.assetOutdir,
-        // Staging names an asset of a custom hash by the sha256 of that hash.
-        fileName: (sha256) => `asset.${createHash('sha256').update(assetHashOf(sha256)).digest('hex')}.zip`,
-      },
-      version: props.version,
-      publisher: props.publisher,
-      targets: props.targets,
-      inPlaceUpdate: props.supportsInPlaceUpdate ?? false,
+    const { manifest, files } = validateIn(this, () => {
+      // The manifest, the attachments and the version lock are all made at synth.
+      if (!isKnown(props.packageName) || !isKnown(props.version)) {
+        invalid('packageName and version', 'must be known at synth, not tokens', `${props.packageName} ${props.version}`);
+      }
+      checkShape('packageName', props.packageName, SSM_API.DocumentName, PACKAGE_NAME_RULE);
+      if (isAwsPublishedPackage(props.packageName)) {
+        invalid('packageName', 'must not start with aws, amazon or amzn (prefixes reserved for AWS)', props.packageName);
+      }
+      checkVersionName('version', props.version);
+      if (props.publisher !== undefined) {
+        // The manifest's publisher: no AWS model bounds it; 128 characters, a document name's length, keeps it readable.
+        checkLength('publisher', props.publisher, 1, 128);
+      }
+      const built = buildManifest({
+        staging: {
+          // Every stack is in a stage: CDK makes an app for a stack given none.
+          directory: Stage.of(this)!.assetOutdir,
+          // Staging names an asset of a custom hash by the sha256 of that hash.
+          fileName: (sha256) => `asset.${createHash('sha256').update(assetHashOf(sha256)).digest('hex')}.zip`,
+        },
+        version: props.version,
+        publisher: props.publisher,
+        targets: props.targets,
+        inPlaceUpdate: props.supportsInPlaceUpdate ?? false,
+      });
+      checkVersionLock(this, props.packageName, built.manifest);
+      return built;
     });
-    checkVersionLock(this, props.packageName, manifest);
     const attachments = files.map((file) => {
       // The sha256 is known already: the asset need not read the file again to fingerprint it.
       const asset = new s3assets.Asset(this, `File${file.name}`, {
@@ -241,7 +249,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
     if (!this.sharing) {
       this.sharing = new PackageSharing(this, 'Sharing', this.document.ref, this.packageArn);
     }
-    this.sharing.add(accountIds);
+    validateIn(this, () => this.sharing!.add(accountIds));
   }
 }
 
@@ -257,8 +265,10 @@ class ImportedDistributorPackage extends Resource implements IDistributorPackage
   public readonly packageArn: string;
   public readonly packageReference: string;
 
-  constructor(scope: Construct, id: string, props: ImportedDistributorPackageProps) {
+  /** @param checks The checks of the name or ARN, run as this construct's so that an error names it. */
+  constructor(scope: Construct, id: string, props: ImportedDistributorPackageProps, checks: () => void = () => {}) {
     super(scope, id, { environmentFromArn: props.environmentFromArn });
+    validateIn(this, checks);
     this.packageName = props.packageName;
     this.packageArn = props.packageArn;
     this.packageReference = props.packageReference;

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { planZip, readZipEntryNames, sha256OfFile, writeZip, WrittenZip, ZipPlan } from './deterministic-zip';
 import type { BuiltPackageFile, ZipStaging } from './package-manifest';
-import { checkSsmName, invalid } from '../private/validation';
+import { checkShape, SSM_API } from '../private/aws-api-model';
+import { checkedWhenReceived, invalid } from '../private/validation';
 
 /** Options of a package file. */
 export interface PackageFileOptions {
@@ -26,7 +27,7 @@ export class PackageFile {
    * A ready `.zip`. Its name in the package is the file's name unless `options.name` is given.
    */
   public static fromZip(zipPath: string, options: PackageFileOptions = {}): PackageFile {
-    return new PackageFile(path.resolve(zipPath), options.name ?? path.basename(zipPath), false);
+    return checkName(new PackageFile(path.resolve(zipPath), options.name ?? path.basename(zipPath), false));
   }
 
   /**
@@ -34,7 +35,7 @@ export class PackageFile {
    * sha256 on every machine. Its name in the package is the directory's name with `.zip` unless `options.name` is given.
    */
   public static fromDirectory(directoryPath: string, options: PackageFileOptions = {}): PackageFile {
-    return new PackageFile(path.resolve(directoryPath), options.name ?? `${path.basename(path.resolve(directoryPath))}.zip`, true);
+    return checkName(new PackageFile(path.resolve(directoryPath), options.name ?? `${path.basename(path.resolve(directoryPath))}.zip`, true));
   }
 
   /** What was built, by staging directory: an app's zips live in its own assembly. */
@@ -45,12 +46,7 @@ export class PackageFile {
    * @param name The file's name in the manifest and among the document's attachments.
    * @param isDirectory Whether `sourcePath` is a directory to zip.
    */
-  private constructor(public readonly sourcePath: string, public readonly name: string, private readonly isDirectory: boolean) {
-    checkSsmName('file name', name);
-    if (!name.endsWith('.zip')) {
-      invalid('file name', 'must end with .zip', name);
-    }
-  }
+  private constructor(public readonly sourcePath: string, public readonly name: string, private readonly isDirectory: boolean) {}
 
   /**
    * Reads the file once, however many targets share it; a directory is zipped where `staging` says.
@@ -110,6 +106,16 @@ export class PackageFile {
       fs.rmSync(partial, { force: true });
     }
   }
+}
+
+/** The name is an attachment's (SSM's `AttachmentIdentifier` shape), checked by the package that receives the file. */
+function checkName(file: PackageFile): PackageFile {
+  return checkedWhenReceived(file, () => {
+    checkShape('file name', file.name, SSM_API.AttachmentIdentifier, 'must be 3 to 128 letters, digits, _ - or . (an attachment name)');
+    if (!file.name.endsWith('.zip')) {
+      invalid('file name', 'must end with .zip', file.name);
+    }
+  });
 }
 
 /** Distributor takes files of at most 1 GB each, taken here as 2^30 bytes. */

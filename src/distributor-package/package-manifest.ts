@@ -1,5 +1,6 @@
 import { PackageArchitecture, PackagePlatform, PackageTarget } from './package-target';
-import { invalid } from '../private/validation';
+import { SSM_API } from '../private/aws-api-model';
+import { checkEnum, checkReceived, invalid } from '../private/validation';
 
 /** A file as the manifest and the attachments name it, with its sha256, its entries and where its zip is. */
 export interface BuiltPackageFile {
@@ -30,8 +31,8 @@ export interface PackageManifest {
   readonly files: Record<string, { checksums: { sha256: string } }>;
 }
 
-/** A document holds at most 20 attachments, and a package's manifest at most 64 KB. */
-const MAX_FILES = 20;
+/** A document holds at most 20 attachments (SSM's `AttachmentsSourceList`), and a package's manifest at most 64 KB. */
+const MAX_FILES = SSM_API.AttachmentsSourceList.max;
 const MAX_MANIFEST_BYTES = 64 * 1024;
 const PLATFORM_VERSION = /^([a-zA-Z0-9_\-.]+(\.\*)?|_any)$/;
 
@@ -53,8 +54,10 @@ export function buildManifest(options: {
   const packages: PackageManifest['packages'] = {};
   const files = new Map<string, BuiltPackageFile>();
   for (const target of options.targets) {
+    checkReceived(target.platform, target.file);
     const platformVersion = target.platformVersion ?? '_any';
     const architecture = target.architecture ?? PackageArchitecture.ANY;
+    checkEnum('architecture', architecture, PackageArchitecture);
     if (!PLATFORM_VERSION.test(platformVersion)) {
       invalid('platformVersion', "must be a version (2023, 22.04), a prefix with .* (8.*) or '_any'", platformVersion);
     }

@@ -2,11 +2,10 @@ import { CustomResource, Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PackageSharingOnEventFunction } from './package-sharing.on-event-function';
+import { checkShape, SSM_API } from '../private/aws-api-model';
 import { loggingTo, newProvider, stackSingleton } from '../private/provider-parts';
-import { checkPattern, invalid, isKnown } from '../private/validation';
+import { invalid, isKnown } from '../private/validation';
 
-/** A 12-digit account id, or `All` in any case. */
-const SHARE_TARGET = /^(\d{12}|all)$/i;
 const PROVIDER_ID = 'CdkSsmDistributorPackageSharingProvider';
 
 /**
@@ -36,7 +35,8 @@ export class PackageSharing extends Construct {
   /** Adds accounts: 12-digit ids, or `All` for every AWS account (alone). */
   public add(accountIds: string[]): void {
     for (const accountId of accountIds) {
-      checkPattern('sharedWith', accountId, SHARE_TARGET, "must be 12-digit account ids or 'All'");
+      // SSM's `AccountId` shape: 12 digits, or `All` in any case.
+      checkShape('sharedWith', accountId, SSM_API.AccountId, "must be 12-digit account ids or 'All'");
       if (!this.accountIds.includes(accountId)) {
         this.accountIds.push(accountId);
       }

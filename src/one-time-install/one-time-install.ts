@@ -5,11 +5,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ConfigurePackageOptions } from '../configure-package';
-import { InstanceTargets } from '../instance-targets';
+import { InstanceTargets, targetsEveryManagedNode } from '../instance-targets';
+import { checkShape, SSM_API } from '../private/aws-api-model';
 import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from '../private/command-output';
 import { renderConfigurePackageParameters, warnDeployTimeParameters } from '../private/configure-parameters';
 import { grantBucketOutput, grantLogGroupOutput } from '../private/output-grants';
-import { checkInteger, checkLength, invalid, isKnown, toSeconds } from '../private/validation';
+import { checkEnum, checkInteger, checkLength, checkReceived, invalid, isKnown, toSeconds, validateIn, violated } from '../private/validation';
 import { Concurrency, ErrorThreshold } from '../rate-control';
 import { NotificationEvent, NotificationType } from './command-notifications';
 import { InstallProperties, MAX_COMMENT_LENGTH } from './install-properties';
@@ -127,7 +128,6 @@ export interface OneTimeInstallProps extends ConfigurePackageOptions {
 
 const DEFAULT_INSTALL_TIMEOUT = Duration.minutes(30);
 const MIN_INSTALL_TIMEOUT_SECONDS = 60;
-const MIN_DELIVERY_TIMEOUT_SECONDS = 30;
 
 /**
  * Installs, updates or uninstalls a Distributor package once, during deployment, with Run Command: the seed's
@@ -154,27 +154,8 @@ export class OneTimeInstall extends Construct {
   constructor(scope: Construct, id: string, props: OneTimeInstallProps) {
     super(scope, id);
 
-    const parameters = renderConfigurePackageParameters(this, props);
+    const { parameters, installSeconds, deliverySeconds } = validateIn(this, () => checkInstall(this, props));
     warnDeployTimeParameters(this, parameters, 'install');
-    const installTimeout = props.installTimeout ?? DEFAULT_INSTALL_TIMEOUT;
-    const installSeconds = toSeconds(installTimeout);
-    checkInteger('installTimeout', installSeconds, MIN_INSTALL_TIMEOUT_SECONDS, MAX_INSTALL_TIMEOUT.toSeconds(),
-      `seconds (it must end before the provider's ${PROVIDER_TOTAL_TIMEOUT.toMinutes()}-minute total timeout, ` +
-      `itself within CloudFormation's ${SERVICE_TIMEOUT.toMinutes()}-minute wait)`);
-    const deliverySeconds = props.timeout ? toSeconds(props.timeout) : installSeconds;
-    const maxDeliverySeconds = isKnown(installSeconds) ? installSeconds : MAX_INSTALL_TIMEOUT.toSeconds();
-    checkInteger('timeout', deliverySeconds, MIN_DELIVERY_TIMEOUT_SECONDS, maxDeliverySeconds, 'seconds (at most installTimeout)');
-    if (props.comment !== undefined) {
-      checkLength('comment', props.comment, 1, MAX_COMMENT_LENGTH);
-    }
-    checkOutputKeyPrefix(props.outputBucket, props.outputKeyPrefix);
-    if (props.notificationEvents?.length === 0) {
-      invalid('notificationEvents', 'must name at least one event', '[]');
-    }
-    if (!props.notificationTopic && (props.notificationEvents || props.notificationType)) {
-      invalid('notificationEvents and notificationType', 'need notificationTopic',
-        [...props.notificationEvents ?? [], props.notificationType].filter(Boolean).join(', '));
-    }
 
     this.outputBucket = props.outputBucket;
     this.outputKeyPrefix = props.outputKeyPrefix;
@@ -222,7 +203,7 @@ export class OneTimeInstall extends Construct {
    */
   public grantOutputWrite(grantee: iam.IGrantable): iam.Grant {
     if (!this.outputBucket && !this.outputLogGroup) {
-      throw new Error(`grantOutputWrite needs outputBucket or outputLogGroup to be set on install '${this.node.path}'`);
+      validateIn(this, () => violated('grantOutputWrite needs outputBucket or outputLogGroup to be set on the install'));
     }
     const grants = [
       this.outputBucket && grantBucketOutput(grantee, this.outputBucket, this.outputKeyPrefix),
@@ -262,4 +243,42 @@ export class OneTimeInstall extends Construct {
       role,
     };
   }
+}
+
+/** Checks the props (inside `validateIn`): the parameters, the targets Run Command takes, timeouts and output. */
+function checkInstall(scope: Construct, props: OneTimeInstallProps) {
+  const parameters = renderConfigurePackageParameters(scope, props);
+  checkReceived(props.targets, props.concurrency, props.errorThreshold);
+  // The API reference lists `InstanceIds` = `*` for State Manager and Automation, not for Run Command.
+  if (targetsEveryManagedNode(props.targets)) {
+    invalid('targets', 'must be instance ids, tags, tag keys or a resource group: Run Command does not take InstanceIds=* ' +
+      '(every managed node); use InstanceTargets.tagKeys() or a tag that every node carries, or a ' +
+      'DistributorPackageAssociation, which takes it', '*');
+  }
+  const installSeconds = toSeconds(props.installTimeout ?? DEFAULT_INSTALL_TIMEOUT);
+  checkInteger('installTimeout', installSeconds, MIN_INSTALL_TIMEOUT_SECONDS, MAX_INSTALL_TIMEOUT.toSeconds(),
+    `seconds (it must end before the provider's ${PROVIDER_TOTAL_TIMEOUT.toMinutes()}-minute total timeout, ` +
+    `itself within CloudFormation's ${SERVICE_TIMEOUT.toMinutes()}-minute wait)`);
+  // SSM's `TimeoutSeconds` takes 30 seconds or more; a delivery past the deployment's own wait would outlive it.
+  const deliverySeconds = props.timeout ? toSeconds(props.timeout) : installSeconds;
+  const maxDeliverySeconds = isKnown(installSeconds) ? installSeconds : MAX_INSTALL_TIMEOUT.toSeconds();
+  checkInteger('timeout', deliverySeconds, SSM_API.TimeoutSeconds.min, maxDeliverySeconds, 'seconds (at most installTimeout)');
+  if (props.comment !== undefined) {
+    checkLength('comment', props.comment, 1, MAX_COMMENT_LENGTH);
+  }
+  checkOutputKeyPrefix(props.outputBucket, props.outputKeyPrefix);
+  if (props.outputLogGroup) {
+    checkShape('outputLogGroup', props.outputLogGroup.logGroupName, SSM_API.CloudWatchLogGroupName,
+      `must have a name of 1 to ${SSM_API.CloudWatchLogGroupName.max} characters`);
+  }
+  if (props.notificationEvents?.length === 0) {
+    invalid('notificationEvents', 'must name at least one event', '[]');
+  }
+  props.notificationEvents?.forEach((event) => checkEnum('notificationEvents', event, NotificationEvent));
+  checkEnum('notificationType', props.notificationType, NotificationType);
+  if (!props.notificationTopic && (props.notificationEvents || props.notificationType)) {
+    invalid('notificationEvents and notificationType', 'need notificationTopic',
+      [...props.notificationEvents ?? [], props.notificationType].filter(Boolean).join(', '));
+  }
+  return { parameters, installSeconds, deliverySeconds };
 }

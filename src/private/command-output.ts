@@ -1,10 +1,8 @@
 import { Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
+import { SSM_API } from './aws-api-model';
 import { checkLength, invalid } from './validation';
-
-/** The SSM API takes key prefixes of at most 500 characters. */
-const MAX_KEY_PREFIX = 500;
 
 /** An output key prefix needs a bucket, and fits the API's limit. */
 export function checkOutputKeyPrefix(bucket: s3.IBucket | undefined, keyPrefix: string | undefined): void {
@@ -14,7 +12,8 @@ export function checkOutputKeyPrefix(bucket: s3.IBucket | undefined, keyPrefix: 
   if (!bucket) {
     invalid('outputKeyPrefix', 'needs outputBucket', keyPrefix);
   }
-  checkLength('outputKeyPrefix', keyPrefix, 1, MAX_KEY_PREFIX);
+  // SSM's `S3KeyPrefix` shape; an empty prefix, which it would take, means the root: leave the prop out instead.
+  checkLength('outputKeyPrefix', keyPrefix, 1, SSM_API.S3KeyPrefix.max);
 }
 
 /**

@@ -1,8 +1,9 @@
 import { Annotations, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ConfigurePackageOptions, InstallationType, PackageAction } from '../configure-package';
+import { checkShape, SSM_API } from './aws-api-model';
 import { isAwsPublishedPackage } from './package-names';
-import { checkVersionName, invalid, isKnown } from './validation';
+import { checkEnum, checkReceived, invalid, isKnown } from './validation';
 
 /** The document's parameters, each a list of one string, in the document's order. */
 export type ConfigurePackageParameters = Record<string, string[]>;
@@ -11,12 +12,15 @@ const ARGUMENT_PREFIX = 'SSM_';
 const MAX_ARGUMENTS_LENGTH = 4096;
 
 /**
- * Checks the options and renders `Parameters` for `AWS-ConfigureAWSPackage`:
+ * Checks the options (call it inside `validateIn`) and renders `Parameters` for `AWS-ConfigureAWSPackage`:
  * `{ action: ['Install'], installationType: [...], name: [...], version?: [...], additionalArguments?: ['{json}'] }`.
  */
 export function renderConfigurePackageParameters(scope: IConstruct, options: ConfigurePackageOptions): ConfigurePackageParameters {
   const action = options.action ?? PackageAction.INSTALL;
   const pkg = options.distributorPackage;
+  checkEnum('action', action, PackageAction);
+  checkEnum('installationType', options.installationType, InstallationType);
+  checkReceived(options.documentVersion);
   if (options.installationType && action !== PackageAction.INSTALL) {
     invalid('installationType', `applies only to action '${PackageAction.INSTALL}'; remove it for action '${action}'`, options.installationType);
   }
@@ -57,6 +61,11 @@ export function warnDeployTimeParameters(scope: IConstruct, parameters: Configur
       `Parameter ${names.join(', ')} is only known at deploy time: the ${runner} runs again on every target ` +
       'each time its value changes (with "Uninstall and reinstall" the application is offline meanwhile).');
   }
+}
+
+/** A package's version is the name of its document's version: SSM's `DocumentVersionName` shape. */
+export function checkVersionName(prop: string, version: string): void {
+  checkShape(prop, version, SSM_API.DocumentVersionName, 'must be a version name of 1 to 128 letters, digits, _ - or .');
 }
 
 /** The arguments as the one JSON string the document takes. */

@@ -1,4 +1,4 @@
-import { invalid, isKnown } from './validation';
+import { invalid, isKnown, violated } from './validation';
 
 /** One field of a State Manager cron expression. */
 interface CronField {
@@ -103,7 +103,7 @@ function checkDayFields(prop: string, day: string, weekDay: string, names = ['da
   if ((day === '?') === (weekDay === '?')) {
     const [dayName, weekDayName] = names;
     // invalid() quotes a single value; this rule judges two, so each is named and quoted here.
-    throw new Error(`${prop} must set exactly one of ${dayName} and ${weekDayName} to '?', got ${dayName} '${day}' and ${weekDayName} '${weekDay}'`);
+    violated(`${prop} must set exactly one of ${dayName} and ${weekDayName} to '?', got ${dayName} '${day}' and ${weekDayName} '${weekDay}'`);
   }
 }
 

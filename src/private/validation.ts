@@ -1,11 +1,82 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+
+/**
+ * A broken rule, not yet tied to a construct: `concurrency must be between 1 and 100 percent, got 0`. A construct's
+ * checks run in `validateIn`, which reports it against the construct; the checks of a value that a factory made run
+ * when a construct receives the value (`checkedWhenReceived`), so that factories need no construct.
+ */
+class RuleViolation extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}
+
+/**
+ * A synth-time error that names the construct, as aws-cdk-lib's own validation errors do: in the message itself
+ * (`FleetStack/Agent: concurrency must ...`), so that `cdk synth`'s output alone points at it, and in `stack`.
+ */
+class ConstructValidationError extends Error {
+  /** The path of the construct that the error is about. */
+  public readonly constructPath: string;
+
+  constructor(scope: IConstruct, violation: RuleViolation) {
+    super(`${scope.node.path}: ${violation.message}`);
+    this.name = 'ValidationError';
+    this.constructPath = scope.node.path;
+    // The markers aws-cdk-lib's `Errors.isValidationError()` looks for (aws-cdk-lib core/lib/errors.ts), so that
+    // tools that sort CDK errors see this one as the validation error it is; test/construct-errors.test.ts holds it
+    // to aws-cdk-lib.
+    Object.defineProperty(this, Symbol.for('@aws-cdk/core.SynthesisError'), { value: true });
+    Object.defineProperty(this, Symbol.for('@aws-cdk/core.ValidationError'), { value: true });
+    this.stack = `${this.name}: ${this.message}\n    Relates to construct: ${scope.node.path}\n${violation.stack?.split('\n').slice(1).join('\n') ?? ''}`;
+  }
+}
 
 /**
  * Throws the library's synth-time error: it names the prop, the rule it breaks and the value it got,
- * e.g. `concurrency must be between 1 and 100 percent, got 0`.
+ * e.g. `concurrency must be between 1 and 100 percent, got 0`; `validateIn` adds the construct.
  */
 export function invalid(prop: string, rule: string, value: unknown): never {
-  throw new Error(`${prop} ${rule}, got ${describe(value)}`);
+  throw new RuleViolation(`${prop} ${rule}, got ${describe(value)}`);
+}
+
+/** Throws a rule whose message cannot take the `prop rule, got value` form (it judges two values, say). */
+export function violated(message: string): never {
+  throw new RuleViolation(message);
+}
+
+/**
+ * Runs a construct's checks (and whatever renders with them): a broken rule is thrown naming the construct.
+ */
+export function validateIn<T>(scope: IConstruct, checks: () => T): T {
+  try {
+    return checks();
+  } catch (error) {
+    throw error instanceof RuleViolation ? new ConstructValidationError(scope, error) : error;
+  }
+}
+
+/** The checks of values made by factories, kept until a construct receives the value. */
+const pendingChecks = new WeakMap<object, () => void>();
+
+/**
+ * Keeps a factory's checks for the construct that receives its value (`checkReceived`), so that a broken rule
+ * names that construct: a factory such as `InstanceTargets.instanceIds()` has no construct of its own.
+ */
+export function checkedWhenReceived<T extends object>(value: T, checks: () => void): T {
+  pendingChecks.set(value, checks);
+  return value;
+}
+
+/** Runs the checks that factories kept for these values; call it inside `validateIn`. */
+export function checkReceived(...values: Array<object | undefined>): void {
+  for (const value of values) {
+    if (value !== undefined) {
+      pendingChecks.get(value)?.();
+    }
+  }
 }
 
 /** True when the value is known at synth, so a rule can be judged now rather than by AWS at deploy. */
@@ -20,20 +91,15 @@ export function checkPattern(prop: string, value: string, pattern: RegExp, rule:
   }
 }
 
-/** SSM's names of documents, associations and attachments: 3 to 128 letters, digits, `_`, `-` or `.`. */
-export const SSM_NAME = '[a-zA-Z0-9_\\-.]{3,128}';
-const SSM_NAME_ONLY = new RegExp(`^${SSM_NAME}$`);
-/** SSM's document version names: 1 to 128 of the same characters. */
-const VERSION_NAME = /^[a-zA-Z0-9_\-.]{1,128}$/;
-
-/** Checks a known SSM name (of a document, an association or an attachment). */
-export function checkSsmName(prop: string, value: string, note = ''): void {
-  checkPattern(prop, value, SSM_NAME_ONLY, `must be 3 to 128 letters, digits, _ - or .${note}`);
-}
-
-/** Checks a known document version name, which a package's `version` is. */
-export function checkVersionName(prop: string, value: string): void {
-  checkPattern(prop, value, VERSION_NAME, 'must be a version name of 1 to 128 letters, digits, _ - or .');
+/**
+ * Checks that a value is one of an enum's: plain JavaScript callers can pass any string where TypeScript has an
+ * enum, and it would reach the template.
+ */
+export function checkEnum(prop: string, value: string | undefined, values: Record<string, string>): void {
+  const allowed = Object.values(values);
+  if (value !== undefined && isKnown(value) && !allowed.includes(value)) {
+    invalid(prop, `must be one of ${allowed.map((v) => `'${v}'`).join(', ')}`, value);
+  }
 }
 
 /** Checks that a known whole number lies within [min, max]. */

@@ -217,7 +217,7 @@ describe('DistributorPackage authoring', () => {
       ['a reserved prefix in lower case', () => ({ packageName: 'aws-agent' }),
         "packageName must not start with aws, amazon or amzn (prefixes reserved for AWS), got 'aws-agent'"],
       ['a name with a space', () => ({ packageName: 'My Agent' }),
-        "packageName must be 3 to 128 letters, digits, _ - or ., got 'My Agent'"],
+        "packageName must be 3 to 128 letters, digits, _ - or . (a document name), got 'My Agent'"],
       ['a version with a slash', () => ({ version: '1.0/beta' }),
         "version must be a version name of 1 to 128 letters, digits, _ - or ., got '1.0/beta'"],
       ['no targets', () => ({ targets: [] }), 'targets must name at least one platform and its file, got 0'],
@@ -239,7 +239,7 @@ describe('DistributorPackage authoring', () => {
       ['a publisher too long', () => ({ publisher: 'p'.repeat(129) }),
         `publisher must be between 1 and 128 characters long, got '${'p'.repeat(117)}...' (129 characters)`],
       ['a file name with a space', () => ({ targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(LINUX, { name: 'my agent.zip' }) }] }),
-        "file name must be 3 to 128 letters, digits, _ - or ., got 'my agent.zip'"],
+        "file name must be 3 to 128 letters, digits, _ - or . (an attachment name), got 'my agent.zip'"],
       ['two files under one name', () => ({
         targets: [
           { platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(LINUX, { name: 'agent.zip' }) },
@@ -338,7 +338,7 @@ describe('DistributorPackage authoring', () => {
       }));
 
       expect(() => new DistributorPackage(stack, 'Package', { packageName: 'ExampleAgent', version: '1', targets }))
-        .toThrow(/^manifest must be at most 65536 bytes, got \d+$/);
+        .toThrow(/^Stack\/Package: manifest must be at most 65536 bytes, got \d+$/);
     });
   });
 
@@ -348,8 +348,9 @@ describe('DistributorPackage authoring', () => {
     });
 
     expect(documentProperties().Content.packages).toEqual({ rocky: { '9.*': { _any: { file: 'linux-agent.zip' } } } });
-    expect(() => PackagePlatform.of('Rocky Linux')).toThrow(
-      "platform must be a platform name of lower-case letters, digits, _ or -, as SSM Agent reports it, got 'Rocky Linux'");
+    const rockyLinux = { platform: PackagePlatform.of('Rocky Linux'), file: PackageFile.fromDirectory(LINUX) };
+    expect(() => new DistributorPackage(stack, 'Rocky', { packageName: 'ExampleAgent', version: '1', targets: [rockyLinux] })).toThrow(
+      "Stack/Rocky: platform must be a platform name of lower-case letters, digits, _ or -, as SSM Agent reports it, got 'Rocky Linux'");
   });
 
   describe('wiring', () => {
@@ -434,17 +435,17 @@ describe('DistributorPackage version lock', () => {
     });
     build('Team A');
 
-    expect(() => build('Team B')).toThrow(/^version must change when the files change/);
+    expect(() => build('Team B')).toThrow(/^Stack\/Package: version must change when the files change/);
   });
 
   test('a lock file that is not JSON is named in the error', () => {
     fs.writeFileSync(lockFile, '<<<<<<< HEAD');
 
-    expect(() => synth('1.0.0')).toThrow(new RegExp(`^versionLockFile must be valid JSON \\(.*\\), got '${lockFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'$`));
+    expect(() => synth('1.0.0')).toThrow(new RegExp(`^Stack/Package: versionLockFile must be valid JSON \\(.*\\), got '${lockFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'$`));
   });
 
   test('a token version is refused: the manifest and the lock are made at synth', () => {
-    expect(() => synth(Lazy.string({ produce: () => '1.0.0' }))).toThrow(/^packageName and version must be known at synth, not tokens/);
+    expect(() => synth(Lazy.string({ produce: () => '1.0.0' }))).toThrow(/^Stack\/Package: packageName and version must be known at synth, not tokens/);
   });
 
   describe('read-only, as in CI', () => {
@@ -467,7 +468,7 @@ describe('DistributorPackage version lock', () => {
     });
 
     test('without a lock file at all, synth fails and writes none', () => {
-      expect(() => synth('1.0.0', true)).toThrow(/^version must be recorded in /);
+      expect(() => synth('1.0.0', true)).toThrow(/^Stack\/Package: version must be recorded in /);
       expect(fs.existsSync(lockFile)).toBe(false);
     });
 

@@ -1,6 +1,8 @@
 import { App, Lazy, Stack } from 'aws-cdk-lib';
 import { DistributorPackage } from '../../src';
 
+const DOCUMENT_NAME = 'must be 3 to 128 letters, digits, _ - or . (a document name)';
+
 describe('DistributorPackage', () => {
   let stack: Stack;
   beforeEach(() => {
@@ -29,13 +31,15 @@ describe('DistributorPackage', () => {
     });
 
     test.each([
-      ['', "packageName must be 1 to 128 letters, digits or / : . - _, got ''"],
-      ['my package', "packageName must be 1 to 128 letters, digits or / : . - _, got 'my package'"],
-      ['a'.repeat(129), `packageName must be 1 to 128 letters, digits or / : . - _, got '${'a'.repeat(117)}...' (129 characters)`],
+      ['', `packageName ${DOCUMENT_NAME}, got ''`],
+      ['ab', `packageName ${DOCUMENT_NAME}, got 'ab'`],
+      ['my package', `packageName ${DOCUMENT_NAME}, got 'my package'`],
+      ['a'.repeat(129), `packageName ${DOCUMENT_NAME}, got '${'a'.repeat(117)}...' (129 characters)`],
+      ['team/Agent', `packageName ${DOCUMENT_NAME}, got 'team/Agent'`],
       ['arn:aws:ssm:us-east-1:111122223333:document/Shared',
         "packageName must be a name, not an ARN: use DistributorPackage.fromPackageArn() for an ARN, got 'arn:aws:ssm:us-east-1:111122223333:document/Shared'"],
     ])('rejects %j', (name, message) => {
-      expect(() => DistributorPackage.fromPackageName(stack, 'Pkg', name)).toThrow(message);
+      expect(() => DistributorPackage.fromPackageName(stack, 'Pkg', name)).toThrow(`${stack.node.path}/Pkg: ${message}`);
     });
 
     test('passes a token through unchecked', () => {
@@ -71,9 +75,18 @@ describe('DistributorPackage', () => {
       'arn:aws:ssm:us-east-1:1234:document/ExamplePackage',
       'arn:aws:ssm:us-east-1:111122223333:parameter/ExamplePackage',
       'arn:aws:ssm:us-east-1:111122223333:document/',
+      'arn:aws:ssm:us-east-1:111122223333:document/ab',
     ])('rejects %s', (arn) => {
       expect(() => DistributorPackage.fromPackageArn(stack, 'Pkg', arn)).toThrow(
-        `packageArn must be arn:PARTITION:ssm:REGION:ACCOUNT:document/NAME (or package/NAME), got '${arn}'`);
+        `${stack.node.path}/Pkg: packageArn must be arn:PARTITION:ssm:REGION:ACCOUNT:document/NAME (or package/NAME), NAME ${DOCUMENT_NAME.slice('must be '.length)}, got '${arn}'`);
+    });
+
+    test("rejects an ARN longer than SSM's DocumentARN pattern takes (128 characters)", () => {
+      const arn = `arn:aws:ssm:us-east-1:111122223333:document/${'a'.repeat(128 - 44 + 1)}`;
+
+      expect(() => DistributorPackage.fromPackageArn(stack, 'Pkg', arn)).toThrow(
+        `${stack.node.path}/Pkg: packageArn must fit SSM's document ARN pattern ^[a-zA-Z0-9_\\-.:/]{3,128}$, got '${arn.slice(0, 117)}...' (129 characters)`);
+      expect(() => DistributorPackage.fromPackageArn(stack, 'Pkg2', arn.slice(0, -1))).not.toThrow();
     });
 
     test('splits a token ARN at deploy time', () => {

@@ -614,7 +614,7 @@ describe('OneTimeInstall', () => {
         const oneTimeInstall = install();
 
         expect(() => oneTimeInstall.grantOutputWrite(nodeRole))
-          .toThrow("grantOutputWrite needs outputBucket or outputLogGroup to be set on install 'Stack/Install'");
+          .toThrow('Stack/Install: grantOutputWrite needs outputBucket or outputLogGroup to be set on the install');
       });
     });
   });

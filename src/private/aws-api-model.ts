@@ -1,0 +1,108 @@
+import { invalid, isKnown } from './validation';
+
+/**
+ * A shape's constraints in AWS's machine-readable API model: a pattern, lengths (of a string), counts (of a list),
+ * bounds (of an integer) or an enum.
+ */
+export interface ModelShape {
+  readonly pattern?: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly enum?: readonly string[];
+}
+
+/**
+ * The SSM API model's shapes behind the values this library checks before AWS does, copied verbatim from botocore's
+ * `ssm` service model (AWS's machine-readable API model) and keyed by shape name. One source of truth:
+ * test/aws-api-model.test.ts holds every entry to the model pinned in test/oracles/aws-models.json, which `.ci/run`
+ * holds to the installed botocore. Where the library is stricter, the check that uses a shape says why.
+ */
+export const SSM_API = {
+  /** `CreateAssociation.Targets` and `SendCommand.InstanceIds` values of key `InstanceIds`. */
+  InstanceId: { pattern: '(^i-(\\w{8}|\\w{17})$)|(^mi-\\w{17}$)' },
+  InstanceIdList: { min: 0, max: 50 },
+  AssociationName: { pattern: '^[a-zA-Z0-9_\\-.]{3,128}$' },
+  /** `CreateDocument.Name`: a package's name. */
+  DocumentName: { pattern: '^[a-zA-Z0-9_\\-.]{3,128}$' },
+  /** `CreateAssociation.Name` and `SendCommand.DocumentName`: a name or an ARN. */
+  DocumentARN: { pattern: '^[a-zA-Z0-9_\\-.:/]{3,128}$' },
+  DocumentVersion: { pattern: '([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)' },
+  /** `CreateDocument.VersionName`: a package's version. */
+  DocumentVersionName: { pattern: '^[a-zA-Z0-9_\\-.]{1,128}$' },
+  /** `AttachmentsSource.Name`: a package file's name. */
+  AttachmentIdentifier: { pattern: '^[a-zA-Z0-9_\\-.]{3,128}$' },
+  AttachmentsSourceList: { min: 0, max: 20 },
+  MaxConcurrency: { min: 1, max: 7, pattern: '^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$' },
+  MaxErrors: { min: 1, max: 7, pattern: '^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$' },
+  S3KeyPrefix: { max: 500 },
+  Comment: { max: 100 },
+  TimeoutSeconds: { min: 30, max: 2592000 },
+  /** `ModifyDocumentPermission.AccountIdsToAdd` items. */
+  AccountId: { pattern: '(?i)all|[0-9]{12}' },
+  AccountIdList: { max: 20 },
+  Targets: { min: 0, max: 5 },
+  TargetKey: { min: 1, max: 163, pattern: '^[\\p{L}\\p{Z}\\p{N}_.:/=\\-@]*$|resource-groups:ResourceTypeFilters|resource-groups:Name' },
+  TargetValues: { min: 0, max: 50 },
+  /** `AddTagsToResource` tags: what a tag of a managed node may be. */
+  TagKey: { min: 1, max: 128, pattern: '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$' },
+  TagValue: { min: 0, max: 256, pattern: '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$' },
+  ScheduleExpression: { min: 1, max: 256 },
+  ScheduleOffset: { min: 1, max: 6 },
+  CloudWatchLogGroupName: { min: 1, max: 512 },
+  AssociationComplianceSeverity: { enum: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNSPECIFIED'] },
+  AssociationSyncCompliance: { enum: ['AUTO', 'MANUAL'] },
+  NotificationEvent: { enum: ['All', 'InProgress', 'Success', 'TimedOut', 'Cancelled', 'Failed'] },
+  NotificationType: { enum: ['Command', 'Invocation'] },
+} as const satisfies Record<string, ModelShape>;
+
+/** The Resource Groups API model's `GroupName` (botocore's `resource-groups`): `resource-groups:Name` targets. */
+export const RESOURCE_GROUPS_API = {
+  GroupName: { min: 1, max: 300, pattern: '[a-zA-Z0-9_\\.-]{1,300}|[a-zA-Z0-9_\\.-]{1,150}/[a-z0-9]{26}' },
+} as const satisfies Record<string, ModelShape>;
+
+/**
+ * Properties that only CloudFormation's resource schema defines (the API has no such parameter), as cfn-lint ships
+ * the schema of `AWS::SSM::Association`.
+ */
+export const CFN_SSM_ASSOCIATION = {
+  WaitForSuccessTimeoutSeconds: { min: 15, max: 172800 },
+} as const satisfies Record<string, ModelShape>;
+
+const compiled = new Map<string, RegExp>();
+
+/**
+ * A model pattern as a JavaScript regular expression. The service matches a value whole (patterns such as
+ * `AccountId`'s carry no anchors), and Java's leading `(?i)` is JavaScript's `i` flag; `u` reads `\p{L}`.
+ */
+export function modelRegExp(pattern: string): RegExp {
+  let regExp = compiled.get(pattern);
+  if (!regExp) {
+    const caseless = pattern.startsWith('(?i)');
+    regExp = new RegExp(`^(?:${caseless ? pattern.slice(4) : pattern})$`, caseless ? 'iu' : 'u');
+    compiled.set(pattern, regExp);
+  }
+  return regExp;
+}
+
+/** Whether a string fits a shape's pattern and lengths. */
+export function fitsShape(shape: ModelShape, value: string): boolean {
+  return (shape.pattern === undefined || modelRegExp(shape.pattern).test(value))
+    && (shape.min === undefined || value.length >= shape.min)
+    && (shape.max === undefined || value.length <= shape.max);
+}
+
+/** Checks a known string against a model shape; `rule` says the shape in words. Tokens pass for AWS to judge. */
+export function checkShape(prop: string, value: string, shape: ModelShape, rule: string): void {
+  if (isKnown(value) && !fitsShape(shape, value)) {
+    invalid(prop, rule, value);
+  }
+}
+
+/** Checks how many items a list has against a model shape's counts (at least 1 unless `min` says more). */
+export function checkCount(prop: string, count: number, shape: ModelShape, what: string): void {
+  const min = Math.max(1, shape.min ?? 0);
+  const max = shape.max ?? Infinity;
+  if (count < min || count > max) {
+    invalid(prop, `must have between ${min} and ${max} ${what}`, count);
+  }
+}
