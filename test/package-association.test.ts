@@ -77,30 +77,6 @@ describe('DistributorPackageAssociation', () => {
     });
   });
 
-  describe('the seed\'s create-association examples', () => {
-    const seedTargets = { Key: 'InstanceIds', Values: ['i-02573cafcf0000000', 'i-0471e042400000000'] };
-
-    test.each([
-      [InstallationType.UNINSTALL_AND_REINSTALL, 'Uninstall and reinstall'],
-      [InstallationType.IN_PLACE_UPDATE, 'In-place update'],
-    ])('scheduling a package %s', (installationType, parameterValue) => {
-      // WHEN: aws ssm create-association --name "AWS-ConfigureAWSPackage" --parameters '{"action":["Install"],
-      //   "installationType":[...],"name":["Test-ConfigureAWSPackage"]}' --targets [{"Key":"InstanceIds","Values":[...]}]
-      new DistributorPackageAssociation(stack, 'Association', {
-        distributorPackage: DistributorPackage.fromPackageName(stack, 'Test', 'Test-ConfigureAWSPackage'),
-        installationType,
-        targets: InstanceTargets.instanceIds(seedTargets.Values),
-      });
-
-      // THEN
-      Template.fromStack(stack).hasResourceProperties('AWS::SSM::Association', {
-        Name: 'AWS-ConfigureAWSPackage',
-        Parameters: Match.objectEquals({ action: ['Install'], installationType: [parameterValue], name: ['Test-ConfigureAWSPackage'] }),
-        Targets: Match.exact([seedTargets]),
-      });
-    });
-  });
-
   describe('document parameters', () => {
     test('uninstall has no installation type', () => {
       associate({ action: PackageAction.UNINSTALL });
