@@ -24,10 +24,25 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // jsii 6 compiles with TypeScript 6; TypeScript 7 is not supported by jsii.
   typescriptVersion: '~6.0.0',
 
-  // CI is `.ci/run`; releases are not automated from this repository yet.
-  github: false,
-  release: false,
-  depsUpgrade: false,
+  // GitHub workflows: build (projen's build, then `.ci/run`), release (versions from conventional commits, writes the
+  // changelog, publishes to the five registries below) and a weekly dependency upgrade. Secrets are named, never held:
+  // NPM_TOKEN, TWINE_USERNAME/TWINE_PASSWORD, MAVEN_* , NUGET_API_KEY and GO_GITHUB_TOKEN (projen's names).
+  github: true,
+  release: true,
+  releaseToNpm: true,
+  depsUpgrade: true,
+  githubOptions: { mergify: false },
+  pullRequestTemplate: false,
+  stale: false,
+  workflowNodeVersion: '20.x',
+  buildWorkflowOptions: {
+    preBuildSteps: [
+      { name: 'Python for the oracles and cfn-lint', uses: 'actions/setup-python@v5', with: { 'python-version': '3.11' } },
+      { name: 'AWS models (botocore), cfn-lint and moto', run: 'pip install boto3 cfn-lint moto[server]' },
+    ],
+  },
+  // jsii-diff against the last release: a release that breaks the API fails before it is published.
+  postBuildSteps: [{ name: 'API compatibility with the last release (jsii-diff)', run: 'npx projen compat' }],
   // Integration tests are `test/integ.*.ts`, run by integ-runner in snapshot mode (see the `integ` task below).
   integrationTestAutoDiscover: false,
 
@@ -123,6 +138,15 @@ benchTask.prependSpawn(bundle);
 
 // The handlers' SDK calls live beside them; the Lambda runtime provides @aws-sdk/*, so it stays a devDependency.
 project.eslint?.allowDevDeps('src/one-time-install/ssm-commands.ts');
+
+// The build workflow runs every check of CI after projen's build.
+project.buildWorkflow!.addPostBuildSteps({ name: 'Every check of CI (.ci/run)', run: 'bash .ci/run' });
+
+// Until the first release there is nothing to compare with: say so, rather than fail or pass in silence.
+project.tasks.tryFind('compat')!.reset(
+  'if npm view cdk-ssm-distributor version >/dev/null 2>&1; ' +
+  'then jsii-diff npm:cdk-ssm-distributor -k --ignore-file .compatignore; ' +
+  'else echo "compat: skipped, cdk-ssm-distributor has no release on npm yet"; fi');
 
 // jsii must stay free of warnings (reserved words in Java and Go included), so warnings fail the compile.
 project.compileTask.reset('jsii --fail-on-warnings');
