@@ -144,9 +144,9 @@ project.buildWorkflow!.addPostBuildSteps({ name: 'Every check of CI (.ci/run)', 
 
 // Until the first release there is nothing to compare with: say so, rather than fail or pass in silence.
 project.tasks.tryFind('compat')!.reset(
-  'if npm view cdk-ssm-distributor version >/dev/null 2>&1; ' +
+  "bash -c 'if npm view cdk-ssm-distributor version >/dev/null 2>&1; " +
   'then jsii-diff npm:cdk-ssm-distributor -k --ignore-file .compatignore; ' +
-  'else echo "compat: skipped, cdk-ssm-distributor has no release on npm yet"; fi');
+  "else echo \"compat: skipped, cdk-ssm-distributor has no release on npm yet\"; fi'");
 
 // jsii must stay free of warnings (reserved words in Java and Go included), so warnings fail the compile.
 project.compileTask.reset('jsii --fail-on-warnings');
