@@ -53,7 +53,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^2',
   ],
   // Handlers (`*.lambda.ts`) are bundled by projen into assets/ at build time, never at the user's synth.
-  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
+  // Minified, names kept (readable stack traces): the two OneTimeInstall handlers together stay under 25,000 bytes.
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
+    bundlingOptions: { minify: true, esbuildArgs: { '--keep-names': true } },
+  },
 
   jestOptions: {
     // A changed snapshot must fail the test run, never be rewritten by it (`test:update` rewrites on purpose).
