@@ -53,11 +53,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@^2',
   ],
   // Handlers (`*.lambda.ts`) are bundled by projen into assets/ at build time, never at the user's synth.
-  // Minified, names kept (readable stack traces): the two OneTimeInstall handlers together stay under 25,000 bytes.
-  lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
-    bundlingOptions: { minify: true, esbuildArgs: { '--keep-names': true } },
-  },
+  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
 
   jestOptions: {
     // A changed snapshot must fail the test run, never be rewritten by it (`test:update` rewrites on purpose).
@@ -124,6 +120,13 @@ const bundle = project.tasks.tryFind('bundle')!;
 project.testTask.prependSpawn(bundle);
 project.tasks.tryFind('example')!.prependSpawn(bundle);
 benchTask.prependSpawn(bundle);
+
+// The OneTimeInstall handlers are minified, names kept for readable stack traces: together under 25,000 bytes.
+for (const task of project.tasks.all.filter((t) => /^bundle:one-time-install\/.*lambda$/.test(t.name))) {
+  const step = task.steps[0] as { execArgs?: string[] };
+  task.reset();
+  task.exec([...step.execArgs!, '--minify', '--keep-names'].map((arg) => arg.includes('*') ? `"${arg}"` : arg).join(' '));
+}
 
 // The handlers' SDK calls live beside them; the Lambda runtime provides @aws-sdk/*, so it stays a devDependency.
 project.eslint?.allowDevDeps('src/one-time-install/ssm-commands.ts');
