@@ -120,9 +120,9 @@ function failureReason(command: Command, statuses: Array<{ node: string; status:
   const byStatus = new Map<string, number>();
   own.forEach((f) => byStatus.set(f.status, (byStatus.get(f.status) ?? 0) + 1));
   const ownSummary = [...byStatus].map(([status, n]) => `${n} ${status}`).join(', ');
-  const collateralSummary = collateral.length ? `${collateral.length} ${TERMINATED}` : '';
-  const summary = ownSummary && collateralSummary ? `${ownSummary}, then ${collateralSummary}` : ownSummary || collateralSummary;
   const atLeast = exact ? '' : 'at least ';
+  const collateralSummary = collateral.length ? `${atLeast}${collateral.length} ${TERMINATED}` : '';
+  const summary = ownSummary && collateralSummary ? `${ownSummary}, then ${collateralSummary}` : ownSummary || collateralSummary;
   return `Failed on ${atLeast}${failures.length} of ${command.TargetCount} nodes (${summary}; error threshold ${options.maxErrors}) ` +
     `in command ${command.CommandId}: ${nameNodes([...own, ...collateral].map((f) => `${f.node} (${f.status})`))}. ` +
     'See the command output in S3 or CloudWatch Logs, or: aws ssm list-command-invocations --details --command-id ' +

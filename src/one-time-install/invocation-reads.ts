@@ -7,7 +7,7 @@ export interface InvocationRead {
   /** `all`: every invocation was listed; `notSucceeded`: only those that did not succeed, by `Status` filter. */
   readonly mode: 'all' | 'notSucceeded';
   readonly statuses: Map<string, string>;
-  /** False when the reading stopped early (a failure already certain, and the call budget spent). */
+  /** False when the reading stopped early: a failure already certain, the `Terminated` nodes are not all read. */
   readonly exhaustive: boolean;
   /** The SSM calls it took (pages; throttled attempts not counted). */
   readonly calls: number;
@@ -21,24 +21,27 @@ export interface InvocationRead {
 export const NOT_SUCCEEDED_FILTERS = ['Failed', 'TimedOut', 'Undeliverable', 'InvalidPlatform', 'AccessDenied', 'Cancelled', 'Terminated'];
 /** Up to this many nodes, listing every invocation costs no more calls than one query per filter value. */
 const LIST_ALL_MAX_NODES = NOT_SUCCEEDED_FILTERS.length * PAGE_SIZE;
+/** Pages of `Terminated` nodes read once the failure is certain: enough to count them "at least", and to name some. */
+const CERTAIN_TERMINATED_PAGES = 4;
 
 /**
  * Reads the invocations of a finished command within the run's budget. A small fleet is listed whole (every node
  * seen, so a node not listed yet is noticed); a large one only through the filters of the statuses that did not
  * succeed, so that judging a fleet that succeeded costs one call per filter value whatever its size.
- * Once more nodes failed than `allowedFailures`, the verdict is certain, and the reading stops at `maxCalls`.
+ * Once more nodes failed than `allowedFailures`, the verdict is certain: of the `Terminated` nodes (collateral, read
+ * last) only `CERTAIN_TERMINATED_PAGES` pages are then read, so that a fleet SSM stopped early is judged in time.
  * Throws `OutOfTime` when the run's time is up: every run starts again, so the reading stays bounded.
  */
 export async function readInvocations(command: Command, budget: RunBudget, allowedFailures: number): Promise<InvocationRead> {
   const targeted = command.TargetCount ?? 0;
   const mode = targeted <= LIST_ALL_MAX_NODES ? 'all' : 'notSucceeded';
-  const maxCalls = 1 + Math.ceil(targeted / PAGE_SIZE);
   const statuses = new Map<string, string>();
   let calls = 0;
   for (const status of mode === 'all' ? [undefined] : NOT_SUCCEEDED_FILTERS) {
     let nextToken: string | undefined;
+    let pages = 0;
     do {
-      if (calls >= maxCalls && failedCount(statuses) > allowedFailures) {
+      if (status === 'Terminated' && pages++ >= CERTAIN_TERMINATED_PAGES && failedCount(statuses) > allowedFailures) {
         return { mode, statuses, exhaustive: false, calls };
       }
       const page = await invocationPage(command.CommandId!, budget, status, nextToken);

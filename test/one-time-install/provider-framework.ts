@@ -36,13 +36,18 @@ export async function deployLikeTheFramework(event: InstallEvent, clock: Simulat
   let longestRunMs = 0;
   const run = async <T>(fn: (context: RunContext) => Promise<T>, timeoutMs: number): Promise<T> => {
     const start = clock.now();
-    const result = await fn(clock.context(timeoutMs));
-    const took = clock.now() - start;
-    longestRunMs = Math.max(longestRunMs, took);
-    if (took > timeoutMs) {
-      throw new Error(`Task timed out after ${timeoutMs / 1000} seconds`);
+    const overran = () => clock.now() - start > timeoutMs;
+    try {
+      const result = await fn(clock.context(timeoutMs));
+      if (overran()) {
+        throw new Error(`Task timed out after ${timeoutMs / 1000} seconds`);
+      }
+      return result;
+    } catch (error) {
+      throw overran() ? new Error(`Task timed out after ${timeoutMs / 1000} seconds`) : error;
+    } finally {
+      longestRunMs = Math.max(longestRunMs, clock.now() - start);
     }
-    return result;
   };
   let polls = 0;
   try {
