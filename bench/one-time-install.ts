@@ -9,9 +9,9 @@
  */
 import { readdirSync, statSync } from 'fs';
 import { join } from 'path';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DistributorPackage, InstanceTargets, OneTimeInstall } from '../src';
 import { IS_COMPLETE_TIMEOUT } from '../src/one-time-install/install-provider';

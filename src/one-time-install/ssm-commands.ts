@@ -192,7 +192,10 @@ export async function lastCommandId(parameterName: string, budget: RunBudget): P
 export async function rememberCommand(parameterName: string, commandId: string, budget: RunBudget): Promise<void> {
   try {
     await read(budget, (abortSignal) => ssm.send(new PutParameterCommand({
-      Name: parameterName, Value: commandId, Type: 'String', Overwrite: true,
+      Name: parameterName,
+      Value: commandId,
+      Type: 'String',
+      Overwrite: true,
       Description: 'cdk-ssm-distributor OneTimeInstall: the last command of one install resource',
     }), { abortSignal }));
   } catch (error) {

@@ -14,10 +14,19 @@ import { AwsStub } from 'aws-sdk-client-mock';
 
 /** The `StatusDetails` that each `Status` filter value of ListCommandInvocations selects (API reference: `CommandFilter`). */
 const FILTER_DETAILS: Record<string, string[]> = {
-  Pending: ['Pending'], InProgress: ['In Progress'], Delayed: ['Delayed'], Success: ['Success'], Cancelled: ['Cancelled'],
-  Failed: ['Failed'], TimedOut: ['Delivery Timed Out', 'Execution Timed Out'], DeliveryTimedOut: ['Delivery Timed Out'],
-  ExecutionTimedOut: ['Execution Timed Out'], Undeliverable: ['Undeliverable'], InvalidPlatform: ['Invalid Platform'],
-  AccessDenied: ['Access Denied'], Terminated: ['Terminated'],
+  Pending: ['Pending'],
+  InProgress: ['In Progress'],
+  Delayed: ['Delayed'],
+  Success: ['Success'],
+  Cancelled: ['Cancelled'],
+  Failed: ['Failed'],
+  TimedOut: ['Delivery Timed Out', 'Execution Timed Out'],
+  DeliveryTimedOut: ['Delivery Timed Out'],
+  ExecutionTimedOut: ['Execution Timed Out'],
+  Undeliverable: ['Undeliverable'],
+  InvalidPlatform: ['Invalid Platform'],
+  AccessDenied: ['Access Denied'],
+  Terminated: ['Terminated'],
 };
 /** What CompletedCount counts (API reference: `Command`). */
 const COMPLETED = ['Success', 'Failed', 'Execution Timed Out', 'Delivery Timed Out', 'Cancelled', 'Terminated', 'Undeliverable'];
@@ -47,6 +56,11 @@ export class FakeSsm {
   /** Calls SSM answered, by operation (throttled attempts not included). */
   public readonly calls = new Map<string, number>();
   public attempts = 0;
+  /**
+   * What the next SendCommand does: answer, or run and lose its answer (a 500); SSM lists it after `listedAfterMs`
+   * (1 second by default), already finished with one invocation a status detail in `finishes`.
+   */
+  public nextSend: { loseAnswer?: boolean; listedAfterMs?: number; finishes?: { status: string; statusDetails: string[] } } = {};
   public readonly parameters = new Map<string, string>();
   private readonly commands: FakeCommand[] = [];
   private sent = 0;
@@ -67,7 +81,9 @@ export class FakeSsm {
   }
 
   /** A command with one invocation a status detail, on nodes i-...0, i-...1 and so on, listed from now on. */
-  public addCommand(overrides: Partial<Command>, statusDetails: string[], listing: { commandAfterMs?: number; invocationsAfterMs?: number } = {}): Command {
+  public addCommand(
+    overrides: Partial<Command>, statusDetails: string[], listing: { commandAfterMs?: number; invocationsAfterMs?: number } = {},
+  ): Command {
     const id = overrides.CommandId ?? `command-${this.commands.length + 1}`;
     const invocations = statusDetails.map((details, i) => ({ CommandId: id, InstanceId: `i-${i.toString(16).padStart(17, '0')}`, StatusDetails: details }));
     const command: Command = {
@@ -88,12 +104,6 @@ export class FakeSsm {
     });
     return command;
   }
-
-  /**
-   * What the next SendCommand does: answer, or run and lose its answer (a 500); SSM lists it after `listedAfterMs`
-   * (1 second by default), already finished with one invocation a status detail in `finishes`.
-   */
-  public nextSend: { loseAnswer?: boolean; listedAfterMs?: number; finishes?: { status: string; statusDetails: string[] } } = {};
 
   public callsTo(operation: string): number {
     return this.calls.get(operation) ?? 0;
@@ -137,8 +147,12 @@ export class FakeSsm {
     this.nextSend = {};
     const status = finishes?.status ?? 'Pending';
     const command = this.addCommand({
-      CommandId: `sent-${++this.sent}`, Comment: input.Comment, Parameters: input.Parameters, Targets: input.Targets,
-      Status: status as Command['Status'], StatusDetails: status,
+      CommandId: `sent-${++this.sent}`,
+      Comment: input.Comment,
+      Parameters: input.Parameters,
+      Targets: input.Targets,
+      Status: status as Command['Status'],
+      StatusDetails: status,
     }, finishes?.statusDetails ?? [], { commandAfterMs: listedAfterMs ?? 1_000, invocationsAfterMs: listedAfterMs ?? 1_000 });
     if (loseAnswer) {
       throw Object.assign(new Error('We encountered an internal error'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } });

@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { command, installEvent, invocations } from './install-events';
 import { FakeSsm } from './fake-ssm';
+import { command, installEvent, invocations } from './install-events';
 import { useSimulatedClock } from './simulated-clock';
 import { handler } from '../../src/one-time-install/one-time-install.is-complete.lambda';
 

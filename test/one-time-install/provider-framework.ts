@@ -1,10 +1,10 @@
-import type { InstallEvent } from '../../src/one-time-install/install-request';
 import {
   IS_COMPLETE_TIMEOUT,
   ON_EVENT_TIMEOUT,
   PROVIDER_TOTAL_TIMEOUT,
   QUERY_INTERVAL,
 } from '../../src/one-time-install/install-provider';
+import type { InstallEvent } from '../../src/one-time-install/install-request';
 import { handler as isComplete } from '../../src/one-time-install/one-time-install.is-complete.lambda';
 import { handler as onEvent } from '../../src/one-time-install/one-time-install.on-event.lambda';
 import type { RunContext } from '../../src/one-time-install/run-clock';
