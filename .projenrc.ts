@@ -136,6 +136,13 @@ project.testTask.prependSpawn(bundle);
 project.tasks.tryFind('example')!.prependSpawn(bundle);
 benchTask.prependSpawn(bundle);
 
+// The OneTimeInstall handlers are minified, names kept for readable stack traces: together under 25,000 bytes.
+for (const task of project.tasks.all.filter((t) => /^bundle:one-time-install\/.*lambda$/.test(t.name))) {
+  const step = task.steps[0] as { execArgs?: string[] };
+  task.reset();
+  task.exec([...step.execArgs!, '--minify', '--keep-names'].map((arg) => arg.includes('*') ? `"${arg}"` : arg).join(' '));
+}
+
 // The handlers' SDK calls live beside them; the Lambda runtime provides @aws-sdk/*, so it stays a devDependency.
 project.eslint?.allowDevDeps('src/one-time-install/ssm-commands.ts');
 

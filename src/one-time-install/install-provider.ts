@@ -22,8 +22,18 @@ export const SERVICE_TIMEOUT = Duration.minutes(55);
  * last poll (15 s), an isComplete run (at most 2 minutes) and the cancel still end before the provider's total timeout.
  */
 export const MAX_INSTALL_TIMEOUT = Duration.minutes(45);
+/**
+ * How long onEvent may run: the 4 minutes that a send waits for nodes still registering with SSM, and the
+ * 45 seconds that a send whose answer was lost looks for its command.
+ */
+export const ON_EVENT_TIMEOUT = Duration.minutes(6);
+/** How long an isComplete run may take; it stops reading SSM 15 seconds before, and answers "not yet". */
+export const IS_COMPLETE_TIMEOUT = Duration.minutes(2);
 /** How often isComplete polls: often enough to answer quickly, rarely enough not to be throttled. */
-const QUERY_INTERVAL = Duration.seconds(15);
+export const QUERY_INTERVAL = Duration.seconds(15);
+
+/** The path of the parameters that hold each install's last command (see `lastCommandParameter`). */
+const LAST_COMMAND_PARAMETERS = 'cdk-ssm-distributor/one-time-install';
 
 /** The construct id of the one provider of a stack. */
 const PROVIDER_ID = 'CdkSsmDistributorOneTimeInstallProvider';
@@ -46,13 +56,12 @@ export class InstallProvider extends Construct {
 
     const onEvent = new OneTimeInstallOnEventFunction(this, 'OnEvent', {
       description: 'cdk-ssm-distributor OneTimeInstall: sends AWS-ConfigureAWSPackage once',
-      // Room for the 4 minutes that a send waits for nodes still registering with SSM.
-      timeout: Duration.minutes(5),
+      timeout: ON_EVENT_TIMEOUT,
       ...loggingTo(this, 'OnEvent'),
     });
     const isComplete = new OneTimeInstallIsCompleteFunction(this, 'IsComplete', {
       description: 'cdk-ssm-distributor OneTimeInstall: waits for every node',
-      timeout: Duration.minutes(2),
+      timeout: IS_COMPLETE_TIMEOUT,
       ...loggingTo(this, 'IsComplete'),
     });
 
@@ -69,6 +78,11 @@ export class InstallProvider extends Construct {
       ],
     }));
     const readCommands = new iam.PolicyStatement({ actions: ['ssm:ListCommands', 'ssm:ListCommandInvocations'], resources: ['*'] });
+    // The id of each install's last command, so that an update finds it in one call however busy the account.
+    onEvent.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${LAST_COMMAND_PARAMETERS}/*` })],
+    }));
     onEvent.addToRolePolicy(readCommands);
     isComplete.addToRolePolicy(readCommands);
     isComplete.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:CancelCommand'], resources: ['*'] }));
@@ -94,8 +108,10 @@ export class InstallProvider extends Construct {
     suppressNagFindings(onEvent.role!.node.findChild('DefaultPolicy'), [{
       id: 'AwsSolutions-IAM5',
       reason: 'SendCommand is limited to AWS-ConfigureAWSPackage; its targets are any instance or managed node of this ' +
-        'account and region, resolved by SSM from tags at run time. ListCommands and ListCommandInvocations take no resource.',
+        'account and region, resolved by SSM from tags at run time. ListCommands and ListCommandInvocations take no resource. ' +
+        'The parameters are those this provider keeps, one per install, under its own path.',
       applies_to: [
+        { regex: '/^Resource::arn:.+:ssm:.+:parameter\\/cdk-ssm-distributor\\/one-time-install\\/\\*$/' },
         { regex: '/^Resource::arn:.+:ec2:.+:instance\\/\\*$/' },
         { regex: '/^Resource::arn:.+:ssm:.+:managed-instance\\/\\*$/' },
         'Resource::*',

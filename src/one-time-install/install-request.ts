@@ -19,6 +19,12 @@ export interface InstallEvent {
   readonly ResponseURL?: string;
 }
 
+/** What a command puts on the nodes: the document's parameters and the targets. */
+export interface InstallInputs {
+  readonly Parameters?: Record<string, string[]>;
+  readonly Targets?: Array<{ Key?: string; Values?: string[] }>;
+}
+
 /**
  * Whether an update changes what is installed where (package, version, action, installation type,
  * arguments or targets), and so runs the document again. Rate control, output and timeouts do not.
@@ -27,9 +33,38 @@ export function needsRerun(event: InstallEvent): boolean {
   if (event.RequestType !== 'Update') {
     return event.RequestType === 'Create';
   }
-  const before = event.OldResourceProperties!;
-  const after = event.ResourceProperties;
-  return stableJson([before.Parameters, before.Targets]) !== stableJson([after.Parameters, after.Targets]);
+  return !sameInstall(event.OldResourceProperties!, event.ResourceProperties);
+}
+
+/**
+ * Whether two commands put the same thing on the same nodes. Target entries are ANDed and their values ORed
+ * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Target.html), so neither order matters;
+ * nor does the key order of `additionalArguments`.
+ */
+export function sameInstall(a: InstallInputs, b: InstallInputs): boolean {
+  return installKey(a) === installKey(b);
+}
+
+/** Whether two commands concern the same package on the same nodes, whatever the version or the action. */
+export function samePackageAndTargets(a: InstallInputs, b: InstallInputs): boolean {
+  return a.Parameters?.name?.[0] === b.Parameters?.name?.[0] && targetsKey(a) === targetsKey(b);
+}
+
+function targetsKey(inputs: InstallInputs): string {
+  return (inputs.Targets ?? []).map((t) => `${t.Key}=${JSON.stringify([...t.Values ?? []].sort())}`).sort().join('&');
+}
+
+function installKey(inputs: InstallInputs): string {
+  const { additionalArguments, ...parameters } = inputs.Parameters ?? {};
+  return stableJson([parameters, additionalArguments?.map(parseJson), targetsKey(inputs)]);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /**
@@ -41,9 +76,22 @@ export function commentMarker(event: InstallEvent): string {
   return `${resourceMarker(event)}${hash(event.RequestId)}`;
 }
 
+/** Whether a comment carries the marker of a `OneTimeInstall`, of any resource and request. */
+export function hasInstallMarker(comment: string): boolean {
+  return new RegExp(` #[0-9a-f]{${HASH_LENGTH}}\\.[0-9a-f]{${HASH_LENGTH}}$`).test(comment);
+}
+
 /** Whether a comment carries this resource's marker, whatever the request. */
 export function matchesResource(comment: string, event: InstallEvent): boolean {
   return comment.slice(0, -HASH_LENGTH).endsWith(resourceMarker(event));
+}
+
+/**
+ * The SSM parameter that holds the id of the last command the resource sent: a hash of the stack and logical id,
+ * long enough that two resources never share it.
+ */
+export function lastCommandParameter(event: InstallEvent): string {
+  return `/cdk-ssm-distributor/one-time-install/${hash(`${event.StackId}/${event.LogicalResourceId}`, 32)}`;
 }
 
 /** The part of the marker that every command of this resource shares. */
@@ -109,8 +157,8 @@ function redactArguments(properties: InstallProperties | undefined): InstallProp
   return { ...properties, Parameters: { ...properties.Parameters, additionalArguments: ['(redacted)'] } };
 }
 
-function hash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, HASH_LENGTH);
+function hash(text: string, length = HASH_LENGTH): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
 }
 
 /** JSON with object keys sorted, so that equal values compare equal whatever their key order. */

@@ -1,43 +1,50 @@
 import { CancelCommandCommand, Command } from '@aws-sdk/client-ssm';
-import { Assessment, assessCommand, assessmentOptions, countsData, nameNodes, TERMINAL_COMMAND } from './install-assessment';
-import { failure, InstallEvent, logEvent, needsRerun } from './install-request';
-import { getCommand, isThrottling, listInvocations, ssm } from './ssm-commands';
+import { Assessment, allowedErrors, assessCommand, assessmentOptions, countsData, nameNodes, TERMINAL_COMMAND } from './install-assessment';
+import { failure, InstallEvent, logEvent } from './install-request';
+import { InvocationRead, readInvocations } from './invocation-reads';
+import { clock, contextWithTimeout, OutOfTime, RunBudget, RunContext } from './run-clock';
+import { getCommand, invocationPage, isThrottling, ssm } from './ssm-commands';
 
 /** Errors that mean SSM does not list the new command yet (eventual consistency): "not yet", not a result. */
 const NOT_YET = new Set(['InvocationDoesNotExist', 'InvalidCommandId']);
-/** Past the deadline, how many pages of invocations are read to name the nodes still running. */
-const DEADLINE_PAGES = 2;
+/** A run without a Lambda context (a test) has as long as the function's timeout, 2 minutes. */
+const DEFAULT_RUN_MS = 2 * 60 * 1000;
 
 /**
  * isComplete of `OneTimeInstall`: complete when every targeted node has finished and no more of them failed
  * than the error threshold allows; a failure with a short reason otherwise; and past the install's deadline,
  * the command is cancelled and the resource fails, so a stack never waits on SSM's own timeouts.
  *
- * While the command runs, only the command is read (one call a poll, whatever the fleet's size); its
- * invocations are listed once it has finished, or at the deadline to name the nodes still running.
+ * While the command runs, only the command is read (one call a poll, whatever the fleet's size). Once it has
+ * finished, its invocations are read within the run's time: a run that runs out of time answers "not yet", never a
+ * failure, and the next poll reads again (the Provider framework passes every poll the same event: nothing carries over).
  */
-export async function handler(event: InstallEvent): Promise<{ IsComplete: boolean; Data?: Record<string, string> }> {
+export async function handler(event: InstallEvent, context?: RunContext): Promise<{ IsComplete: boolean; Data?: Record<string, string> }> {
   logEvent('isComplete', event);
-  if (!needsRerun(event)) {
+  // onEvent sets a deadline only when it sent a command: otherwise there is nothing to wait for.
+  if (!event.Data?.Deadline) {
     return { IsComplete: true };
   }
+  const budget = new RunBudget(context ?? contextWithTimeout(DEFAULT_RUN_MS));
   const properties = event.ResourceProperties;
-  const commandId = event.Data!.CommandId;
-  const pastDeadline = Date.now() >= Date.parse(event.Data!.Deadline);
+  const commandId = event.Data.CommandId;
+  const pastDeadline = clock.now() >= Date.parse(event.Data.Deadline);
   const options = assessmentOptions(properties);
 
   let command: Command | undefined;
-  let finished = false;
   let assessment: Assessment | undefined;
   try {
-    command = await getCommand(commandId);
-    finished = TERMINAL_COMMAND.has(command?.Status ?? '');
-    if (finished || pastDeadline) {
-      assessment = assessCommand(command, command ? await listInvocations(commandId, finished ? Infinity : DEADLINE_PAGES) : [], options);
+    command = await getCommand(commandId, budget);
+    if (command && TERMINAL_COMMAND.has(command.Status ?? '')) {
+      const read = await readInvocations(command, budget, allowedErrors(options.maxErrors, command.TargetCount ?? 0));
+      console.log(`read ${read.statuses.size} invocations (${read.mode}) in ${read.calls} calls`);
+      assessment = assessCommand(command, read, options);
+    } else if (command && pastDeadline) {
+      assessment = assessCommand(command, await runningNodes(commandId, budget), options);
     }
   } catch (error) {
     const name = (error as Error).name;
-    if (!isThrottling(error) && !NOT_YET.has(name)) {
+    if (!(error instanceof OutOfTime) && !isThrottling(error) && !NOT_YET.has(name)) {
       throw failure(`Could not read command ${commandId}: ${name}: ${(error as Error).message}`);
     }
     console.log(`${name}: polling again`);
@@ -56,17 +63,29 @@ export async function handler(event: InstallEvent): Promise<{ IsComplete: boolea
   const minutes = Number(properties.InstallTimeoutSeconds) / 60;
   const counts = assessment?.counts;
   const tally = counts ? ` with ${counts.succeeded} of ${counts.targeted} nodes succeeded and ${counts.failed} failed` : '';
-  if (finished) {
+  if (command && TERMINAL_COMMAND.has(command.Status ?? '')) {
     // Finished, but SSM had not listed every invocation by the deadline: nothing left to cancel.
-    throw failure(`${describeRun(properties.Parameters)}: command ${commandId} finished (${command!.Status})${tally}, ` +
+    throw failure(`${describeRun(properties.Parameters)}: command ${commandId} finished (${command.Status})${tally}, ` +
       `but SSM did not list all its invocations within ${minutes} minutes (installTimeout)`);
   }
-  await cancel(commandId);
-  const running = assessment?.running ?? [];
+  await cancel(commandId, budget);
+  const running = assessment?.state === 'running' ? assessment.running : [];
   throw failure(
     `${describeRun(properties.Parameters)} did not finish within ${minutes} minutes (installTimeout); ` +
     `cancelled command ${commandId}${tally}` +
     (running.length ? `; still running: ${nameNodes(running)}` : ''));
+}
+
+/** Past the deadline, the first pages of invocations, to name the nodes still running. */
+async function runningNodes(commandId: string, budget: RunBudget): Promise<InvocationRead> {
+  const statuses = new Map<string, string>();
+  let nextToken: string | undefined;
+  for (let calls = 0; calls < 2 && (calls === 0 || nextToken); calls++) {
+    const page = await invocationPage(commandId, budget, undefined, nextToken);
+    page.invocations.forEach((i) => statuses.set(i.InstanceId ?? 'unknown node', i.StatusDetails ?? i.Status ?? 'Pending'));
+    nextToken = page.nextToken;
+  }
+  return { mode: 'all', statuses, exhaustive: false, calls: 2 };
 }
 
 /** `Install ExamplePackage 1.2.3` */
@@ -75,9 +94,9 @@ function describeRun(parameters: Record<string, string[]>): string {
 }
 
 /** Best effort: the failure reason matters more than a cancel that SSM refuses. */
-async function cancel(commandId: string): Promise<void> {
+async function cancel(commandId: string, budget: RunBudget): Promise<void> {
   try {
-    await ssm.send(new CancelCommandCommand({ CommandId: commandId }));
+    await ssm.send(new CancelCommandCommand({ CommandId: commandId }), { abortSignal: AbortSignal.timeout(Math.max(1, budget.remainingMs)) });
   } catch (error) {
     console.log(`CancelCommand failed: ${(error as Error).name}`);
   }

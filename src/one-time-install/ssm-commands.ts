@@ -3,30 +3,41 @@ import {
   CommandFilter,
   CommandFilterKey,
   CommandInvocation,
+  DeleteParameterCommand,
+  GetParameterCommand,
   ListCommandInvocationsCommand,
   ListCommandsCommand,
+  PutParameterCommand,
   SendCommandCommand,
   SendCommandCommandInput,
   SSMClient,
 } from '@aws-sdk/client-ssm';
+import { clock, OutOfTime, RunBudget } from './run-clock';
 import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-document';
 
 /** Reads and cancels: one client per Lambda container; adaptive retries slow down on throttling. */
-export const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: 8 });
+export const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: 3 });
 /**
  * SendCommand only: no retry by the SDK, since SendCommand has no idempotency token and a request whose answer
- * was lost may have run. `sendCommandOnce` retries, after looking for the command first.
+ * was lost may have run (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_SendCommand.html).
  */
 const sendClient = new SSMClient({ maxAttempts: 1 });
 
-/** ListCommands and ListCommandInvocations return at most 50 items a page. */
-const PAGE_SIZE = 50;
-/** How many pages of command history a search reads before it gives up. */
+/** ListCommands and ListCommandInvocations return at most 50 items a page (API model: `CommandMaxResults`). */
+export const PAGE_SIZE = 50;
+/** How many pages of command history a search reads before it gives up: its cost stays bounded. */
 const MAX_SEARCH_PAGES = 20;
 const RETRY_BASE_MS = 200;
-const MAX_RETRIES = 4;
+const RETRY_MAX_MS = 5_000;
 /** How far back a search for a command that a failed or retried request may have sent looks. */
 const RECENT_MS = 2 * 60 * 60 * 1000;
+/**
+ * How long a send whose answer was lost looks for the command it may have sent. SSM lists a new command only
+ * after a delay (aws/aws-sdk issue 190: ListCommandInvocations is empty right after SendCommand); 30 seconds is
+ * the longest delay this handler is designed for, with room to spare.
+ */
+export const LOST_ANSWER_WAIT_MS = 45_000;
+const LOST_ANSWER_POLL_MS = 5_000;
 
 export function isThrottling(error: unknown): boolean {
   const name = (error as { name?: string })?.name;
@@ -37,77 +48,60 @@ export function isThrottling(error: unknown): boolean {
 function isAmbiguous(error: unknown): boolean {
   const e = error as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; name?: string };
   return (e.$metadata?.httpStatusCode ?? 0) >= 500 || e.$retryable !== undefined
-    || ['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'InternalServerError'].includes(e.name ?? '');
-}
-
-/** Calls `fn` again after a back-off when SSM throttles it, on top of the client's own retries. */
-async function retryThrottled<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!isThrottling(error) || attempt >= MAX_RETRIES) {
-        throw error;
-      }
-      await sleep(RETRY_BASE_MS * 2 ** attempt);
-    }
-  }
+    || ['TimeoutError', 'AbortError', 'RequestTimeout', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'InternalServerError'].includes(e.name ?? '');
 }
 
 /**
- * Sends the command once. A throttled request was refused, so it is sent again; after an ambiguous failure the
- * command is looked for by its comment marker before it is sent again, so that it never runs twice.
+ * One read, sent again after a back-off while SSM throttles it and the run has time. The request is aborted when
+ * the run's time is up, so that no call outlives the Lambda function.
  */
-export async function sendCommandOnce(input: SendCommandCommandInput, marker: string): Promise<string> {
+async function read<T>(budget: RunBudget, request: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
+    if (!budget.allows()) {
+      throw new OutOfTime();
+    }
     try {
-      const response = await sendClient.send(new SendCommandCommand(input));
-      return response.Command!.CommandId!;
+      return await request(AbortSignal.timeout(budget.remainingMs));
     } catch (error) {
-      const retry = attempt < MAX_RETRIES && (isThrottling(error) || isAmbiguous(error));
-      if (!retry) {
+      const backOff = Math.min(RETRY_BASE_MS * 2 ** attempt, RETRY_MAX_MS);
+      if ((error as Error).name === 'AbortError') {
+        throw new OutOfTime();
+      }
+      if (!isThrottling(error)) {
         throw error;
       }
-      if (isAmbiguous(error)) {
-        const sent = await findSentCommand(marker);
-        if (sent?.CommandId) {
-          return sent.CommandId;
-        }
+      if (!budget.allows(backOff)) {
+        throw new OutOfTime();
       }
-      await sleep(RETRY_BASE_MS * 2 ** attempt);
+      await clock.sleep(backOff);
     }
   }
-}
-
-/** The command that a recent attempt at this request sent, found by the marker its comment ends with. */
-export function findSentCommand(marker: string): Promise<Command | undefined> {
-  return findCommand((comment) => comment.endsWith(marker), new Date(Date.now() - RECENT_MS));
 }
 
 /** The command, or `undefined` while SSM does not list it yet. */
-export async function getCommand(commandId: string): Promise<Command | undefined> {
-  const response = await ssm.send(new ListCommandsCommand({ CommandId: commandId }));
-  return response.Commands?.[0];
+export async function getCommand(commandId: string, budget: RunBudget): Promise<Command | undefined> {
+  const response = await read(budget, (abortSignal) => ssm.send(new ListCommandsCommand({ CommandId: commandId }), { abortSignal }));
+  return response?.Commands?.[0];
 }
 
-/** The invocations of the command, all pages, or at most `maxPages` of them. */
-export async function listInvocations(commandId: string, maxPages = Infinity): Promise<CommandInvocation[]> {
-  const invocations: CommandInvocation[] = [];
-  let nextToken: string | undefined;
-  let pages = 0;
-  do {
-    const page = await ssm.send(new ListCommandInvocationsCommand({ CommandId: commandId, MaxResults: PAGE_SIZE, NextToken: nextToken }));
-    invocations.push(...(page.CommandInvocations ?? []));
-    nextToken = page.NextToken;
-  } while (nextToken && ++pages < maxPages);
-  return invocations;
+/** One page of a command's invocations, those in one `Status` filter value if given. */
+export async function invocationPage(
+  commandId: string, budget: RunBudget, status: string | undefined, nextToken: string | undefined,
+): Promise<{ invocations: CommandInvocation[]; nextToken?: string }> {
+  // Filter values of ListCommandInvocations: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_CommandFilter.html
+  const filters: CommandFilter[] | undefined = status ? [{ key: CommandFilterKey.STATUS, value: status }] : undefined;
+  const page = await read(budget, (abortSignal) => ssm.send(new ListCommandInvocationsCommand({
+    CommandId: commandId, Filters: filters, MaxResults: PAGE_SIZE, NextToken: nextToken,
+  }), { abortSignal }));
+  return { invocations: page?.CommandInvocations ?? [], nextToken: page?.NextToken };
 }
 
 /**
- * The newest `AWS-ConfigureAWSPackage` command whose comment matches, among the commands sent after
- * `invokedAfter` (SSM keeps 30 days of history). ListCommands lists the newest first, so the first match wins.
+ * The newest `AWS-ConfigureAWSPackage` command that `matches`, among the commands sent after `invokedAfter`
+ * (SSM keeps 30 days of history). ListCommands lists the newest first, so the first match wins; at most
+ * `MAX_SEARCH_PAGES` pages are read.
  */
-export async function findCommand(matches: (comment: string) => boolean, invokedAfter?: Date): Promise<Command | undefined> {
+export async function findCommand(matches: (command: Command) => boolean, budget: RunBudget, invokedAfter?: Date): Promise<Command | undefined> {
   const filters: CommandFilter[] = [{ key: CommandFilterKey.DOCUMENT_NAME, value: CONFIGURE_PACKAGE_DOCUMENT }];
   if (invokedAfter) {
     // The API's own examples give whole seconds.
@@ -116,17 +110,104 @@ export async function findCommand(matches: (comment: string) => boolean, invoked
   let nextToken: string | undefined;
   let pages = 0;
   do {
-    const page = await retryThrottled(() =>
-      ssm.send(new ListCommandsCommand({ Filters: filters, MaxResults: PAGE_SIZE, NextToken: nextToken })));
-    const match = page.Commands?.find((command) => matches(command.Comment ?? ''));
+    const page = await read(budget, (abortSignal) =>
+      ssm.send(new ListCommandsCommand({ Filters: filters, MaxResults: PAGE_SIZE, NextToken: nextToken }), { abortSignal }));
+    const match = page?.Commands?.find(matches);
     if (match) {
       return match;
     }
-    nextToken = page.NextToken;
+    nextToken = page?.NextToken;
   } while (nextToken && ++pages < MAX_SEARCH_PAGES);
   return undefined;
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** The command that a recent attempt at this request sent, found by the marker its comment ends with. */
+export function findSentCommand(marker: string, budget: RunBudget): Promise<Command | undefined> {
+  return findCommand((command) => (command.Comment ?? '').endsWith(marker), budget, new Date(clock.now() - RECENT_MS));
+}
+
+/** A send whose answer was lost, and whose command SSM did not list in time: it is not sent again. */
+export class LostAnswer extends Error {
+  public override readonly name = 'LostAnswer';
+}
+
+/**
+ * Sends the command once. A throttled request was refused, so it is sent again. After an ambiguous failure it is
+ * never sent again: the command is looked for by its comment marker for `LOST_ANSWER_WAIT_MS`, and if SSM does
+ * not list it by then, `LostAnswer` is thrown. Not installing is better than installing twice.
+ */
+export async function sendCommandOnce(input: SendCommandCommandInput, marker: string, budget: RunBudget): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const response = await sendClient.send(new SendCommandCommand(input), { abortSignal: AbortSignal.timeout(Math.max(1, budget.remainingMs)) });
+      return response.Command!.CommandId!;
+    } catch (error) {
+      if (isAmbiguous(error)) {
+        return findLostCommand(marker, budget, error as Error);
+      }
+      const backOff = Math.min(RETRY_BASE_MS * 2 ** attempt, RETRY_MAX_MS);
+      if (!isThrottling(error) || !budget.allows(backOff)) {
+        throw error;
+      }
+      await clock.sleep(backOff);
+    }
+  }
+}
+
+async function findLostCommand(marker: string, budget: RunBudget, cause: Error): Promise<string> {
+  const until = clock.now() + LOST_ANSWER_WAIT_MS;
+  for (;;) {
+    const sent = await findSentCommand(marker, budget).catch(() => undefined);
+    if (sent?.CommandId) {
+      console.log(`SendCommand answered ${cause.name}, but the command was sent: ${sent.CommandId}`);
+      return sent.CommandId;
+    }
+    if (clock.now() + LOST_ANSWER_POLL_MS > until || !budget.allows(LOST_ANSWER_POLL_MS)) {
+      throw new LostAnswer(`SendCommand's answer was lost (${cause.name}) and SSM listed no command with the comment ` +
+        `marker${marker} within ${LOST_ANSWER_WAIT_MS / 1000} seconds. It was not sent again, so that the package is never ` +
+        `installed twice. Check the Run Command history for a command whose comment ends with '${marker.trim()}' ` +
+        `(aws ssm list-commands --filters key=DocumentName,value=${CONFIGURE_PACKAGE_DOCUMENT}), then deploy again.`);
+    }
+    await clock.sleep(LOST_ANSWER_POLL_MS);
+  }
+}
+
+/**
+ * The id of the last command a resource sent, kept in a String parameter: found in one call however many
+ * commands the account has sent since (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html).
+ */
+export async function lastCommandId(parameterName: string, budget: RunBudget): Promise<string | undefined> {
+  try {
+    const response = await read(budget, (abortSignal) => ssm.send(new GetParameterCommand({ Name: parameterName }), { abortSignal }));
+    return response?.Parameter?.Value;
+  } catch (error) {
+    if ((error as Error).name === 'ParameterNotFound') {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** Best effort: without the parameter, the last command is searched for in the command history. */
+export async function rememberCommand(parameterName: string, commandId: string, budget: RunBudget): Promise<void> {
+  try {
+    await read(budget, (abortSignal) => ssm.send(new PutParameterCommand({
+      Name: parameterName,
+      Value: commandId,
+      Type: 'String',
+      Overwrite: true,
+      Description: 'cdk-ssm-distributor OneTimeInstall: the last command of one install resource',
+    }), { abortSignal }));
+  } catch (error) {
+    console.log(`could not remember command ${commandId}: ${(error as Error).name}`);
+  }
+}
+
+/** Best effort, on delete. */
+export async function forgetCommand(parameterName: string, budget: RunBudget): Promise<void> {
+  try {
+    await read(budget, (abortSignal) => ssm.send(new DeleteParameterCommand({ Name: parameterName }), { abortSignal }));
+  } catch (error) {
+    console.log(`could not delete parameter ${parameterName}: ${(error as Error).name}`);
+  }
 }

@@ -6,10 +6,13 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { FakeSsm } from './fake-ssm';
 import { command, installEvent, invocations } from './install-events';
+import { useSimulatedClock } from './simulated-clock';
 import { handler } from '../../src/one-time-install/one-time-install.is-complete.lambda';
 
 const ssm = mockClient(SSMClient);
+const clock = useSimulatedClock();
 const inOneHour = () => new Date(Date.now() + 3600_000).toISOString();
 const oneMinuteAgo = () => new Date(Date.now() - 60_000).toISOString();
 
@@ -75,11 +78,12 @@ describe('isComplete', () => {
     expect(response).toEqual({ IsComplete: true, Data: expect.objectContaining({ FailedCount: failed }) });
   });
 
-  test('nodes never sent the command (SSM stopped at the error threshold) count as failures', async () => {
+  test('nodes not listed yet are not counted as failures: the deadline names what SSM did not list', async () => {
     given(command('Failed', 4, { CompletedCount: 2 }), ['Failed', 'Success']);
 
-    await expect(handler(waitEvent({ properties: { MaxErrors: '1' } }))).rejects.toThrow(
-      'Failed on 3 of 4 nodes (1 Failed, 2 not run; error threshold 1)');
+    await expect(handler(waitEvent({ properties: { MaxErrors: '1' } }, oneMinuteAgo()))).rejects.toThrow(
+      'Install ExamplePackage: command command-1 finished (Failed) with 1 of 4 nodes succeeded and 1 failed, ' +
+      'but SSM did not list all its invocations within 30 minutes (installTimeout)');
   });
 
   describe('zero targets', () => {
@@ -126,14 +130,15 @@ describe('isComplete', () => {
       expect(await handler(waitEvent())).toEqual({ IsComplete: true, Data: expect.objectContaining({ SucceededCount: '2' }) });
     });
 
-    test('throttling, then success', async () => {
+    test('a throttled read is retried within the run, after a back-off', async () => {
       ssm.on(ListCommandsCommand, { CommandId: 'command-1' })
         .rejectsOnce(fail('ThrottlingException', 'Rate exceeded'))
         .resolves({ Commands: [command('Success', 1)] });
       ssm.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: invocations('Success') });
-      expect(await handler(waitEvent())).toEqual({ IsComplete: false });
+      const start = clock.now();
 
       expect(await handler(waitEvent())).toEqual({ IsComplete: true, Data: expect.objectContaining({ SucceededCount: '1' }) });
+      expect(clock.now() - start).toBe(200);
     });
 
     test('another error fails at once with a reason', async () => {
@@ -190,11 +195,12 @@ describe('isComplete', () => {
 
   test('500 nodes with 200 failures: the reason stays short and the response under 4 KB', async () => {
     const statuses = Array.from({ length: 500 }, (_, i) => (i % 5 < 2 ? (i % 2 ? 'Failed' : 'Undeliverable') : 'Success'));
-    given(command('Failed', 500), statuses);
+    const fake = new FakeSsm(ssm, clock);
+    fake.addCommand({ CommandId: 'command-1', Status: 'Failed' }, statuses);
 
     const error: Error = await handler(waitEvent()).then(() => new Error('no failure'), (e) => e);
 
-    expect(error.message).toMatch(/^Install ExamplePackage: Failed on 200 of 500 nodes \(\d+ Undeliverable, \d+ Failed; error threshold 0\)/);
+    expect(error.message).toMatch(/^Install ExamplePackage: Failed on 200 of 500 nodes \(\d+ Failed, \d+ Undeliverable; error threshold 0\)/);
     expect(error.message).toContain(' and 195 more');
     expect(error.stack).toBe(`Error: ${error.message}`);
     // What the Provider framework sends CloudFormation: the reason, the log group and the ids.
@@ -207,7 +213,8 @@ describe('isComplete', () => {
       LogicalResourceId: 'L'.repeat(255),
     });
     expect(Buffer.byteLength(response)).toBeLessThan(4096);
-    expect(ssm).toHaveReceivedCommandTimes(ListCommandInvocationsCommand, 10);
+    // Only the nodes that did not succeed are read: one query per status that did not succeed, 4 pages of failures.
+    expect(fake.callsTo('ListCommandInvocations')).toBe(9);
   });
 
   test('an update that does not run again and a delete are complete at once', async () => {

@@ -417,6 +417,16 @@ describe('OneTimeInstall', () => {
       }]);
     });
 
+    test('the onEvent role keeps parameters under its own path only, each install\'s last command', () => {
+      install();
+
+      const statements = statementsOf(Template.fromStack(stack), roleId(providerFunction('OnEvent')))
+        .filter((statement) => allows(statement, 'ssm:PutParameter'));
+      expect(statements.flatMap((s) => asList(s.Resource))).toEqual([{
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/cdk-ssm-distributor/one-time-install/*']],
+      }]);
+    });
+
     test('the document ARN has an empty account field also when the account is known', () => {
       stack = new Stack(app, 'Known', { env: { account: '111122223333', region: 'eu-west-1' } });
       examplePackage = DistributorPackage.fromPackageName(stack, 'Package', 'ExamplePackage');
@@ -474,7 +484,7 @@ describe('OneTimeInstall', () => {
     });
 
     test.each<[string, 'OnEvent' | 'IsComplete', string[]]>([
-      ['onEvent', 'OnEvent', ['ssm:SendCommand', 'ssm:ListCommands', 'ssm:ListCommandInvocations']],
+      ['onEvent', 'OnEvent', ['ssm:SendCommand', 'ssm:ListCommands', 'ssm:ListCommandInvocations', 'ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter']],
       ['isComplete', 'IsComplete', ['ssm:ListCommands', 'ssm:ListCommandInvocations', 'ssm:CancelCommand']],
     ])('the %s role has no other SSM or IAM action and no wildcard action', (_, id, expected) => {
       install();

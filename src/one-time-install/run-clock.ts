@@ -1,0 +1,43 @@
+/** Time as the handlers see it; tests replace it with a simulated clock so that waits cost no real time. */
+export const clock = {
+  now: (): number => Date.now(),
+  sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** The part of the Lambda context a handler reads: how long it may still run. */
+export interface RunContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/**
+ * How long a handler run may still work. A Lambda function that runs out of time is answered FAILED by the
+ * Provider framework (custom-resources `framework.js`, `invokeUserFunction`: a `FunctionError` fails the resource),
+ * so a run stops calling SSM while `RESERVE_MS` remain, and says "not yet" instead.
+ */
+export class RunBudget {
+  /** Time kept for the answer after the last call (logging, building the reason, returning). */
+  public static readonly RESERVE_MS = 15_000;
+
+  constructor(private readonly context: RunContext) {}
+
+  /** Milliseconds that SSM calls may still take. */
+  public get remainingMs(): number {
+    return this.context.getRemainingTimeInMillis() - RunBudget.RESERVE_MS;
+  }
+
+  /** Whether a call that may take `ms` (a back-off included) still fits. */
+  public allows(ms = 0): boolean {
+    return this.remainingMs > ms;
+  }
+}
+
+/** A context for a run without one (a test, say): `timeoutMs` from now, on the handler's clock. */
+export function contextWithTimeout(timeoutMs: number): RunContext {
+  const end = clock.now() + timeoutMs;
+  return { getRemainingTimeInMillis: () => end - clock.now() };
+}
+
+/** Thrown when a run has no time left for another call: the handler answers "not yet". */
+export class OutOfTime extends Error {
+  public override readonly name = 'OutOfTime';
+}

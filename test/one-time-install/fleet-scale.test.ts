@@ -1,0 +1,216 @@
+import { ListCommandInvocationsCommand, ListCommandsCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { FakeSsm } from './fake-ssm';
+import { command, installEvent, installProperties, invocations } from './install-events';
+import { deployLikeTheFramework } from './provider-framework';
+import { useSimulatedClock } from './simulated-clock';
+import { IS_COMPLETE_TIMEOUT } from '../../src/one-time-install/install-provider';
+import { commentFor, lastCommandParameter } from '../../src/one-time-install/install-request';
+import { handler as isComplete } from '../../src/one-time-install/one-time-install.is-complete.lambda';
+import { handler as onEvent } from '../../src/one-time-install/one-time-install.on-event.lambda';
+
+const ssm = mockClient(SSMClient);
+const clock = useSimulatedClock();
+const tagTargets = [{ Key: 'tag:Fleet', Values: ['web', 'api'] }, { Key: 'tag:Env', Values: ['prod'] }];
+const fleet = (n: number, status = 'Success') => Array.from({ length: n }, () => status);
+
+beforeEach(() => {
+  ssm.reset();
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('OneTimeInstall at fleet scale', () => {
+  describe('any fleet size, in time', () => {
+    test('10,000 nodes, half the SSM calls throttled: success within one run, far from the timeout, in few calls', async () => {
+      // GIVEN: SSM takes 100 ms a call, throttles every other one, and the command succeeds on every node
+      const fake = new FakeSsm(ssm, clock, { latencyMs: 100, throttleEvery: 2 });
+      fake.nextSend = { finishes: { status: 'Success', statusDetails: fleet(10_000) } };
+
+      // WHEN
+      const outcome = await deployLikeTheFramework(installEvent('Create', { properties: { Targets: tagTargets } }), clock);
+
+      // THEN
+      expect(outcome).toMatchObject({ status: 'SUCCESS', data: { TargetedCount: '10000', SucceededCount: '10000', FailedCount: '0' } });
+      expect(outcome.longestRunMs).toBeLessThan(IS_COMPLETE_TIMEOUT.toMilliseconds() / 4);
+      expect(fake.callsTo('ListCommandInvocations')).toBeLessThanOrEqual(7);
+    });
+
+    test('10,000 nodes, 3 failed and SSM then stopped sending: the failure names the failed nodes first, within the time', async () => {
+      // GIVEN: MaxErrors 2; the fourth error stops the command, the rest are Terminated (listed first by SSM here)
+      const fake = new FakeSsm(ssm, clock, { latencyMs: 100, throttleEvery: 2 });
+      fake.nextSend = { finishes: { status: 'Failed', statusDetails: [...fleet(9_000, 'Terminated'), ...fleet(997), ...fleet(3, 'Failed')] } };
+
+      // WHEN
+      const outcome = await deployLikeTheFramework(installEvent('Create', { properties: { MaxErrors: '2', Targets: tagTargets } }), clock);
+
+      // THEN
+      expect(outcome.status).toBe('FAILED');
+      expect(outcome.reason).toMatch(/^Install ExamplePackage: Failed on at least 203 of 10000 nodes \(3 Failed, then at least 200 Terminated; error threshold 2\) in command sent-1: i-0{13}270d \(Failed\), i-0{13}270e \(Failed\), i-0{13}270f \(Failed\), i-0{17} \(Terminated\)/);
+      expect(outcome.longestRunMs).toBeLessThan(IS_COMPLETE_TIMEOUT.toMilliseconds() / 4);
+      // At most 2 + ceil(10,000 / 50) calls to judge it.
+      expect(fake.callsTo('ListCommandInvocations') + fake.callsTo('ListCommands')).toBeLessThanOrEqual(2 + 200 + 1);
+    });
+
+    test('a run that runs out of time answers "not yet", never a failure', async () => {
+      // GIVEN: SSM throttles every call
+      new FakeSsm(ssm, clock, { latencyMs: 100, throttleEvery: 1 });
+
+      // WHEN
+      const answer = await isComplete(installEvent('Create', { data: { CommandId: 'command-1', Deadline: new Date(clock.now() + 3_600_000).toISOString() } }),
+        clock.context(IS_COMPLETE_TIMEOUT.toMilliseconds()));
+
+      // THEN
+      expect(answer).toEqual({ IsComplete: false });
+    });
+  });
+
+  describe('never twice', () => {
+    test('a send whose answer was lost finds its command even when SSM lists it 30 seconds late', async () => {
+      const fake = new FakeSsm(ssm, clock, { latencyMs: 100 });
+      fake.nextSend = { loseAnswer: true, listedAfterMs: 30_000 };
+
+      const response = await onEvent(installEvent('Create'));
+
+      expect(response.Data?.CommandId).toBe('sent-1');
+      expect(fake.callsTo('SendCommand')).toBe(1);
+    });
+
+    test('a lost answer whose command SSM never lists fails, naming what to check, and sends nothing more', async () => {
+      const fake = new FakeSsm(ssm, clock, { latencyMs: 100 });
+      fake.nextSend = { loseAnswer: true, listedAfterMs: 3_600_000 };
+      const event = installEvent('Create');
+      const marker = commentFor(event, event.ResourceProperties).slice(-18);
+
+      await expect(onEvent(event)).rejects.toThrow(
+        `SendCommand's answer was lost (InternalServerError) and SSM listed no command with the comment marker #${marker.slice(1)} ` +
+        'within 45 seconds. It was not sent again, so that the package is never installed twice. Check the Run Command history ' +
+        `for a command whose comment ends with '#${marker.slice(1)}' (aws ssm list-commands --filters ` +
+        'key=DocumentName,value=AWS-ConfigureAWSPackage), then deploy again.');
+      expect(fake.callsTo('SendCommand')).toBe(1);
+    });
+  });
+
+  describe("SSM's consistency", () => {
+    test('a finished command whose CompletedCount and listing lag behind TargetCount is "not yet", not "not run"', async () => {
+      ssm.on(ListCommandsCommand).resolves({ Commands: [command('Success', 4, { CompletedCount: 3 })] });
+      ssm.on(ListCommandInvocationsCommand).resolves({ CommandInvocations: invocations('Success', 'Success', 'Success') });
+
+      const answer = await isComplete(installEvent('Create', { data: { CommandId: 'command-1', Deadline: new Date(clock.now() + 60_000).toISOString() } }));
+
+      expect(answer).toEqual({ IsComplete: false });
+    });
+
+    test('Terminated nodes count as failures after the nodes that failed on their own', async () => {
+      ssm.on(ListCommandsCommand).resolves({ Commands: [command('Failed', 10)] });
+      ssm.on(ListCommandInvocationsCommand).resolves({
+        CommandInvocations: invocations('Terminated', 'Success', 'Failed', 'Terminated', 'Success', 'Undeliverable', 'Success', 'Terminated', 'Success', 'Success'),
+      });
+
+      await expect(isComplete(installEvent('Create', { properties: { MaxErrors: '1' }, data: { CommandId: 'command-1', Deadline: new Date(clock.now() + 60_000).toISOString() } })))
+        .rejects.toThrow('Install ExamplePackage: Failed on 5 of 10 nodes (1 Failed, 1 Undeliverable, then 3 Terminated; error threshold 1) in command command-1: ' +
+          'i-00000000000000002 (Failed), i-00000000000000005 (Undeliverable), i-00000000000000000 (Terminated), i-00000000000000003 (Terminated), i-00000000000000007 (Terminated).');
+    });
+  });
+
+  describe('only real changes re-run', () => {
+    const v1 = { action: ['Install'], installationType: ['Uninstall and reinstall'], name: ['ExamplePackage'], version: ['1.0.0'] };
+    const v2 = { ...v1, version: ['2.0.0'] };
+
+    test('target keys and values in another order are the same targets', async () => {
+      new FakeSsm(ssm, clock);
+
+      await onEvent(installEvent('Update', {
+        old: { Targets: tagTargets },
+        properties: { Targets: [{ Key: 'tag:Env', Values: ['prod'] }, { Key: 'tag:Fleet', Values: ['api', 'web'] }] },
+      }));
+
+      expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 0);
+    });
+
+    test('the rollback of an update that SSM refused sends nothing: the old version is what was last sent', async () => {
+      // GIVEN: the resource last sent v1; the update to v2 was refused, so CloudFormation rolls back to v1
+      const fake = new FakeSsm(ssm, clock);
+      const event = installEvent('Update', { old: { Parameters: v2 }, properties: { Parameters: v1 } });
+      fake.addCommand({ CommandId: 'v1-command', Status: 'Success', Parameters: v1, Targets: installProperties().Targets }, fleet(3));
+      fake.parameters.set(lastCommandParameter(event), 'v1-command');
+
+      // WHEN
+      const response = await onEvent(event);
+
+      // THEN
+      expect(fake.callsTo('SendCommand')).toBe(0);
+      expect(response.Data).toEqual({ CommandId: 'v1-command', TargetedCount: '3', SucceededCount: '3', FailedCount: '0' });
+    });
+
+    test('the rollback of an update that did run sends the old version again', async () => {
+      const fake = new FakeSsm(ssm, clock);
+      const event = installEvent('Update', { old: { Parameters: v2 }, properties: { Parameters: v1 } });
+      fake.addCommand({ CommandId: 'v2-command', Status: 'Failed', Parameters: v2, Targets: installProperties().Targets }, fleet(3, 'Failed'));
+      fake.parameters.set(lastCommandParameter(event), 'v2-command');
+
+      await onEvent(event);
+
+      expect(ssm).toHaveReceivedCommandWith(SendCommandCommand, { Parameters: v1 });
+    });
+
+    test('a no-op update in a busy account reports the last run, in a bounded number of calls', async () => {
+      // GIVEN: the resource's command, then 5,000 newer commands of other resources
+      const fake = new FakeSsm(ssm, clock);
+      const event = installEvent('Update', { properties: { MaxConcurrency: '10%' } });
+      fake.addCommand({ CommandId: 'mine', Status: 'Success', Comment: commentFor(event, event.ResourceProperties) }, fleet(3));
+      for (let i = 0; i < 5_000; i++) {
+        fake.addCommand({ CommandId: `other-${i}`, Status: 'Success', Comment: `Install Other #0000000${i % 10}.00000000` }, []);
+      }
+      fake.parameters.set(lastCommandParameter(event), 'mine');
+
+      // WHEN
+      const response = await onEvent(event);
+
+      // THEN
+      expect(response.Data).toEqual({ CommandId: 'mine', TargetedCount: '3', SucceededCount: '3', FailedCount: '0' });
+      expect(fake.totalCalls).toBeLessThanOrEqual(3);
+    });
+
+    test('a sent command is remembered for the next update', async () => {
+      const fake = new FakeSsm(ssm, clock);
+      const event = installEvent('Create');
+
+      await onEvent(event);
+
+      expect(fake.parameters.get(lastCommandParameter(event))).toBe('sent-1');
+    });
+  });
+
+  describe('uninstallOnDelete and replacement', () => {
+    const deleteEvent = () => installEvent('Delete', { properties: { UninstallOnDelete: 'true' } });
+
+    test('renaming the construct: the old resource does not uninstall what the new one just installed', async () => {
+      // GIVEN: the new resource (another logical id) installed the same package on the same targets
+      const fake = new FakeSsm(ssm, clock);
+      const renamed = { ...deleteEvent(), LogicalResourceId: 'RenamedInstall' };
+      fake.addCommand({ CommandId: 'old', Status: 'Success', Comment: commentFor(deleteEvent(), installProperties()), Parameters: installProperties().Parameters, Targets: installProperties().Targets }, fleet(3));
+      clock.advance(60_000);
+      fake.addCommand({ CommandId: 'new', Status: 'Success', Comment: commentFor(renamed, installProperties()), Parameters: installProperties().Parameters, Targets: [...installProperties().Targets].reverse() }, fleet(3));
+
+      // WHEN
+      await onEvent(deleteEvent());
+
+      // THEN
+      expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 0);
+    });
+
+    test('deleting the only install of the package uninstalls it, and forgets its last command', async () => {
+      const fake = new FakeSsm(ssm, clock);
+      fake.parameters.set(lastCommandParameter(deleteEvent()), 'old');
+      fake.addCommand({ CommandId: 'other-package', Status: 'Success', Comment: 'Install Other #00000000.00000000', Parameters: { action: ['Install'], name: ['Other'] }, Targets: installProperties().Targets }, fleet(3));
+
+      await onEvent(deleteEvent());
+
+      expect(ssm).toHaveReceivedCommandWith(SendCommandCommand, { Parameters: { action: ['Uninstall'], name: ['ExamplePackage'] } });
+      expect(fake.parameters.size).toBe(0);
+    });
+  });
+});
