@@ -86,17 +86,22 @@ class FleetPackagesStack extends Stack {
     });
 
     // The team's own inventory agent, published from example/packages (zipped at synth, the same bytes on every
-    // machine), then kept on every node tagged for it. Its version travels into the association.
+    // machine), then kept on every node tagged for it. Its version travels into the association. Where it installs,
+    // as SSM Agent picks a file (synth writes the plan to cdk.out/FleetPackages.ExampleInventoryAgent.install-plan.md):
+    // Amazon Linux 2023 and 2 on x86_64 and arm64, every Ubuntu, and Windows Server 2016 and later (WMI versions 10.0.*).
+    // Other Linux distributions get nothing: a platform not named here, with no `_any` platform, matches no entry.
     const linuxAgent = PackageFile.fromDirectory(path.join(__dirname, 'packages', 'inventory-agent-linux'));
     const inventoryAgent = new DistributorPackage(this, 'InventoryAgent', {
       packageName: 'ExampleInventoryAgent',
-      version: '1.0.0', // a new version whenever the files change: synth checks it against the version lock
+      version: '1.1.0', // a new version whenever the files change: synth checks it against the version lock
       publisher: 'Platform team',
       targets: [
         { platform: PackagePlatform.AMAZON_LINUX, platformVersion: '2023', architecture: PackageArchitecture.X86_64, file: linuxAgent },
         { platform: PackagePlatform.AMAZON_LINUX, platformVersion: '2023', architecture: PackageArchitecture.ARM64, file: linuxAgent },
+        // Without this entry Amazon Linux 2 would get nothing: once `amazon` matches, SSM Agent tries no other platform.
+        { platform: PackagePlatform.AMAZON_LINUX, platformVersion: '2', file: linuxAgent },
         { platform: PackagePlatform.UBUNTU, file: linuxAgent },
-        { platform: PackagePlatform.WINDOWS, file: PackageFile.fromDirectory(path.join(__dirname, 'packages', 'inventory-agent-windows')) },
+        { platform: PackagePlatform.WINDOWS, platformVersion: '10.0.*', file: PackageFile.fromDirectory(path.join(__dirname, 'packages', 'inventory-agent-windows')) },
       ],
     });
     new DistributorPackageAssociation(this, 'InventoryAgentOnTaggedNodes', {

@@ -45,7 +45,8 @@ function lengthsOf(pattern: string): [number, number] {
 
 /** The model's boundaries of a length: one short of the shortest, the shortest, the longest, one past it. */
 function boundaries(min: number, max: number): Array<[number, boolean]> {
-  return [[min - 1, false], [min, true], [max, true], [max + 1, false]].filter(([length]) => length >= 0) as Array<[number, boolean]>;
+  const all: Array<[number, boolean]> = [[min - 1, false], [min, true], [max, true], [max + 1, false]];
+  return all.filter(([length]) => length >= 0);
 }
 
 /** Whether building something throws, the error being the library's own. */

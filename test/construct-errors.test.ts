@@ -146,7 +146,7 @@ describe('enum values from plain JavaScript are refused with the allowed values'
       packageName: 'ExampleAgent',
       version: '1',
       targets: [{ platform: PackagePlatform.AMAZON_LINUX, architecture: fromJavaScript('x64'), file: PackageFile.fromDirectory(LINUX) }],
-    }), "FleetStack/P: architecture must be one of 'x86_64', 'arm64', '386', '_any', got 'x64'"],
+    }), "FleetStack/P: architecture must be one of 'x86_64', 'arm64', '386', 'arm', '_any', got 'x64'"],
   ])('%s', (_, build, message) => {
     expect(build).toThrow(message);
   });

@@ -55,6 +55,9 @@ const CHUNK_BYTES = 8 * 1024 * 1024;
  */
 const FILE_MODE = 0o100755;
 const DIRECTORY_MODE = 0o040755;
+/** The permission bits every file and directory of such a zip extracts with. */
+export const FILE_PERMISSIONS = FILE_MODE & 0o777;
+export const DIRECTORY_PERMISSIONS = DIRECTORY_MODE & 0o777;
 /** Files that operating systems leave in directories, which would change the zip from machine to machine. */
 const MACHINE_FILES = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
 
@@ -133,47 +136,6 @@ export function writeZip(plan: ZipPlan, zipPath: string): WrittenZip {
   return { sha256: hash.digest('hex'), entries: plan.entries.map((entry) => entry.name) };
 }
 
-/**
- * The names of the entries of a zip file, read from its central directory (what a ready-made zip holds at its root
- * is checked at synth), without reading the rest of the file.
- */
-export function readZipEntryNames(zipPath: string): string[] {
-  const fd = fs.openSync(zipPath, 'r');
-  try {
-    const size = fs.fstatSync(fd).size;
-    // The end record is last, after a comment of at most 65,535 bytes.
-    const tailLength = Math.min(size, END_OF_CENTRAL_DIRECTORY + 0xffff);
-    const tail = readFully(fd, zipPath, Buffer.alloc(tailLength), size - tailLength, tailLength);
-    const end = tail.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-    if (end < 0 || end + END_OF_CENTRAL_DIRECTORY > tail.length) {
-      throw new Error('not a zip archive: no end of central directory');
-    }
-    const count = tail.readUInt16LE(end + 10);
-    const directoryLength = tail.readUInt32LE(end + 12);
-    const directoryStart = tail.readUInt32LE(end + 16);
-    if (count === 0xffff || directoryStart === 0xffffffff) {
-      throw new Error('a ZIP64 archive (more than 65,535 entries or 4 GiB), which is not read');
-    }
-    if (directoryStart + directoryLength > size) {
-      throw new Error('not a zip archive: broken central directory');
-    }
-    const directory = readFully(fd, zipPath, Buffer.alloc(directoryLength), directoryStart, directoryLength);
-    const names: string[] = [];
-    let at = 0;
-    for (let i = 0; i < count; i++) {
-      if (at + CENTRAL_HEADER > directory.length || directory.readUInt32LE(at) !== 0x02014b50) {
-        throw new Error('not a zip archive: broken central directory');
-      }
-      const nameLength = directory.readUInt16LE(at + 28);
-      names.push(directory.toString('utf8', at + CENTRAL_HEADER, at + CENTRAL_HEADER + nameLength));
-      at += CENTRAL_HEADER + nameLength + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
-    }
-    return names;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /** The sha256 of a file, read in pieces. */
 export function sha256OfFile(filePath: string): string {
   const fd = fs.openSync(filePath, 'r');
@@ -229,7 +191,7 @@ function writeCommon(header: Buffer, at: number, crc: number, size: number, name
 }
 
 /** Reads `length` bytes at `position` into the start of `buffer`; a file that shrank meanwhile is an error. */
-function readFully(fd: number, filePath: string, buffer: Buffer, position: number, length: number): Buffer {
+export function readFully(fd: number, filePath: string, buffer: Buffer, position: number, length: number): Buffer {
   for (let read = 0; read < length;) {
     const count = fs.readSync(fd, buffer, read, length - read, position + read);
     if (count === 0) {

@@ -1,8 +1,13 @@
 import { createHash } from 'crypto';
-import { ArnFormat, AssetHashType, IResource, RemovalPolicy, Resource, Stack, Stage } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Annotations, ArnFormat, AssetHashType, IResource, RemovalPolicy, Resource, Stack, Stage } from 'aws-cdk-lib';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { checkNotLatest } from './agent-rules';
+import { planInstalls, planWarnings, renderPlan } from './install-plan';
+import { InstallPlanEntry } from './install-plan-entry';
 import { buildManifest } from './package-manifest';
 import { PackageSharing } from './package-sharing';
 import { PackageTarget } from './package-target';
@@ -169,6 +174,12 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
   public readonly version: string;
   public readonly packageReference: string;
   public readonly packageVersion?: string;
+  /**
+   * Where synth wrote the install plan, a Markdown table in the cloud assembly: the file each common kind of node
+   * would get.
+   */
+  public readonly installPlanFile: string;
+  private readonly plan: InstallPlanEntry[];
   private readonly document: CfnDocument;
   private sharing?: PackageSharing;
 
@@ -177,7 +188,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
     // Each version attaches its files under S3 keys of its own, even files that did not change: the guide asks a
     // new version for URLs with other file names.
     const assetHashOf = (sha256: string) => `${sha256}-${props.version}`;
-    const { manifest, files } = validateIn(this, () => {
+    const { manifest, files, scriptKinds, warnings } = validateIn(this, () => {
       // The manifest, the attachments and the version lock are all made at synth.
       if (!isKnown(props.packageName) || !isKnown(props.version)) {
         invalid('packageName and version', 'must be known at synth, not tokens', `${props.packageName} ${props.version}`);
@@ -187,6 +198,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
         invalid('packageName', 'must not start with aws, amazon or amzn (prefixes reserved for AWS)', props.packageName);
       }
       checkVersionName('version', props.version);
+      checkNotLatest('version', props.version, 'name the version by its number');
       if (props.publisher !== undefined) {
         // The manifest's publisher: no AWS model bounds it; 128 characters, a document name's length, keeps it readable.
         checkLength('publisher', props.publisher, 1, 128);
@@ -198,6 +210,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
           // Staging names an asset of a custom hash by the sha256 of that hash.
           fileName: (sha256) => `asset.${createHash('sha256').update(assetHashOf(sha256)).digest('hex')}.zip`,
         },
+        packageName: props.packageName,
         version: props.version,
         publisher: props.publisher,
         targets: props.targets,
@@ -206,6 +219,12 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
       checkVersionLock(this, props.packageName, built.manifest);
       return built;
     });
+    this.plan = planInstalls(manifest.packages, scriptKinds);
+    this.installPlanFile = this.writeInstallPlan(props.packageName, props.version);
+    for (const warning of [...warnings, ...planWarnings(props.packageName, this.plan)]) {
+      Annotations.of(this).addWarningV2('cdk-ssm-distributor:packageOnNodes', warning);
+    }
+
     const attachments = files.map((file) => {
       // The sha256 is known already: the asset need not read the file again to fingerprint it.
       const asset = new s3assets.Asset(this, `File${file.name}`, {
@@ -240,6 +259,18 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
   }
 
   /**
+   * The install plan: for each common kind of node (Amazon Linux 2 and 2023, Ubuntu 20.04 to 24.04, RHEL 8 and 9,
+   * Debian 12, SUSE 15, Windows Server 2016 to 2025, macOS where the package names it), on x86_64 and arm64, the
+   * file SSM Agent would pick from the manifest, or why it would get none. Synth warns about each kind of node of a
+   * platform the package names that would get nothing, or a file it cannot run.
+   *
+   * @see https://github.com/aws/amazon-ssm-agent/blob/mainline/agent/plugins/configurepackage/birdwatcher/birdwatcherservice/birdwatcherservice.go
+   */
+  public installPlan(): InstallPlanEntry[] {
+    return this.plan.map((entry) => ({ ...entry }));
+  }
+
+  /**
    * Shares the package with more accounts: 12-digit account ids, or `All` (alone) to make it public.
    */
   public share(accountIds: string[]): void {
@@ -250,6 +281,15 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
       this.sharing = new PackageSharing(this, 'Sharing', this.document.ref, this.packageArn);
     }
     validateIn(this, () => this.sharing!.add(accountIds));
+  }
+
+  /** Writes the plan beside the stack's template, where a person reads it after synth. */
+  private writeInstallPlan(packageName: string, version: string): string {
+    const directory = Stage.of(this)!.outdir;
+    fs.mkdirSync(directory, { recursive: true });
+    const file = path.join(directory, `${Stack.of(this).artifactId}.${packageName}.install-plan.md`);
+    fs.writeFileSync(file, renderPlan(packageName, version, this.plan));
+    return file;
   }
 }
 

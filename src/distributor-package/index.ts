@@ -1,3 +1,4 @@
 export * from './distributor-package';
 export * from './package-file';
 export * from './package-target';
+export * from './install-plan-entry';

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { planZip, readZipEntryNames, sha256OfFile, writeZip, WrittenZip, ZipPlan } from './deterministic-zip';
+import { DIRECTORY_PERMISSIONS, FILE_PERMISSIONS, planZip, sha256OfFile, writeZip, WrittenZip, ZipPlan } from './deterministic-zip';
 import type { BuiltPackageFile, ZipStaging } from './package-manifest';
+import { hasExecuteBit, readZipEntries, readZipEntryStart, ZipEntryInfo } from './zip-reader';
 import { checkShape, SSM_API } from '../private/aws-api-model';
 import { checkedWhenReceived, invalid } from '../private/validation';
 
@@ -67,13 +68,21 @@ export class PackageFile {
       return invalid('PackageFile.fromZip', 'must name an existing .zip file', this.sourcePath);
     }
     checkSize('PackageFile.fromZip', this.sourcePath, stats.size);
-    let entries: string[];
+    let entries: ZipEntryInfo[];
+    let rootManifest: string | undefined;
+    let programsWithoutExecuteBit: string[];
     try {
-      entries = readZipEntryNames(this.sourcePath);
+      entries = readZipEntries(this.sourcePath);
+      const manifest = entries.find((entry) => !entry.isDirectory && path.posix.normalize(entry.name) === ROOT_MANIFEST);
+      rootManifest = manifest && readZipEntryStart(this.sourcePath, manifest, MAX_ROOT_MANIFEST_BYTES).toString('utf8');
+      programsWithoutExecuteBit = entries
+        .filter((entry) => !entry.isDirectory && !hasExecuteBit(entry.permissions) && !ROOT_SCRIPT.test(path.posix.normalize(entry.name)))
+        .filter((entry) => startsLikeProgram(readZipEntryStart(this.sourcePath, entry, 4)))
+        .map((entry) => entry.name);
     } catch (error) {
       return invalid('PackageFile.fromZip', `must be a zip archive (${(error as Error).message})`, this.sourcePath);
     }
-    return { name: this.name, zipPath: this.sourcePath, sha256: sha256OfFile(this.sourcePath), entries };
+    return { name: this.name, zipPath: this.sourcePath, sha256: sha256OfFile(this.sourcePath), entries, rootManifest, programsWithoutExecuteBit };
   }
 
   /** Zips the directory, into a partial file first, so that a failed synth leaves no zip behind under a final name. */
@@ -101,7 +110,19 @@ export class PackageFile {
       }
       const zipPath = path.join(staging.directory, staging.fileName(zip.sha256));
       fs.renameSync(partial, zipPath);
-      return { name: this.name, zipPath, sha256: zip.sha256, entries: zip.entries };
+      const manifest = plan.entries.find((entry) => entry.name === ROOT_MANIFEST);
+      return {
+        name: this.name,
+        zipPath,
+        sha256: zip.sha256,
+        entries: plan.entries.map((entry) => {
+          const isDirectory = entry.name.endsWith('/');
+          return { name: entry.name, isDirectory, permissions: isDirectory ? DIRECTORY_PERMISSIONS : FILE_PERMISSIONS };
+        }),
+        rootManifest: manifest && fs.readFileSync(manifest.source!, 'utf8'),
+        // Every file of a zip made here is executable.
+        programsWithoutExecuteBit: [],
+      };
     } finally {
       fs.rmSync(partial, { force: true });
     }
@@ -116,6 +137,17 @@ function checkName(file: PackageFile): PackageFile {
       invalid('file name', 'must end with .zip', file.name);
     }
   });
+}
+
+/** SSM Agent reads `manifest.json` at a package's root as its metadata (`localpackages.go`). */
+const ROOT_MANIFEST = 'manifest.json';
+const MAX_ROOT_MANIFEST_BYTES = 1024 * 1024;
+/** The action scripts at the root, which SSM Agent runs with `sh` or PowerShell: no execute bit needed. */
+const ROOT_SCRIPT = /^(install|uninstall|update|validate)\.(sh|ps1)$/;
+
+/** A script (`#!`) or an ELF program: what a node would run, and so needs an execute bit. */
+function startsLikeProgram(start: Buffer): boolean {
+  return start.subarray(0, 2).toString('latin1') === '#!' || start.subarray(0, 4).toString('latin1') === '\x7fELF';
 }
 
 /** Distributor takes files of at most 1 GB each, taken here as 2^30 bytes. */

@@ -4,6 +4,7 @@ import { ConfigurePackageOptions, InstallationType, PackageAction } from '../con
 import { checkShape, SSM_API } from './aws-api-model';
 import { isAwsPublishedPackage } from './package-names';
 import { checkEnum, checkReceived, invalid, isKnown } from './validation';
+import { checkNotLatest } from '../distributor-package/agent-rules';
 
 /** The document's parameters, each a list of one string, in the document's order. */
 export type ConfigurePackageParameters = Record<string, string[]>;
@@ -30,6 +31,7 @@ export function renderConfigurePackageParameters(scope: IConstruct, options: Con
   const version = options.version ?? pkg.packageVersion;
   if (version !== undefined) {
     checkVersionName('version', version);
+    checkNotLatest('version', version, 'leave version out to install the default version');
   }
   // A package authored in the app must exist, in that version, before anything installs it (a reference has no resource).
   if (pkg.node.defaultChild) {

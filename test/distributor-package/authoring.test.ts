@@ -222,14 +222,12 @@ describe('DistributorPackage authoring', () => {
         "version must be a version name of 1 to 128 letters, digits, _ - or ., got '1.0/beta'"],
       ['no targets', () => ({ targets: [] }), 'targets must name at least one platform and its file, got 0'],
       ['a bad platform version', () => ({ targets: [{ platform: PackagePlatform.UBUNTU, platformVersion: '22 04', file: linux() }] }),
-        "platformVersion must be a version (2023, 22.04), a prefix with .* (8.*) or '_any', got '22 04'"],
+        "platformVersion must be a version (2023, 22.04), a prefix and .* (8.*), '_any' or '*': SSM Agent matches a wildcard only at the end, after a dot (birdwatcherservice.go matchPackageSelectorVersion), got '22 04'"],
       ['the same target twice', () => ({
         targets: [{ platform: PackagePlatform.UBUNTU, file: linux() }, { platform: PackagePlatform.UBUNTU, platformVersion: '_any', file: linux() }],
       }), "targets must name each platform, platform version and architecture once, got 'ubuntu _any _any'"],
       ['Linux scripts for Windows', () => ({ targets: [{ platform: PackagePlatform.WINDOWS, file: linux() }] }),
-        "file linux-agent.zip must hold install.ps1 at its root for platform 'windows', got 'agent, install.sh, uninstall.sh, update.sh'"],
-      ['Windows scripts for Linux', () => ({ targets: [{ platform: PackagePlatform.AMAZON_LINUX, file: windows() }] }),
-        "file windows-agent.zip must hold install.sh at its root for platform 'amazon', got 'agent.ps1, install.ps1, uninstall.ps1, update.ps1'"],
+        "file linux-agent.zip must hold .ps1 scripts for platform 'windows': aws:runShellScript, which runs .sh, is registered on Unix only (agent plugin_unix.go), got 'sh scripts'"],
       ['a file name without .zip', () => ({ targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(LINUX, { name: 'agent.tar' }) }] }),
         "file name must end with .zip, got 'agent.tar'"],
       ['a missing directory', () => ({ targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory('/no/such/dir') }] }),
@@ -261,7 +259,7 @@ describe('DistributorPackage authoring', () => {
         version: '1',
         supportsInPlaceUpdate: true,
         targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(dir) }],
-      })).toThrow("file no-update.zip must hold update.sh at its root for platform 'ubuntu' (supportsInPlaceUpdate is set), got 'install.sh, uninstall.sh'");
+      })).toThrow("file no-update.zip must hold update.sh or update.ps1 at its root, where SSM Agent looks for it (ssminstaller.go) (supportsInPlaceUpdate is set), got 'install.sh, uninstall.sh'");
     });
 
     test('a zip with both .sh and .ps1 for one action is refused', () => {
@@ -271,7 +269,7 @@ describe('DistributorPackage authoring', () => {
 
       expect(() => new DistributorPackage(stack, 'Package', {
         packageName: 'ExampleAgent', version: '1', targets: [{ platform: PackagePlatform.ANY, file: PackageFile.fromDirectory(dir) }],
-      })).toThrow("file both.zip must hold only one of install.sh and install.ps1 (SSM Agent refuses both), got 'agent, install.ps1, install.sh, uninstall.sh, update.sh'");
+      })).toThrow("file both.zip must hold only one of install.sh and install.ps1: SSM Agent fails an action with two (ssminstaller.go), got 'agent, install.ps1, install.sh, uninstall.sh, update.sh'");
     });
 
     test('a ready zip whose scripts are in a folder is refused, naming the folder', () => {
@@ -281,7 +279,7 @@ describe('DistributorPackage authoring', () => {
 
       expect(() => new DistributorPackage(stack, 'Package', {
         packageName: 'ExampleAgent', version: '1', targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromZip(zipPath) }],
-      })).toThrow("file nested.zip must hold install.sh at its root for platform 'ubuntu', got 'agent-1.0/'");
+      })).toThrow("file nested.zip must hold install.sh or install.ps1 at its root, where SSM Agent looks for it (ssminstaller.go): it is in the folder 'agent-1.0/', got 'agent-1.0/'");
     });
 
     test.each<[string, (big: string) => PackageFile, number]>([

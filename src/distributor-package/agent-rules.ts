@@ -1,0 +1,260 @@
+/* eslint-disable no-bitwise */ // Permission bits.
+import * as path from 'path';
+import { WINDOWS_SERVER_VERSIONS } from './node-kinds';
+import { invalid, isKnown } from '../private/validation';
+
+/**
+ * The rules by which SSM Agent picks, checks, extracts and runs a Distributor package, read from its published source
+ * (aws/amazon-ssm-agent, `agent/plugins/configurepackage/` and `agent/fileutil/`). Each function names the file.
+ */
+
+/** The manifest's `packages`: platform, then version, then architecture, then the file. */
+export type ManifestPackages = Record<string, Record<string, Record<string, { file: string }>>>;
+
+/** The file a node gets, with the keys that matched, or why it gets none. */
+export type Selection =
+  | { readonly file: string; readonly keys: readonly [string, string, string] }
+  | { readonly file?: undefined; readonly reason: string };
+
+const ANY = '_any';
+
+/**
+ * Picks the file the way SSM Agent does (`birdwatcher/birdwatcherservice/birdwatcherservice.go`,
+ * `extractPackageInfo` and `matchPackageSelector*`): the platform, then the version, then the architecture, each an
+ * exact key or else `_any` (a version also a `.*` prefix, then `*`). Once a level has matched, nothing else is tried:
+ * no version of the matched platform means no file, even where an `_any` platform would have had one.
+ */
+export function selectFile(packages: ManifestPackages, platform: string, version: string, architecture: string): Selection {
+  const platformKey = platform in packages ? platform : ANY in packages ? ANY : undefined;
+  if (platformKey === undefined) {
+    return { reason: `no '${platform}' or '${ANY}' platform` };
+  }
+  const versions = packages[platformKey];
+  const versionKey = matchVersion(version, Object.keys(versions));
+  if (versionKey === undefined) {
+    return {
+      reason: `platform '${platformKey}' matches, no version matches '${version}' (${list(Object.keys(versions))}), ` +
+        'and SSM Agent does not go back to another platform',
+    };
+  }
+  const architectures = versions[versionKey];
+  const architectureKey = architecture in architectures ? architecture : ANY in architectures ? ANY : undefined;
+  if (architectureKey === undefined) {
+    return {
+      reason: `platform '${platformKey}' and version '${versionKey}' match, no architecture matches '${architecture}' ` +
+        `(${list(Object.keys(architectures))}), and SSM Agent does not go back to another version`,
+    };
+  }
+  return { file: architectures[architectureKey].file, keys: [platformKey, versionKey, architectureKey] };
+}
+
+/**
+ * `matchPackageSelectorVersion`: the exact key; else the `.*` key whose dot-separated parts prefix the version most
+ * (`8.*` matches `8` and `8.10`, not `80`; `2.*` not `2023`), Nano Server versions (`...nano`) only with keys that end
+ * in `nano` too; else `_any`; else `*`.
+ */
+export function matchVersion(version: string, keys: string[]): string | undefined {
+  if (keys.includes(version)) {
+    return version;
+  }
+  let best: string | undefined;
+  let bestLength = 0;
+  const versionParts = version.split('.');
+  for (const key of keys) {
+    let pattern = key;
+    if (version.endsWith('nano') && pattern.endsWith('nano')) {
+      pattern = pattern.slice(0, -'nano'.length);
+    } else if (version.endsWith('nano') || pattern.endsWith('nano')) {
+      continue;
+    }
+    if (!pattern.endsWith('.*')) {
+      continue;
+    }
+    const parts = pattern.slice(0, -2).split('.');
+    let i = 0;
+    while (i < parts.length && i < versionParts.length && parts[i] === versionParts[i]) {
+      i++;
+    }
+    if (i === parts.length && i > bestLength) {
+      best = key;
+      bestLength = i;
+    }
+  }
+  return best ?? (keys.includes(ANY) ? ANY : keys.includes('*') ? '*' : undefined);
+}
+
+/** The version keys a manifest may use: `_any`, `*`, an exact version, or a prefix and `.*`, with `nano` after it. */
+const VERSION_KEY = /^(_any|\*|[A-Za-z0-9_\-.]+?(\.\*)?(nano)?)$/;
+/** What Windows reports: a WMI version, three numbers (`10.0.17763`), with `nano` on Nano Server. */
+const WMI_VERSION = /^\d+\.\d+\.\d+(nano)?$/;
+const WMI_PREFIX = /^\d+(\.\d+){0,2}\.\*(nano)?$/;
+/** WMI versions of Windows start at 5 (XP, Server 2003), 6 (Vista to 8.1) or 10; a larger number is a year or a name. */
+const MAX_WMI_MAJOR = 10;
+
+/**
+ * Checks a manifest version key against what SSM Agent can match: a wildcard only ends a key (`8.*`), a lone `.*`
+ * matches nothing, and Windows nodes report WMI versions (`10.0.17763` for Windows Server 2019), never a year.
+ */
+export function checkVersionKey(platform: string, key: string): void {
+  if (!VERSION_KEY.test(key) || key.startsWith('.*')) {
+    invalid('platformVersion', "must be a version (2023, 22.04), a prefix and .* (8.*), '_any' or '*': SSM Agent " +
+      'matches a wildcard only at the end, after a dot (birdwatcherservice.go matchPackageSelectorVersion)', key);
+  }
+  if (platform !== 'windows' || key === ANY || key === '*') {
+    return;
+  }
+  if (!(WMI_VERSION.test(key) || WMI_PREFIX.test(key)) || Number(key.split('.')[0]) > MAX_WMI_MAJOR) {
+    const versions = Object.entries(WINDOWS_SERVER_VERSIONS).map(([year, wmi]) => `${wmi} for Windows Server ${year}`).join(', ');
+    invalid('platformVersion', 'must be a WMI version for platform \'windows\', which is what Windows nodes report ' +
+      `(osdetect_windows.go): ${versions}, or a prefix such as 10.0.*`, key);
+  }
+}
+
+/** What runs a package's scripts: `sh` for `.sh`, PowerShell for `.ps1`. */
+export type ScriptKind = 'sh' | 'ps1';
+
+/** A zip as the package construct built or read it. */
+export interface ZipContents {
+  readonly name: string;
+  /** The entries, in the zip's order, with the permission bits they extract with. */
+  readonly entries: ReadonlyArray<{ readonly name: string; readonly isDirectory: boolean; readonly permissions: number }>;
+  /** What `manifest.json` at the zip's root holds, if the zip has one. */
+  readonly rootManifest?: string;
+  /** Files that start like programs (`#!`, ELF) and extract without an execute bit. */
+  readonly programsWithoutExecuteBit: readonly string[];
+}
+
+/**
+ * Checks a zip as SSM Agent extracts, validates and runs it, and returns the kind of its scripts and the warnings to
+ * give: paths inside the package, directories that extract with the execute bit, a package that is not "incomplete",
+ * one kind of script, the actions' scripts at the root, and a `manifest.json` that agrees with the package.
+ */
+export function checkPackageZip(zip: ZipContents, expected: { packageName: string; version: string; actions: string[] }):
+{ scriptKind: ScriptKind; warnings: string[] } {
+  const prop = `file ${zip.name}`;
+  const names = zip.entries.map((entry) => ({ ...entry, path: insidePath(prop, entry.name) }));
+  checkDirectoryModes(prop, names);
+
+  // localpackages.go ValidatePackage: more than one file, or a folder, at the root ("Package is incomplete").
+  const rootFiles = names.filter((entry) => !entry.isDirectory && !entry.path.includes('/')).map((entry) => entry.path);
+  const rootFolders = new Set(names.filter((entry) => entry.isDirectory || entry.path.includes('/')).map((entry) => entry.path.split('/')[0]));
+  if (rootFiles.length < 2 && rootFolders.size === 0) {
+    invalid(prop, 'must hold more than one file, or a folder, at its root: SSM Agent refuses it as an incomplete package ' +
+      '(localpackages.go ValidatePackage)', rootFiles.join(', ') || 'an empty root');
+  }
+
+  // ssminstaller.go: `<action>.sh` (run with sh by aws:runShellScript) or `<action>.ps1`, at the root only.
+  const root = new Set(rootFiles);
+  const kinds = new Set<ScriptKind>();
+  for (const action of [...expected.actions, 'validate']) {
+    const present = (['sh', 'ps1'] as const).filter((kind) => root.has(`${action}.${kind}`));
+    if (present.length === 2) {
+      invalid(prop, `must hold only one of ${action}.sh and ${action}.ps1: SSM Agent fails an action with two (ssminstaller.go)`,
+        [...root].join(', '));
+    }
+    if (present.length === 0 && action !== 'validate') {
+      const folder = [...rootFolders].find((name) => names.some((entry) => entry.path === `${name}/${action}.sh` || entry.path === `${name}/${action}.ps1`));
+      invalid(prop, `must hold ${action}.sh or ${action}.ps1 at its root, where SSM Agent looks for it (ssminstaller.go)` +
+        (folder ? `: it is in the folder '${folder}/'` : '') + (action === 'update' ? ' (supportsInPlaceUpdate is set)' : ''),
+      [...root, ...[...rootFolders].map((name) => `${name}/`)].join(', ') || 'an empty root');
+    }
+    present.forEach((kind) => kinds.add(kind));
+  }
+  if (kinds.size > 1) {
+    invalid(prop, 'must hold scripts of one kind, .sh or .ps1: no node runs both (aws:runShellScript is registered on Unix only)',
+      [...root].filter((name) => /\.(sh|ps1)$/.test(name)).join(', '));
+  }
+  checkRootManifest(prop, zip.rootManifest, expected);
+
+  const warnings = zip.programsWithoutExecuteBit.length === 0 ? [] : [
+    `${zip.name}: ${zip.programsWithoutExecuteBit.slice(0, 3).join(', ')}${zip.programsWithoutExecuteBit.length > 3 ? ` and ${zip.programsWithoutExecuteBit.length - 3} more` : ''} ` +
+    'start like programs but extract without an execute bit (SSM Agent keeps each entry\'s mode, agent/fileutil/fileutil.go Unzip): ' +
+    'they will not run unless the install script makes them executable',
+  ];
+  return { scriptKind: [...kinds][0] ?? 'sh', warnings };
+}
+
+/** A platform declared for a package: its scripts must be ones its nodes can run. */
+export function checkScriptsRunOn(platform: string, zip: { name: string }, kind: ScriptKind): string | undefined {
+  if (platform === 'windows' && kind === 'sh') {
+    invalid(`file ${zip.name}`, "must hold .ps1 scripts for platform 'windows': aws:runShellScript, which runs .sh, is " +
+      'registered on Unix only (agent plugin_unix.go)', `${kind} scripts`);
+  }
+  if (platform !== 'windows' && platform !== ANY && kind === 'ps1') {
+    return `${zip.name} holds .ps1 scripts for platform '${platform}': SSM Agent runs them with PowerShell, which the nodes must have`;
+  }
+  return undefined;
+}
+
+/**
+ * A version named `latest` (in any case) means the default version to SSM Agent (`packageservice/utils.go` `IsLatest`),
+ * whatever version bears that name.
+ */
+export function checkNotLatest(prop: string, version: string, advice: string): void {
+  if (isKnown(version) && version.toLowerCase() === 'latest') {
+    invalid(prop, `must not be 'latest' in any case: SSM Agent reads it as the default version (packageservice/utils.go IsLatest); ${advice}`, version);
+  }
+}
+
+/**
+ * The entry's path as SSM Agent extracts it (`filepath.Join` cleans `./install.sh` to `install.sh`); an entry that
+ * would land outside the package makes the agent refuse the whole zip (`fileutil.go` `Unzip`).
+ */
+function insidePath(prop: string, name: string): string {
+  const cleaned = path.posix.normalize(name).replace(/\/$/, '');
+  if (cleaned === '..' || cleaned.startsWith('../') || path.posix.isAbsolute(cleaned)) {
+    invalid(prop, 'must hold only entries inside the package: SSM Agent refuses a zip with an entry outside it (fileutil.go Unzip)', name);
+  }
+  return cleaned;
+}
+
+/**
+ * Extracts the entries in order as `fileutil.go` `Unzip` does: a directory entry makes its directory (and missing
+ * parents) with its own mode; a file makes its missing parents with the file's mode. A directory without the owner's
+ * execute bit cannot be entered but by root, so the files below it are lost to every other user and service.
+ */
+function checkDirectoryModes(prop: string, entries: Array<{ name: string; path: string; isDirectory: boolean; permissions: number }>): void {
+  const made = new Map<string, { permissions: number; by: string }>();
+  for (const entry of entries) {
+    const directory = entry.isDirectory ? entry.path : path.posix.dirname(entry.path);
+    for (let at = directory; at !== '.' && at !== '' && !made.has(at); at = path.posix.dirname(at)) {
+      made.set(at, { permissions: entry.permissions, by: entry.name });
+    }
+  }
+  for (const [directory, { permissions, by }] of made) {
+    if ((permissions & 0o100) === 0) {
+      const cause = by === `${directory}/` ? 'its entry has' : `it has no entry before '${by}', whose mode it takes, and that has`;
+      invalid(prop, `must extract with directories that can be entered: '${directory}/' would get mode ${permissions.toString(8).padStart(4, '0')}, ` +
+        `since ${cause} no execute bit (SSM Agent keeps modes, fileutil.go Unzip); rebuild the zip with mode 755 for directories, ` +
+        'or use PackageFile.fromDirectory()', directory);
+    }
+  }
+}
+
+/**
+ * `localpackages.go` `validatePackageManifest`: a `manifest.json` at the package's root is its metadata, whose `name`
+ * must be the package's (in any case) and `version` its version (in any case), or the install fails.
+ */
+function checkRootManifest(prop: string, content: string | undefined, expected: { packageName: string; version: string }): void {
+  if (content === undefined) {
+    return;
+  }
+  let metadata: { name?: unknown; version?: unknown };
+  try {
+    metadata = JSON.parse(content);
+  } catch {
+    return invalid(prop, 'must hold a manifest.json that is JSON, or none: SSM Agent reads manifest.json at the root as the ' +
+      'package\'s metadata (localpackages.go)', 'manifest.json');
+  }
+  const name = typeof metadata?.name === 'string' ? metadata.name : '';
+  const version = typeof metadata?.version === 'string' ? metadata.version : '';
+  if (name.toLowerCase() !== expected.packageName.toLowerCase() || version.toLowerCase() !== expected.version.toLowerCase()) {
+    invalid(prop, `must hold a manifest.json whose name is '${expected.packageName}' and version '${expected.version}', or none: ` +
+      'SSM Agent reads manifest.json at the root as the package\'s metadata and fails the install when they differ (localpackages.go)',
+    `name '${name}', version '${version}'`);
+  }
+}
+
+function list(keys: string[]): string {
+  return keys.map((key) => `'${key}'`).join(', ');
+}

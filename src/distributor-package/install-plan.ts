@@ -1,0 +1,68 @@
+import { ManifestPackages, ScriptKind, selectFile } from './agent-rules';
+import { InstallPlanEntry } from './install-plan-entry';
+import { COMMON_NODE_KINDS, NodeKind, PLAN_ARCHITECTURES } from './node-kinds';
+
+/**
+ * For each common kind of node on each common architecture, the file SSM Agent would pick from the manifest, and
+ * whether the node can run the file's scripts.
+ */
+export function planInstalls(packages: ManifestPackages, scriptKinds: ReadonlyMap<string, ScriptKind>): InstallPlanEntry[] {
+  const kinds = COMMON_NODE_KINDS.filter((kind) => kind.os !== 'macos' || kind.platform in packages);
+  return kinds.flatMap((kind) => PLAN_ARCHITECTURES.map((architecture): InstallPlanEntry => {
+    const selection = selectFile(packages, kind.platform, kind.version, architecture);
+    const row = {
+      nodeKind: kind.label,
+      platform: kind.platform,
+      platformVersion: kind.version,
+      architecture,
+      declared: kind.platform in packages || '_any' in packages,
+    };
+    if (selection.file === undefined) {
+      return { ...row, problem: `gets no file: ${selection.reason}` };
+    }
+    const problem = unrunnable(kind, scriptKinds.get(selection.file)!);
+    return { ...row, file: selection.file, ...(problem ? { problem: `gets ${selection.file}, ${problem}` } : {}) };
+  }));
+}
+
+/** One warning per kind of node of a declared platform with a problem, its architectures together. */
+export function planWarnings(packageName: string, plan: InstallPlanEntry[]): string[] {
+  const byProblem = new Map<string, string[]>();
+  for (const entry of plan.filter((row) => row.declared && row.problem)) {
+    const key = `${entry.nodeKind} (${entry.platform} ${entry.platformVersion})\u0000${entry.problem}`;
+    byProblem.set(key, [...byProblem.get(key) ?? [], entry.architecture]);
+  }
+  return [...byProblem].map(([key, architectures]) => {
+    const [node, problem] = key.split('\u0000');
+    return `${packageName}: ${node} on ${architectures.join(' and ')} ${problem}`;
+  });
+}
+
+/** The plan as a Markdown table, for the cloud assembly. */
+export function renderPlan(packageName: string, version: string, plan: InstallPlanEntry[]): string {
+  const rows = plan.map((entry) =>
+    `| ${entry.nodeKind} | ${entry.platform} | ${entry.platformVersion} | ${entry.architecture} | ` +
+    `${entry.file ?? '(none)'} | ${entry.problem ?? ''} |`);
+  return [
+    `# Install plan of ${packageName} ${version}`,
+    '',
+    'The file SSM Agent would pick for each common kind of node, as its source picks it',
+    '(aws/amazon-ssm-agent, agent/plugins/configurepackage/birdwatcher/birdwatcherservice/birdwatcherservice.go).',
+    '',
+    '| Node | Platform | Version | Architecture | File | Problem |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+/** Why a node cannot run a file's scripts: `.sh` needs aws:runShellScript (Unix only), `.ps1` needs PowerShell. */
+function unrunnable(kind: NodeKind, scriptKind: ScriptKind): string | undefined {
+  if (kind.os === 'windows' && scriptKind === 'sh') {
+    return 'whose .sh scripts Windows cannot run (aws:runShellScript is registered on Unix only)';
+  }
+  if (kind.os !== 'windows' && scriptKind === 'ps1') {
+    return 'whose .ps1 scripts run only where PowerShell is installed';
+  }
+  return undefined;
+}
