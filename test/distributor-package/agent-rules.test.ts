@@ -244,7 +244,8 @@ describe('DistributorPackage judged by the rules of SSM Agent', () => {
 
     test('names the file each common kind of node gets, or why it gets none', () => {
       const plan = author(multiPlatform()).installPlan();
-      const row = (nodeKind: string, architecture: string) => plan.find((entry) => entry.nodeKind === nodeKind && entry.architecture === architecture);
+      const row = (nodeKind: string, architecture: string) =>
+        plan.find((entry) => entry.nodeKind === nodeKind && entry.architecture === architecture);
 
       expect(plan).toHaveLength(13 * 2);
       expect(row('Amazon Linux 2023', 'arm64')).toEqual({
