@@ -26,12 +26,6 @@ export interface ZipEntry {
   readonly size: number;
 }
 
-/** What `writeZip` wrote. */
-export interface WrittenZip {
-  readonly sha256: string;
-  readonly entries: string[];
-}
-
 /** Without ZIP64, which this module neither writes nor reads, a zip has at most 65,535 entries and 4 GiB. */
 const MAX_ZIP_ENTRIES = 0xffff;
 const MAX_ZIP_BYTES = 0xffffffff;
@@ -78,62 +72,101 @@ export function planZip(directory: string): ZipPlan {
   return { directory, entries, bytes };
 }
 
+/** What hashing a planned zip found: the sha256 it will have, and each entry's CRC-32, in order. */
+export interface HashedZip {
+  readonly sha256: string;
+  readonly crcs: number[];
+}
+
 /**
- * Writes the planned zip to `zipPath`, hashing it as it goes. A file is read once if it fits in a piece, twice
- * otherwise: once for its CRC-32, which its header needs before its data, and once to copy it, checked against
- * that CRC.
+ * The sha256 of the planned zip, computed without writing it, so that the name it will be staged under is known before
+ * a byte is written (and an identical zip staged before need not be written again). A file is read once if it fits in
+ * a piece, twice otherwise: once for its CRC-32, which its header needs before its data, and once to hash it, checked
+ * against that CRC.
  */
-export function writeZip(plan: ZipPlan, zipPath: string): WrittenZip {
-  const out = fs.openSync(zipPath, 'w');
+export function hashZip(plan: ZipPlan): HashedZip {
   const hash = createHash('sha256');
-  // One buffer for every file, no larger than the largest: a large fresh buffer costs more than filling it.
-  const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, plan.entries.reduce((largest, entry) => Math.max(largest, entry.size), 0)));
-  let offset = 0;
-  const emit = (...parts: Buffer[]) => {
-    fs.writevSync(out, parts);
-    parts.forEach((part) => { hash.update(part); offset += part.length; });
-  };
+  const crcs = passZip(plan, (parts) => parts.forEach((part) => hash.update(part)));
+  return { sha256: hash.digest('hex'), crcs };
+}
+
+/**
+ * Writes the planned zip, whose CRCs `hashZip` found, to `zipPath`, each file read once. A file whose bytes changed
+ * since it was hashed is an error: the zip would not be the one its sha256 names.
+ */
+export function writeZip(plan: ZipPlan, zipPath: string, hashed: HashedZip): void {
+  const out = fs.openSync(zipPath, 'w');
   try {
-    const centrals: Buffer[] = [];
-    for (const entry of plan.entries) {
-      const name = Buffer.from(entry.name, 'utf8');
-      const at = offset;
-      let crc = 0;
-      if (!entry.source) {
-        emit(localHeader(crc, 0, name), name);
-      } else {
-        const input = fs.openSync(entry.source, 'r');
-        try {
-          if (fs.fstatSync(input).size !== entry.size) {
-            throw new Error(`${entry.source} changed while it was zipped`);
-          }
-          if (entry.size <= CHUNK_BYTES) {
-            const data = readFully(input, entry.source, buffer, 0, entry.size);
-            crc = zlib.crc32(data);
-            emit(localHeader(crc, entry.size, name), name, data);
-          } else {
-            forEachChunk(input, entry.source, buffer, entry.size, (data) => { crc = zlib.crc32(data, crc); });
-            emit(localHeader(crc, entry.size, name), name);
-            let written = 0;
-            forEachChunk(input, entry.source, buffer, entry.size, (data) => { written = zlib.crc32(data, written); emit(data); });
-            // The header holds the first read's CRC: bytes that changed since would unzip as corrupt on the node.
-            if (written !== crc) {
-              throw new Error(`${entry.source} changed while it was zipped`);
-            }
-          }
-        } finally {
-          fs.closeSync(input);
-        }
-      }
-      centrals.push(centralHeader(crc, entry.size, name, at, !entry.source), name);
-    }
-    const directoryStart = offset;
-    emit(...centrals);
-    emit(endOfCentralDirectory(plan.entries.length, offset - directoryStart, directoryStart));
+    passZip(plan, (parts) => fs.writevSync(out, parts), hashed.crcs);
   } finally {
     fs.closeSync(out);
   }
-  return { sha256: hash.digest('hex'), entries: plan.entries.map((entry) => entry.name) };
+}
+
+/**
+ * Gives the bytes of the planned zip to `emit`, in order, and returns each entry's CRC-32. With the CRCs known
+ * (`expected`), each file is read once and checked against its CRC; without them, a file larger than a piece is read
+ * twice, since its header, which holds its CRC, comes before its data.
+ */
+function passZip(plan: ZipPlan, emit: (parts: Buffer[]) => void, expected?: number[]): number[] {
+  // One buffer for every file, no larger than the largest: a large fresh buffer costs more than filling it.
+  const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, plan.entries.reduce((largest, entry) => Math.max(largest, entry.size), 0)));
+  let offset = 0;
+  const emitCounted = (...parts: Buffer[]) => {
+    emit(parts);
+    parts.forEach((part) => { offset += part.length; });
+  };
+  const crcs: number[] = [];
+  const centrals: Buffer[] = [];
+  plan.entries.forEach((entry, index) => {
+    const name = Buffer.from(entry.name, 'utf8');
+    const at = offset;
+    let crc = 0;
+    if (!entry.source) {
+      emitCounted(localHeader(crc, 0, name), name);
+    } else {
+      crc = passFile(entry as Required<ZipEntry>, name, buffer, emitCounted, expected?.[index]);
+    }
+    crcs.push(crc);
+    centrals.push(centralHeader(crc, entry.size, name, at, !entry.source), name);
+  });
+  const directoryStart = offset;
+  emitCounted(...centrals);
+  emitCounted(endOfCentralDirectory(plan.entries.length, offset - directoryStart, directoryStart));
+  return crcs;
+}
+
+/** Emits one file's header and data; returns its CRC-32, which must be `expected` when given. */
+function passFile(entry: Required<ZipEntry>, name: Buffer, buffer: Buffer, emit: (...parts: Buffer[]) => void, expected?: number): number {
+  const input = fs.openSync(entry.source, 'r');
+  try {
+    if (fs.fstatSync(input).size !== entry.size) {
+      throw new Error(`${entry.source} changed while it was zipped`);
+    }
+    let crc: number;
+    if (entry.size <= CHUNK_BYTES) {
+      const data = readFully(input, entry.source, buffer, 0, entry.size);
+      crc = zlib.crc32(data);
+      emit(localHeader(expected ?? crc, entry.size, name), name, data);
+    } else {
+      let first = expected;
+      if (first === undefined) {
+        first = 0;
+        forEachChunk(input, entry.source, buffer, entry.size, (data) => { first = zlib.crc32(data, first); });
+      }
+      emit(localHeader(first, entry.size, name), name);
+      crc = 0;
+      forEachChunk(input, entry.source, buffer, entry.size, (data) => { crc = zlib.crc32(data, crc); emit(data); });
+      expected = first;
+    }
+    // The header holds the CRC found first: bytes that changed since would unzip as corrupt on the node.
+    if (expected !== undefined && crc !== expected) {
+      throw new Error(`${entry.source} changed while it was zipped`);
+    }
+    return crc;
+  } finally {
+    fs.closeSync(input);
+  }
 }
 
 /** The sha256 of a file, read in pieces. */

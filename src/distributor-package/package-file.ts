@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DIRECTORY_PERMISSIONS, FILE_PERMISSIONS, planZip, sha256OfFile, writeZip, WrittenZip, ZipPlan } from './deterministic-zip';
+import { DIRECTORY_PERMISSIONS, FILE_PERMISSIONS, HashedZip, hashZip, planZip, sha256OfFile, writeZip, ZipPlan } from './deterministic-zip';
 import type { BuiltPackageFile, ZipStaging } from './package-manifest';
 import { hasExecuteBit, readZipEntries, readZipEntryStart, ZipEntryInfo } from './zip-reader';
 import { checkShape, SSM_API } from '../private/aws-api-model';
@@ -85,7 +85,7 @@ export class PackageFile {
     return { name: this.name, zipPath: this.sourcePath, sha256: sha256OfFile(this.sourcePath), entries, rootManifest, programsWithoutExecuteBit };
   }
 
-  /** Zips the directory, into a partial file first, so that a failed synth leaves no zip behind under a final name. */
+  /** Zips the directory where staging will look for it, unless an identical zip is there already. */
   private zipDirectory(staging: ZipStaging): BuiltPackageFile {
     if (!fs.statSync(this.sourcePath, { throwIfNoEntry: false })?.isDirectory()) {
       invalid('PackageFile.fromDirectory', 'must name an existing directory', this.sourcePath);
@@ -97,32 +97,42 @@ export class PackageFile {
       return invalid('PackageFile.fromDirectory', `must be a directory that can be zipped (${(error as Error).message})`, this.sourcePath);
     }
     checkSize('PackageFile.fromDirectory', this.sourcePath, plan.bytes);
-    if (!fs.existsSync(staging.directory)) {
-      fs.mkdirSync(staging.directory, { recursive: true });
-    }
-    const partial = path.join(staging.directory, `.${this.name}.${process.pid}.partial`);
+    let hashed: HashedZip;
     try {
-      let zip: WrittenZip;
-      try {
-        zip = writeZip(plan, partial);
-      } catch (error) {
-        return invalid('PackageFile.fromDirectory', `must stay the same while it is zipped (${(error as Error).message})`, this.sourcePath);
-      }
-      const zipPath = path.join(staging.directory, staging.fileName(zip.sha256));
+      hashed = hashZip(plan);
+    } catch (error) {
+      return invalid('PackageFile.fromDirectory', `must stay the same while it is zipped (${(error as Error).message})`, this.sourcePath);
+    }
+    // A zip staged under this name already (by an earlier synth into the same cloud assembly) holds these very bytes:
+    // its name is made from their sha256, and it was renamed into place only once whole.
+    const zipPath = path.join(staging.directory, staging.fileName(hashed.sha256));
+    if (fs.statSync(zipPath, { throwIfNoEntry: false })?.size !== plan.bytes) {
+      this.writeStaged(plan, hashed, zipPath);
+    }
+    const manifest = plan.entries.find((entry) => entry.name === ROOT_MANIFEST);
+    return {
+      name: this.name,
+      zipPath,
+      sha256: hashed.sha256,
+      entries: plan.entries.map((entry) => {
+        const isDirectory = entry.name.endsWith('/');
+        return { name: entry.name, isDirectory, permissions: isDirectory ? DIRECTORY_PERMISSIONS : FILE_PERMISSIONS };
+      }),
+      rootManifest: manifest && fs.readFileSync(manifest.source!, 'utf8'),
+      // Every file of a zip made here is executable.
+      programsWithoutExecuteBit: [],
+    };
+  }
+
+  /** Writes the zip into a partial file first, so that a failed synth leaves no zip behind under a final name. */
+  private writeStaged(plan: ZipPlan, hashed: HashedZip, zipPath: string): void {
+    fs.mkdirSync(path.dirname(zipPath), { recursive: true });
+    const partial = `${path.join(path.dirname(zipPath), `.${this.name}.${process.pid}`)}.partial`;
+    try {
+      writeZip(plan, partial, hashed);
       fs.renameSync(partial, zipPath);
-      const manifest = plan.entries.find((entry) => entry.name === ROOT_MANIFEST);
-      return {
-        name: this.name,
-        zipPath,
-        sha256: zip.sha256,
-        entries: plan.entries.map((entry) => {
-          const isDirectory = entry.name.endsWith('/');
-          return { name: entry.name, isDirectory, permissions: isDirectory ? DIRECTORY_PERMISSIONS : FILE_PERMISSIONS };
-        }),
-        rootManifest: manifest && fs.readFileSync(manifest.source!, 'utf8'),
-        // Every file of a zip made here is executable.
-        programsWithoutExecuteBit: [],
-      };
+    } catch (error) {
+      invalid('PackageFile.fromDirectory', `must stay the same while it is zipped (${(error as Error).message})`, this.sourcePath);
     } finally {
       fs.rmSync(partial, { force: true });
     }

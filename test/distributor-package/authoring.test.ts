@@ -351,6 +351,36 @@ describe('DistributorPackage authoring', () => {
       "Stack/Rocky: platform must be a platform name of lower-case letters, digits, _ or -, as SSM Agent reports it, got 'Rocky Linux'");
   });
 
+  describe('a second synth into the same cloud assembly', () => {
+    const synthInto = (outdir: string) => {
+      const app = new App({ outdir, context: { [VERSION_LOCK_CONTEXT]: lockFile } });
+      new DistributorPackage(new Stack(app, 'Stack'), 'Package', twoPlatformProps());
+      return fs.readdirSync(outdir).filter((name) => name.endsWith('.zip')).map((name) => path.join(outdir, name));
+    };
+
+    test('finds its zips staged already and does not write them again', () => {
+      const outdir = path.join(scratch, 'cdk.out');
+      const first = synthInto(outdir);
+      first.forEach((zip) => fs.utimesSync(zip, new Date(0), new Date(0)));
+
+      const second = synthInto(outdir);
+
+      expect(second).toEqual(first);
+      second.forEach((zip) => expect(fs.statSync(zip).mtimeMs).toBe(0));
+    });
+
+    test('writes a staged zip again whose size is not the planned one (cut short by a crash outside the library)', () => {
+      const outdir = path.join(scratch, 'cdk.out');
+      const [zip] = synthInto(outdir);
+      const bytes = fs.readFileSync(zip);
+      fs.truncateSync(zip, 10);
+
+      synthInto(outdir);
+
+      expect(fs.readFileSync(zip)).toEqual(bytes);
+    });
+  });
+
   describe('wiring', () => {
     test('an association installs the package in its version, after the package exists', () => {
       const pkg = new DistributorPackage(stack, 'Package', twoPlatformProps());

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { planZip, writeZip } from '../../src/distributor-package/deterministic-zip';
+import { hashZip, planZip, writeZip } from '../../src/distributor-package/deterministic-zip';
 
 // readSync is wrapped, so that a test can change what a read returns, as a file written meanwhile would.
 jest.mock('fs', () => {
@@ -18,8 +18,8 @@ describe('deterministic zip of a file that changes while it is zipped', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  test('a large file whose bytes change between its CRC pass and its copy fails, rather than zip with a wrong CRC', () => {
-    // GIVEN the copy pass (the third read: the CRC pass takes two pieces of 8 MiB) sees other bytes
+  test('a large file whose bytes change between its CRC pass and its hash pass fails, rather than zip with a wrong CRC', () => {
+    // GIVEN the hash pass (the third read: the CRC pass takes two pieces of 8 MiB) sees other bytes
     let reads = 0;
     jest.mocked(fs.readSync).mockImplementation(((fd: number, buffer: Buffer, ...rest: any[]) => {
       const count = (realReadSync as any)(fd, buffer, ...rest);
@@ -30,12 +30,35 @@ describe('deterministic zip of a file that changes while it is zipped', () => {
     }) as any);
 
     // THEN
-    expect(() => writeZip(planZip(dir), path.join(dir, 'out.zip'))).toThrow(`${path.join(dir, 'agent')} changed while it was zipped`);
+    expect(() => hashZip(planZip(dir))).toThrow(`${path.join(dir, 'agent')} changed while it was zipped`);
   });
 
-  test('the same file, unchanged, zips', () => {
-    jest.mocked(fs.readSync).mockImplementation(realReadSync as any);
+  test('a large file whose bytes change between hashing and its single copy pass fails', () => {
+    // GIVEN the copy pass (the fifth read: hashing took four, two pieces of 8 MiB twice) sees other bytes
+    const plan = planZip(dir);
+    let reads = 0;
+    jest.mocked(fs.readSync).mockImplementation(((fd: number, buffer: Buffer, ...rest: any[]) => {
+      const count = (realReadSync as any)(fd, buffer, ...rest);
+      if (++reads === 5) {
+        buffer[0] = buffer[0] === 1 ? 2 : 1;
+      }
+      return count;
+    }) as any);
+    const hashed = hashZip(plan);
 
-    expect(writeZip(planZip(dir), path.join(dir, 'out.zip')).entries).toEqual(['agent']);
+    // THEN
+    expect(() => writeZip(plan, path.join(dir, 'out.zip'), hashed)).toThrow(`${path.join(dir, 'agent')} changed while it was zipped`);
+    expect(reads).toBe(6);
+  });
+
+  test('the same file, unchanged, zips, read once when its CRC is known', () => {
+    jest.mocked(fs.readSync).mockImplementation(realReadSync as any);
+    const plan = planZip(dir);
+    const hashed = hashZip(plan);
+    const reads = jest.mocked(fs.readSync).mock.calls.length;
+
+    writeZip(plan, path.join(dir, 'out.zip'), hashed);
+
+    expect(jest.mocked(fs.readSync).mock.calls.length - reads).toBe(2);
   });
 });

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { zipOf as zipDirectory } from './zip-of';
-import { planZip, sha256OfFile, writeZip } from '../../src/distributor-package/deterministic-zip';
+import { hashZip, planZip, sha256OfFile, writeZip } from '../../src/distributor-package/deterministic-zip';
 import { readZipEntries } from '../../src/distributor-package/zip-reader';
 
 const readZipEntryNames = (zipPath: string) => readZipEntries(zipPath).map((entry) => entry.name);
@@ -115,12 +115,21 @@ describe('deterministic zip', () => {
     expect(() => readZipEntryNames(zip64)).toThrow('a ZIP64 archive (more than 65,535 entries or 4 GiB), which is not read');
   });
 
-  test('a file that changes between planning and writing fails the zip, not the bytes', () => {
+  test('a file that changes between planning and hashing fails the zip, not the bytes', () => {
     const plan = planZip(dir);
     fs.appendFileSync(path.join(dir, 'install.sh'), 'echo more\n');
 
-    expect(() => writeZip(plan, path.join(dir, '..', `${path.basename(dir)}.zip`))).toThrow(`${path.join(dir, 'install.sh')} changed while it was zipped`);
-    fs.rmSync(path.join(dir, '..', `${path.basename(dir)}.zip`), { force: true });
+    expect(() => hashZip(plan)).toThrow(`${path.join(dir, 'install.sh')} changed while it was zipped`);
+  });
+
+  test('a file that changes between hashing and writing fails the zip: it would not be the one its sha256 names', () => {
+    const plan = planZip(dir);
+    const hashed = hashZip(plan);
+    fs.writeFileSync(path.join(dir, 'install.sh'), fs.readFileSync(path.join(dir, 'install.sh'), 'utf8').replace(/./, 'X'));
+    const zipPath = path.join(dir, '..', `${path.basename(dir)}.zip`);
+
+    expect(() => writeZip(plan, zipPath, hashed)).toThrow(`${path.join(dir, 'install.sh')} changed while it was zipped`);
+    fs.rmSync(zipPath, { force: true });
   });
 
   test('a zip whose central directory is cut short is named broken', () => {

@@ -1,10 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { planZip, writeZip } from '../../src/distributor-package/deterministic-zip';
+import { hashZip, planZip, writeZip } from '../../src/distributor-package/deterministic-zip';
 
 /** Zips `directory` as the construct does, into `zipPath` (a new temporary file unless given). */
 export function zipOf(directory: string, zipPath?: string): { sha256: string; zipPath: string } {
   const target = zipPath ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zip-of-')), 'package.zip');
-  return { sha256: writeZip(planZip(directory), target).sha256, zipPath: target };
+  const plan = planZip(directory);
+  const hashed = hashZip(plan);
+  writeZip(plan, target, hashed);
+  return { sha256: hashed.sha256, zipPath: target };
 }
