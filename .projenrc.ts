@@ -55,6 +55,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToNuget: { dotNetNamespace: 'CdkSsmDistributor', packageId: 'CdkSsmDistributor' },
   publishToGo: { moduleName: 'github.com/cdk-ssm-distributor/cdk-ssm-distributor-go' },
 
+  // The organization rollout synthesizes its member template with cdk-stacksets (a jsii library, kept out of the API).
+  deps: ['cdk-stacksets@^0.0.153'],
   devDeps: [
     '@types/node@^20',
     'aws-cdk@2.1148.1',

@@ -4,5 +4,6 @@ export * from './configure-package';
 export * from './distributor-package';
 export * from './instance-targets';
 export * from './one-time-install';
+export * from './organization';
 export * from './package-association';
 export * from './rate-control';

@@ -24,7 +24,17 @@ import {
 } from '../src';
 import { VERSION_LOCK_CONTEXT } from '../src/distributor-package/version-lock';
 import { MAX_COMMENT_LENGTH } from '../src/one-time-install/install-properties';
-import { CFN_SSM_ASSOCIATION, fitsShape, ModelShape, modelRegExp, RESOURCE_GROUPS_API, SSM_API } from '../src/private/aws-api-model';
+import {
+  CFN_SSM_ASSOCIATION,
+  CFN_STACKSET,
+  CLOUDFORMATION_API,
+  fitsShape,
+  ModelShape,
+  modelRegExp,
+  ORGANIZATIONS_API,
+  RESOURCE_GROUPS_API,
+  SSM_API,
+} from '../src/private/aws-api-model';
 
 /**
  * AWS's own models, pinned by test/oracles/aws-models.py from botocore's `ssm` and `resource-groups` service models
@@ -71,6 +81,18 @@ describe("the library's rules are AWS's models'", () => {
 
   test.each(Object.entries(CFN_SSM_ASSOCIATION))('AWS::SSM::Association property %s', (name, shape) => {
     expect(shape).toEqual(MODELS.cloudformation['AWS::SSM::Association'][name]);
+  });
+
+  test.each(Object.entries(CLOUDFORMATION_API))('CloudFormation API shape %s', (name, shape) => {
+    expect(shape).toEqual(MODELS['cloudformation-api'][name]);
+  });
+
+  test.each(Object.entries(ORGANIZATIONS_API))('Organizations API shape %s', (name, shape) => {
+    expect(shape).toEqual(MODELS.organizations[name]);
+  });
+
+  test.each(Object.entries(CFN_STACKSET))('AWS::CloudFormation::StackSet property %s', (name, shape) => {
+    expect(shape).toEqual(MODELS.cloudformation['AWS::CloudFormation::StackSet'][name]);
   });
 
   test.each([

@@ -14,6 +14,7 @@ import { PackageTarget } from './package-target';
 import { checkVersionLock } from './version-lock';
 import { checkShape, fitsShape, SSM_API } from '../private/aws-api-model';
 import { checkVersionName } from '../private/configure-parameters';
+import { isInStackSetTemplate, packageFilePlacement } from '../private/package-file-placement';
 import { isAwsPublishedPackage } from '../private/package-names';
 import { checkLength, invalid, isKnown, validateIn } from '../private/validation';
 
@@ -225,14 +226,18 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
       Annotations.of(this).addWarningV2('cdk-ssm-distributor:packageOnNodes', warning);
     }
 
+    // In a StackSet template the files go where the member accounts read them; elsewhere they are the stack's assets.
+    const placement = packageFilePlacement(this);
+    if (!placement && isInStackSetTemplate(this)) {
+      validateIn(this, () => invalid('DistributorPackage', "must be in an OrganizationRollout's memberStack to be in a StackSet " +
+        'template: the rollout puts its files in buckets that the member accounts can read', Stack.of(this).node.path));
+    }
     const attachments = files.map((file) => {
-      // The sha256 is known already: the asset need not read the file again to fingerprint it.
-      const asset = new s3assets.Asset(this, `File${file.name}`, {
-        path: file.zipPath,
-        assetHash: assetHashOf(file.sha256),
-        assetHashType: AssetHashType.CUSTOM,
-      });
-      return { key: 'S3FileUrl', values: [asset.s3ObjectUrl], name: file.name };
+      const url = placement
+        ? placement.place({ zipPath: file.zipPath, assetHash: assetHashOf(file.sha256) })
+        // The sha256 is known already: the asset need not read the file again to fingerprint it.
+        : new s3assets.Asset(this, `File${file.name}`, { path: file.zipPath, assetHash: assetHashOf(file.sha256), assetHashType: AssetHashType.CUSTOM }).s3ObjectUrl;
+      return { key: 'S3FileUrl', values: [url], name: file.name };
     });
 
     const document = new CfnDocument(this, 'Resource', {
@@ -276,6 +281,10 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
   public share(accountIds: string[]): void {
     if (accountIds.length === 0) {
       return;
+    }
+    if (isInStackSetTemplate(this)) {
+      validateIn(this, () => invalid('sharedWith', 'cannot be used in a StackSet template: every member account has a package ' +
+        'of its own there, installed by name; share a package from one account instead', accountIds.join(', ')));
     }
     if (!this.sharing) {
       this.sharing = new PackageSharing(this, 'Sharing', this.document.ref, this.packageArn);

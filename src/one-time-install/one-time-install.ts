@@ -10,6 +10,7 @@ import { checkShape, SSM_API } from '../private/aws-api-model';
 import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from '../private/command-output';
 import { renderConfigurePackageParameters, warnDeployTimeParameters } from '../private/configure-parameters';
 import { grantBucketOutput, grantLogGroupOutput } from '../private/output-grants';
+import { isInStackSetTemplate } from '../private/package-file-placement';
 import { checkEnum, checkInteger, checkLength, checkReceived, invalid, isKnown, toSeconds, validateIn, violated } from '../private/validation';
 import { Concurrency, ErrorThreshold } from '../rate-control';
 import { NotificationEvent, NotificationType } from './command-notifications';
@@ -247,6 +248,11 @@ export class OneTimeInstall extends Construct {
 
 /** Checks the props (inside `validateIn`): the parameters, the targets Run Command takes, timeouts and output. */
 function checkInstall(scope: Construct, props: OneTimeInstallProps) {
+  if (isInStackSetTemplate(scope)) {
+    invalid('OneTimeInstall', 'cannot be in a StackSet template: its handlers need the CDK bootstrap, which member accounts do ' +
+      'not have, and it would wait for the nodes of every account in the StackSet operation; use a DistributorPackageAssociation, ' +
+      'which runs on its targets as soon as it is created', Stack.of(scope).node.path);
+  }
   const parameters = renderConfigurePackageParameters(scope, props);
   checkReceived(props.targets, props.concurrency, props.errorThreshold);
   // The API reference lists `InstanceIds` = `*` for State Manager and Automation, not for Run Command.

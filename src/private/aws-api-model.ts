@@ -61,6 +61,33 @@ export const RESOURCE_GROUPS_API = {
 } as const satisfies Record<string, ModelShape>;
 
 /**
+ * The CloudFormation API model's shapes behind an organization rollout's StackSet (botocore's `cloudformation`):
+ * `CreateStackSet`, `CreateStackInstances`, `UpdateStackSet`.
+ */
+export const CLOUDFORMATION_API = {
+  OrganizationalUnitId: { pattern: '^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$' },
+  Region: { pattern: '^[a-zA-Z0-9-]{1,128}$' },
+  Account: { pattern: '^[0-9]{12}$' },
+  MaxConcurrentCount: { min: 1 },
+  MaxConcurrentPercentage: { min: 1, max: 100 },
+  FailureToleranceCount: { min: 0 },
+  FailureTolerancePercentage: { min: 0, max: 100 },
+  RegionConcurrencyType: { enum: ['SEQUENTIAL', 'PARALLEL'] },
+  CallAs: { enum: ['SELF', 'DELEGATED_ADMIN'] },
+} as const satisfies Record<string, ModelShape>;
+
+/** The AWS Organizations API model's organization id (botocore's `organizations`): whose accounts read the buckets. */
+export const ORGANIZATIONS_API = {
+  OrganizationId: { pattern: '^o-[a-z0-9]{10,32}$' },
+} as const satisfies Record<string, ModelShape>;
+
+/** `AWS::CloudFormation::StackSet` properties that only its CloudFormation schema constrains, as cfn-lint ships it. */
+export const CFN_STACKSET = {
+  StackSetName: { max: 128, pattern: '^[a-zA-Z][a-zA-Z0-9\\-]{0,127}$' },
+  Description: { max: 1024, min: 1 },
+} as const satisfies Record<string, ModelShape>;
+
+/**
  * Properties that only CloudFormation's resource schema defines (the API has no such parameter), as cfn-lint ships
  * the schema of `AWS::SSM::Association`.
  */

@@ -22,15 +22,19 @@ SSM_OPERATIONS = [
     'UpdateDocument', 'UpdateDocumentDefaultVersion',
 ]
 RESOURCE_GROUPS_OPERATIONS = ['GetGroup']
-CFN_RESOURCES = ['AWS::SSM::Association', 'AWS::SSM::Document']
+# The organization rollout: StackSets and the ids of AWS Organizations.
+CLOUDFORMATION_OPERATIONS = ['CreateStackSet', 'CreateStackInstances', 'UpdateStackSet']
+ORGANIZATIONS_OPERATIONS = ['DescribeOrganizationalUnit', 'ListAccountsForParent', 'DescribeAccount', 'ListOrganizationalUnitsForParent']
+ORGANIZATIONS_SHAPES = ['OrganizationId']
+CFN_RESOURCES = ['AWS::SSM::Association', 'AWS::SSM::Document', 'AWS::CloudFormation::StackSet']
 CONSTRAINTS = ('pattern', 'min', 'max', 'enum')
 CFN_CONSTRAINTS = {'pattern': 'pattern', 'minLength': 'min', 'maxLength': 'max', 'minimum': 'min', 'maximum': 'max',
                    'minItems': 'min', 'maxItems': 'max', 'enum': 'enum'}
 
 
-def api_shapes(service, operations):
+def api_shapes(service, operations, extra=()):
     model = botocore.session.get_session().get_service_model(service)
-    shapes, todo = {}, [model.operation_model(op).input_shape for op in operations]
+    shapes, todo = {}, [model.operation_model(op).input_shape for op in operations] + [model.shape_for(name) for name in extra]
     seen = set()
     while todo:
         shape = todo.pop()
@@ -50,12 +54,15 @@ def api_shapes(service, operations):
 
 
 def cfn_properties(type_name):
+    """The constrained properties, top-level by name and those of definitions as `Definition.Property`."""
     schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema('us-east-1', type_name).schema
     properties = {}
-    for name, prop in schema['properties'].items():
-        constraints = {CFN_CONSTRAINTS[k]: v for k, v in prop.items() if k in CFN_CONSTRAINTS}
-        if constraints:
-            properties[name] = constraints
+    scopes = [('', schema['properties'])] + [(f'{name}.', d.get('properties', {})) for name, d in schema.get('definitions', {}).items()]
+    for prefix, members in scopes:
+        for name, prop in members.items():
+            constraints = {CFN_CONSTRAINTS[k]: v for k, v in prop.items() if k in CFN_CONSTRAINTS}
+            if constraints:
+                properties[prefix + name] = constraints
     return dict(sorted(properties.items()))
 
 
@@ -63,6 +70,8 @@ def models():
     return {
         'ssm': api_shapes('ssm', SSM_OPERATIONS),
         'resource-groups': api_shapes('resource-groups', RESOURCE_GROUPS_OPERATIONS),
+        'cloudformation-api': api_shapes('cloudformation', CLOUDFORMATION_OPERATIONS),
+        'organizations': api_shapes('organizations', ORGANIZATIONS_OPERATIONS, ORGANIZATIONS_SHAPES),
         'cloudformation': {name: cfn_properties(name) for name in CFN_RESOURCES},
     }
 
