@@ -9,15 +9,19 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
+  AccountConcurrency,
   AssociationSchedule,
   ComplianceSeverity,
   Concurrency,
   DistributorPackage,
   DistributorPackageAssociation,
   ErrorThreshold,
+  FailureTolerance,
   InstallationType,
   InstanceTargets,
   OneTimeInstall,
+  OrganizationPackageBuckets,
+  OrganizationRollout,
   PackageAction,
   PackageArchitecture,
   PackageFile,
@@ -119,10 +123,50 @@ class FleetPackagesStack extends Stack {
   }
 }
 
+/**
+ * The platform team's organization: every account of the workloads unit, in two regions (Ireland first, as a canary),
+ * installs the inventory agent and keeps it on its tagged instances; accounts that join the unit later get it too.
+ */
+class OrganizationRolloutStack extends Stack {
+  constructor(scope: Construct, id: string, props: StackProps & { packageBuckets: OrganizationPackageBuckets }) {
+    super(scope, id, props);
+
+    const rollout = new OrganizationRollout(this, 'InventoryAgent', {
+      packageBuckets: props.packageBuckets,
+      organizationalUnits: ['ou-abcd-12345678'],
+      regions: ['eu-west-1', 'us-east-1'],
+      maxConcurrentAccounts: AccountConcurrency.percentage(20),
+      failureTolerance: FailureTolerance.percentage(5),
+      keepConcurrencyOnFailure: true,
+    });
+    const agent = new DistributorPackage(rollout.memberStack, 'InventoryAgent', {
+      packageName: 'ExampleOrgInventoryAgent',
+      version: '1.0.0',
+      targets: [
+        { platform: PackagePlatform.AMAZON_LINUX, file: PackageFile.fromDirectory(path.join(__dirname, 'packages', 'inventory-agent-linux')) },
+        { platform: PackagePlatform.WINDOWS, file: PackageFile.fromDirectory(path.join(__dirname, 'packages', 'inventory-agent-windows')) },
+      ],
+    });
+    new DistributorPackageAssociation(rollout.memberStack, 'KeepInventoryAgent', {
+      distributorPackage: agent,
+      targets: InstanceTargets.tags({ 'inventory-agent': ['enabled'] }),
+      schedule: AssociationSchedule.rate(Duration.days(1)),
+    });
+  }
+}
+
 // The package version lock is committed beside the app, whatever directory the CLI runs in. CI makes it read-only
 // (`-c cdk-ssm-distributor:versionLockReadOnly=true`) so that a version nobody recorded fails the pipeline.
 const app = new App({
   context: { 'cdk-ssm-distributor:versionLockFile': path.join(__dirname, 'distributor-package-versions.json') },
 });
 new FleetPackagesStack(app, 'FleetPackages', { env: { region: 'us-east-1' } });
+// The organization's rollout, from its management account: the package buckets of each region, then the StackSet.
+const management = { account: '111122223333', region: 'us-east-1' };
+const packageBuckets = new OrganizationPackageBuckets(app, 'OrgPackageBuckets', {
+  account: management.account,
+  organizationId: 'o-a1b2c3d4e5',
+  regions: ['eu-west-1', 'us-east-1'],
+});
+new OrganizationRolloutStack(app, 'OrgInventoryRollout', { env: management, packageBuckets });
 app.synth();
