@@ -132,46 +132,59 @@ export interface ZipContents {
 export function checkPackageZip(zip: ZipContents, expected: { packageName: string; version: string; actions: string[] }):
 { scriptKind: ScriptKind; warnings: string[] } {
   const prop = `file ${zip.name}`;
-  const names = zip.entries.map((entry) => ({ ...entry, path: insidePath(prop, entry.name) }));
-  checkDirectoryModes(prop, names);
-
+  const entries = zip.entries.map((entry) => ({ ...entry, path: insidePath(prop, entry.name) }));
+  checkDirectoryModes(prop, entries);
+  const root = {
+    files: new Set(entries.filter((entry) => !entry.isDirectory && !entry.path.includes('/')).map((entry) => entry.path)),
+    folders: new Set(entries.filter((entry) => entry.isDirectory || entry.path.includes('/')).map((entry) => entry.path.split('/')[0])),
+  };
   // localpackages.go ValidatePackage: more than one file, or a folder, at the root ("Package is incomplete").
-  const rootFiles = names.filter((entry) => !entry.isDirectory && !entry.path.includes('/')).map((entry) => entry.path);
-  const rootFolders = new Set(names.filter((entry) => entry.isDirectory || entry.path.includes('/')).map((entry) => entry.path.split('/')[0]));
-  if (rootFiles.length < 2 && rootFolders.size === 0) {
+  if (root.files.size < 2 && root.folders.size === 0) {
     invalid(prop, 'must hold more than one file, or a folder, at its root: SSM Agent refuses it as an incomplete package ' +
-      '(localpackages.go ValidatePackage)', rootFiles.join(', ') || 'an empty root');
+      '(localpackages.go ValidatePackage)', [...root.files].join(', ') || 'an empty root');
   }
+  const scriptKind = checkScripts(prop, root, entries.map((entry) => entry.path), expected.actions);
+  checkRootManifest(prop, zip.rootManifest, expected);
+  return { scriptKind, warnings: programWarnings(zip) };
+}
 
-  // ssminstaller.go: `<action>.sh` (run with sh by aws:runShellScript) or `<action>.ps1`, at the root only.
-  const root = new Set(rootFiles);
+/**
+ * `ssminstaller.go`: each action is `<action>.sh` (run with sh by aws:runShellScript) or `<action>.ps1`, at the root
+ * only, never both; `install` and `uninstall` are required (the guide's create-package step), `update` for in-place
+ * updates, `validate` optional. A zip's scripts are of one kind: no node runs both.
+ */
+function checkScripts(prop: string, root: { files: Set<string>; folders: Set<string> }, paths: string[], actions: string[]): ScriptKind {
   const kinds = new Set<ScriptKind>();
-  for (const action of [...expected.actions, 'validate']) {
-    const present = (['sh', 'ps1'] as const).filter((kind) => root.has(`${action}.${kind}`));
+  const shown = () => [...root.files, ...[...root.folders].map((name) => `${name}/`)].join(', ') || 'an empty root';
+  for (const action of [...actions, 'validate']) {
+    const present = (['sh', 'ps1'] as const).filter((kind) => root.files.has(`${action}.${kind}`));
     if (present.length === 2) {
       invalid(prop, `must hold only one of ${action}.sh and ${action}.ps1: SSM Agent fails an action with two (ssminstaller.go)`,
-        [...root].join(', '));
+        [...root.files].join(', '));
     }
     if (present.length === 0 && action !== 'validate') {
-      const folder = [...rootFolders].find((name) => names.some((entry) => entry.path === `${name}/${action}.sh` || entry.path === `${name}/${action}.ps1`));
+      const folder = [...root.folders].find((name) => paths.includes(`${name}/${action}.sh`) || paths.includes(`${name}/${action}.ps1`));
       invalid(prop, `must hold ${action}.sh or ${action}.ps1 at its root, where SSM Agent looks for it (ssminstaller.go)` +
-        (folder ? `: it is in the folder '${folder}/'` : '') + (action === 'update' ? ' (supportsInPlaceUpdate is set)' : ''),
-      [...root, ...[...rootFolders].map((name) => `${name}/`)].join(', ') || 'an empty root');
+        (folder ? `: it is in the folder '${folder}/'` : '') + (action === 'update' ? ' (supportsInPlaceUpdate is set)' : ''), shown());
     }
     present.forEach((kind) => kinds.add(kind));
   }
   if (kinds.size > 1) {
     invalid(prop, 'must hold scripts of one kind, .sh or .ps1: no node runs both (aws:runShellScript is registered on Unix only)',
-      [...root].filter((name) => /\.(sh|ps1)$/.test(name)).join(', '));
+      [...root.files].filter((name) => /\.(sh|ps1)$/.test(name)).join(', '));
   }
-  checkRootManifest(prop, zip.rootManifest, expected);
+  return [...kinds][0];
+}
 
-  const warnings = zip.programsWithoutExecuteBit.length === 0 ? [] : [
-    `${zip.name}: ${zip.programsWithoutExecuteBit.slice(0, 3).join(', ')}${zip.programsWithoutExecuteBit.length > 3 ? ` and ${zip.programsWithoutExecuteBit.length - 3} more` : ''} ` +
-    'start like programs but extract without an execute bit (SSM Agent keeps each entry\'s mode, agent/fileutil/fileutil.go Unzip): ' +
-    'they will not run unless the install script makes them executable',
-  ];
-  return { scriptKind: [...kinds][0] ?? 'sh', warnings };
+/** A warning naming the programs that would extract without an execute bit, if any. */
+function programWarnings(zip: ZipContents): string[] {
+  const programs = zip.programsWithoutExecuteBit;
+  if (programs.length === 0) {
+    return [];
+  }
+  const named = programs.slice(0, 3).join(', ') + (programs.length > 3 ? ` and ${programs.length - 3} more` : '');
+  return [`${zip.name}: ${named} start like programs but extract without an execute bit (SSM Agent keeps each entry's mode, ` +
+    'agent/fileutil/fileutil.go Unzip): they will not run unless the install script makes them executable'];
 }
 
 /** A platform declared for a package: its scripts must be ones its nodes can run. */
