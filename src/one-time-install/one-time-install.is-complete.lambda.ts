@@ -1,14 +1,19 @@
 import { CancelCommandCommand, Command } from '@aws-sdk/client-ssm';
-import { Assessment, allowedErrors, assessCommand, assessmentOptions, countsData, nameNodes, TERMINAL_COMMAND } from './install-assessment';
+import { Assessment, allowedErrors, assessCommand, assessmentOptions, countsData, isFinished, nameNodes } from './install-assessment';
 import { failure, InstallEvent, logEvent } from './install-request';
 import { InvocationRead, readInvocations } from './invocation-reads';
 import { clock, contextWithTimeout, OutOfTime, RunBudget, RunContext } from './run-clock';
-import { getCommand, invocationPage, isThrottling, ssm } from './ssm-commands';
+import { getCommand, invocationPage, ssm } from './ssm-commands';
 
-/** Errors that mean SSM does not list the new command yet (eventual consistency): "not yet", not a result. */
-const NOT_YET = new Set(['InvocationDoesNotExist', 'InvalidCommandId']);
+/** SSM does not list the new command's invocations yet (eventual consistency): "not yet", not a result. */
+const NOT_YET = new Set(['InvocationDoesNotExist']);
 /** A run without a Lambda context (a test) has as long as the function's timeout, 2 minutes. */
 const DEFAULT_RUN_MS = 2 * 60 * 1000;
+/**
+ * How long past the deadline a finished command whose reading ran out of time is still read: its verdict is worth
+ * more than a failure, and the provider's total timeout (`MAX_INSTALL_TIMEOUT` + 5 minutes) leaves the room.
+ */
+const JUDGING_GRACE_MS = 2 * 60 * 1000;
 
 /**
  * isComplete of `OneTimeInstall`: complete when every targeted node has finished and no more of them failed
@@ -28,14 +33,16 @@ export async function handler(event: InstallEvent, context?: RunContext): Promis
   const budget = new RunBudget(context ?? contextWithTimeout(DEFAULT_RUN_MS));
   const properties = event.ResourceProperties;
   const commandId = event.Data.CommandId;
-  const pastDeadline = clock.now() >= Date.parse(event.Data.Deadline);
+  const deadline = Date.parse(event.Data.Deadline);
+  const pastDeadline = clock.now() >= deadline;
   const options = assessmentOptions(properties);
 
   let command: Command | undefined;
   let assessment: Assessment | undefined;
+  let outOfTime: OutOfTime | undefined;
   try {
     command = await getCommand(commandId, budget);
-    if (command && TERMINAL_COMMAND.has(command.Status ?? '')) {
+    if (isFinished(command)) {
       const read = await readInvocations(command, budget, allowedErrors(options.maxErrors, command.TargetCount ?? 0));
       console.log(`read ${read.statuses.size} invocations (${read.mode}) in ${read.calls} calls`);
       assessment = assessCommand(command, read, options);
@@ -44,10 +51,12 @@ export async function handler(event: InstallEvent, context?: RunContext): Promis
     }
   } catch (error) {
     const name = (error as Error).name;
-    if (!(error instanceof OutOfTime) && !isThrottling(error) && !NOT_YET.has(name)) {
+    if (error instanceof OutOfTime) {
+      outOfTime = error;
+    } else if (!NOT_YET.has(name)) {
       throw failure(`Could not read command ${commandId}: ${name}: ${(error as Error).message}`);
     }
-    console.log(`${name}: polling again`);
+    console.log(`${(error as Error).message}: polling again`);
   }
 
   if (assessment?.state === 'succeeded') {
@@ -56,36 +65,42 @@ export async function handler(event: InstallEvent, context?: RunContext): Promis
   if (assessment?.state === 'failed') {
     throw failure(`${describeRun(properties.Parameters)}: ${assessment.reason}`);
   }
-  if (!pastDeadline) {
+  if (!pastDeadline || (isFinished(command) && outOfTime && clock.now() < deadline + JUDGING_GRACE_MS)) {
     return { IsComplete: false };
   }
 
   const minutes = Number(properties.InstallTimeoutSeconds) / 60;
   const counts = assessment?.counts;
   const tally = counts ? ` with ${counts.succeeded} of ${counts.targeted} nodes succeeded and ${counts.failed} failed` : '';
-  if (command && TERMINAL_COMMAND.has(command.Status ?? '')) {
-    // Finished, but SSM had not listed every invocation by the deadline: nothing left to cancel.
-    throw failure(`${describeRun(properties.Parameters)}: command ${commandId} finished (${command.Status})${tally}, ` +
-      `but SSM did not list all its invocations within ${minutes} minutes (installTimeout)`);
+  const slowed = outOfTime ? `every isComplete run ran out of time${outOfTime.slowedBy ? ` (SSM answered ${outOfTime.slowedBy})` : ''}` : '';
+  if (isFinished(command)) {
+    // Finished, but not judged by the deadline: nothing left to cancel.
+    throw failure(`${describeRun(properties.Parameters)}: command ${commandId} finished (${command.StatusDetails ?? command.Status})${tally}, but ` +
+      (outOfTime
+        ? `its invocations could not all be read within ${minutes} minutes (installTimeout): ${slowed}`
+        : `SSM did not list all its invocations within ${minutes} minutes (installTimeout)`));
   }
-  await cancel(commandId, budget);
+  const refused = await cancel(commandId, budget);
   const running = assessment?.state === 'running' ? assessment.running : [];
   throw failure(
     `${describeRun(properties.Parameters)} did not finish within ${minutes} minutes (installTimeout); ` +
-    `cancelled command ${commandId}${tally}` +
-    (running.length ? `; still running: ${nameNodes(running)}` : ''));
+    (refused ? `could not cancel command ${commandId} (${refused})` : `cancelled command ${commandId}`) + tally +
+    (running.length ? `; still running: ${nameNodes(running)}` : '') +
+    (!command && outOfTime ? `; its status could not be read: ${slowed}` : ''));
 }
 
 /** Past the deadline, the first pages of invocations, to name the nodes still running. */
 async function runningNodes(commandId: string, budget: RunBudget): Promise<InvocationRead> {
   const statuses = new Map<string, string>();
   let nextToken: string | undefined;
-  for (let calls = 0; calls < 2 && (calls === 0 || nextToken); calls++) {
+  let calls = 0;
+  do {
     const page = await invocationPage(commandId, budget, undefined, nextToken);
+    calls++;
     page.invocations.forEach((i) => statuses.set(i.InstanceId ?? 'unknown node', i.StatusDetails ?? i.Status ?? 'Pending'));
     nextToken = page.nextToken;
-  }
-  return { mode: 'all', statuses, exhaustive: false, calls: 2 };
+  } while (nextToken && calls < 2);
+  return { mode: 'all', statuses, exhaustive: false, calls };
 }
 
 /** `Install ExamplePackage 1.2.3` */
@@ -93,11 +108,13 @@ function describeRun(parameters: Record<string, string[]>): string {
   return [parameters.action[0], parameters.name[0], parameters.version?.[0]].filter(Boolean).join(' ');
 }
 
-/** Best effort: the failure reason matters more than a cancel that SSM refuses. */
-async function cancel(commandId: string, budget: RunBudget): Promise<void> {
+/** Best effort: the failure reason matters more than a cancel that SSM refuses; returns why it was refused. */
+async function cancel(commandId: string, budget: RunBudget): Promise<string | undefined> {
   try {
-    await ssm.send(new CancelCommandCommand({ CommandId: commandId }), { abortSignal: AbortSignal.timeout(Math.max(1, budget.remainingMs)) });
+    await ssm.send(new CancelCommandCommand({ CommandId: commandId }), { abortSignal: budget.signal() });
+    return undefined;
   } catch (error) {
     console.log(`CancelCommand failed: ${(error as Error).name}`);
+    return (error as Error).name;
   }
 }

@@ -6,7 +6,7 @@ import { command, installEvent, installProperties, invocations } from './install
 import { deployLikeTheFramework } from './provider-framework';
 import { useSimulatedClock } from './simulated-clock';
 import { IS_COMPLETE_TIMEOUT } from '../../src/one-time-install/install-provider';
-import { commentFor, lastCommandParameter } from '../../src/one-time-install/install-request';
+import { commentFor, lastCommandParameter, requestHashOf } from '../../src/one-time-install/install-request';
 import { handler as isComplete } from '../../src/one-time-install/one-time-install.is-complete.lambda';
 import { handler as onEvent } from '../../src/one-time-install/one-time-install.on-event.lambda';
 
@@ -48,7 +48,7 @@ describe('OneTimeInstall at fleet scale', () => {
 
       // THEN
       expect(outcome.status).toBe('FAILED');
-      expect(outcome.reason).toMatch(/^Install ExamplePackage: Failed on at least 203 of 10000 nodes \(3 Failed, then at least 200 Terminated; error threshold 2\) in command sent-1: i-0{13}270d \(Failed\), i-0{13}270e \(Failed\), i-0{13}270f \(Failed\), i-0{17} \(Terminated\)/);
+      expect(outcome.reason).toMatch(/^Install ExamplePackage: Failed on at least 53 of 10000 nodes \(3 Failed, then at least 50 Terminated; error threshold 2\) in command sent-1: i-0{13}270d \(Failed\), i-0{13}270e \(Failed\), i-0{13}270f \(Failed\), i-0{17} \(Terminated\)/);
       expect(outcome.longestRunMs).toBeLessThan(IS_COMPLETE_TIMEOUT.toMilliseconds() / 4);
       // At most 2 + ceil(10,000 / 50) calls to judge it.
       expect(fake.callsTo('ListCommandInvocations') + fake.callsTo('ListCommands')).toBeLessThanOrEqual(2 + 200 + 1);
@@ -180,7 +180,7 @@ describe('OneTimeInstall at fleet scale', () => {
 
       await onEvent(event);
 
-      expect(fake.parameters.get(lastCommandParameter(event))).toBe('sent-1');
+      expect(fake.parameters.get(lastCommandParameter(event))).toBe(`sent-1 ${requestHashOf(event)}`);
     });
   });
 
