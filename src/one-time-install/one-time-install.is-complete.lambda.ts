@@ -1,5 +1,6 @@
 import { CancelCommandCommand, Command } from '@aws-sdk/client-ssm';
-import { Assessment, allowedErrors, assessCommand, assessmentOptions, countsData, isFinished, nameNodes } from './install-assessment';
+import { allowedErrors, assessmentOptions, commandCounts, countsData, isFinished, NO_COUNTS, tally } from './install-assessment';
+import { Assessment, assessCommand, nameNodes } from './install-verdict';
 import { failure, InstallEvent, logEvent } from './install-request';
 import { InvocationRead, readInvocations } from './invocation-reads';
 import { clock, contextWithTimeout, OutOfTime, RunBudget, RunContext } from './run-clock';
@@ -26,11 +27,12 @@ const JUDGING_GRACE_MS = 2 * 60 * 1000;
  */
 export async function handler(event: InstallEvent, context?: RunContext): Promise<{ IsComplete: boolean; Data?: Record<string, string> }> {
   logEvent('isComplete', event);
-  // onEvent sets a deadline only when it sent a command: otherwise there is nothing to wait for.
-  if (!event.Data?.Deadline) {
-    return { IsComplete: true };
-  }
   const budget = new RunBudget(context ?? contextWithTimeout(DEFAULT_RUN_MS));
+  // onEvent sets a deadline only when it sent a command: otherwise there is nothing to wait for, but the counts of
+  // the last command that an update without changes reports.
+  if (!event.Data?.Deadline) {
+    return { IsComplete: true, Data: event.Data?.CommandId ? await lastRunCounts(event.Data.CommandId, budget) : undefined };
+  }
   const properties = event.ResourceProperties;
   const commandId = event.Data.CommandId;
   const deadline = Date.parse(event.Data.Deadline);
@@ -87,6 +89,24 @@ export async function handler(event: InstallEvent, context?: RunContext): Promis
     (refused ? `could not cancel command ${commandId} (${refused})` : `cancelled command ${commandId}`) + tally +
     (running.length ? `; still running: ${nameNodes(running)}` : '') +
     (!command && outOfTime ? `; its status could not be read: ${slowed}` : ''));
+}
+
+/**
+ * The counts of the last command, for an update that sent nothing. Never a failure for want of reading them: a
+ * command SSM no longer lists counts zero, and the command's own counts stand in for invocations not read in time.
+ */
+async function lastRunCounts(commandId: string, budget: RunBudget): Promise<Record<string, string>> {
+  const command = await getCommand(commandId, budget).catch(() => undefined);
+  if (!command) {
+    return NO_COUNTS;
+  }
+  try {
+    // Every node counted: no threshold stops the reading early.
+    return countsData(tally(command, await readInvocations(command, budget, Infinity)).counts);
+  } catch (error) {
+    console.log(`could not read the invocations of ${commandId}, reporting its own counts: ${(error as Error).name}`);
+    return countsData(commandCounts(command));
+  }
 }
 
 /** Past the deadline, the first pages of invocations, to name the nodes still running. */

@@ -1,5 +1,5 @@
 import { Command, SendCommandCommandInput } from '@aws-sdk/client-ssm';
-import { allowedErrors, assessCommand, assessmentOptions, commandCounts, countsData } from './install-assessment';
+import { NO_COUNTS } from './install-assessment';
 import {
   claim, deleteParameters, FAILED, lastCommandValue, parseLastCommand, readParameter, tryWriteParameter, writeParameter,
 } from './install-parameters';
@@ -22,9 +22,8 @@ import {
   sameInstall,
   samePackageAndTargets,
 } from './install-request';
-import { readInvocations } from './invocation-reads';
 import { clock, contextWithTimeout, RunBudget, RunContext } from './run-clock';
-import { findCommand, findSentCommand, getCommand, sendCommandOnce } from './ssm-commands';
+import { findCommand, findSentCommand, getCommand, notSentAgain, sendCommandOnce } from './ssm-commands';
 import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-document';
 
 /**
@@ -67,7 +66,7 @@ export async function handler(event: InstallEvent, context?: RunContext): Promis
   if (changed && !(last && sameInstall(last, properties))) {
     return { Data: await install(event, properties, budget, last) };
   }
-  return { Data: await lastRun(last, properties, budget) };
+  return { Data: lastRun(last) };
 }
 
 /**
@@ -83,9 +82,7 @@ async function install(event: InstallEvent, properties: InstallProperties, budge
   const timeoutMs = Number(properties.InstallTimeoutSeconds) * 1000;
   const claimName = requestParameter(event);
   const last = lastCommandParameter(event);
-  const claimed = await claim(claimName, budget).catch((error) => {
-    throw failure(`Nothing was sent: could not create the parameter ${claimName} that keeps a request from being sent twice: ${describe(error)}`);
-  });
+  const claimed = await claim(claimName, budget).catch(nothingSent(claimName));
   if (!claimed) {
     const data = await earlierAttempt(event, claimName, timeoutMs, budget);
     await tryWriteParameter(last, lastCommandValue(data.CommandId, requestHashOf(event)), budget);
@@ -93,9 +90,7 @@ async function install(event: InstallEvent, properties: InstallProperties, budge
   }
   let data: Record<string, string>;
   try {
-    await writeParameter(last, lastCommandValue(undefined, requestHashOf(event)), budget).catch((error) => {
-      throw failure(`Nothing was sent: could not write the parameter ${last} that keeps the last command: ${describe(error)}`);
-    });
+    await writeParameter(last, lastCommandValue(undefined, requestHashOf(event)), budget).catch(nothingSent(last));
     const deadline = start + timeoutMs;
     const commandId = await send(event, properties, Math.min(start + REGISTRATION_WAIT_MS, deadline), budget);
     console.log(`sent command ${commandId}`);
@@ -145,9 +140,7 @@ async function earlierAttempt(event: InstallEvent, claimName: string, timeoutMs:
       throw error;
     }
   }
-  throw failure(`Another attempt at this request claimed it (parameter ${claimName}) and recorded no command in time. ` +
-    'Nothing more was sent, so that the package is never installed twice. Check the Run Command history for a command ' +
-    `whose comment ends with '${marker.trim()}' (aws ssm list-commands --filters key=DocumentName,value=${CONFIGURE_PACKAGE_DOCUMENT}), then deploy again.`);
+  throw failure(`Another attempt at this request claimed it (parameter ${claimName}) and recorded no command in time. ${notSentAgain(marker)}`);
 }
 
 /**
@@ -187,22 +180,11 @@ async function commandOfRequest(event: InstallEvent, requestHash: string, budget
 }
 
 /**
- * An update that does not change what is installed sends nothing: the attributes are those of the last command.
- * It never fails for want of reading them: the command's own counts stand in for what could not be read.
+ * An update that does not change what is installed sends nothing: the attributes are those of the last command,
+ * which isComplete counts (the framework merges its `Data` into onEvent's), so that onEvent stays small.
  */
-async function lastRun(last: Command | undefined, properties: InstallProperties, budget: RunBudget): Promise<Record<string, string>> {
-  if (!last?.CommandId) {
-    console.log('no earlier command of this resource in the command history');
-    return { CommandId: '', TargetedCount: '0', SucceededCount: '0', FailedCount: '0' };
-  }
-  try {
-    const options = assessmentOptions(properties);
-    const read = await readInvocations(last, budget, allowedErrors(options.maxErrors, last.TargetCount ?? 0));
-    return { CommandId: last.CommandId, ...countsData(assessCommand(last, read, options).counts) };
-  } catch (error) {
-    console.log(`could not read the invocations of ${last.CommandId}, reporting its own counts: ${describe(error)}`);
-    return { CommandId: last.CommandId, ...countsData(commandCounts(last)) };
-  }
+function lastRun(last: Command | undefined): Record<string, string> {
+  return last?.CommandId ? { CommandId: last.CommandId } : { CommandId: '', ...NO_COUNTS };
 }
 
 /**
@@ -232,6 +214,13 @@ async function uninstall(event: InstallEvent, properties: InstallProperties, bud
   } catch (error) {
     console.log(`uninstall on delete failed, deleting anyway: ${(error as Error).message}`);
   }
+}
+
+/** A parameter that cannot be written fails the request before anything is sent. */
+function nothingSent(parameter: string): (error: unknown) => never {
+  return (error) => {
+    throw failure(`Nothing was sent: could not write the parameter ${parameter}: ${describe(error)}`);
+  };
 }
 
 function describe(error: unknown): string {

@@ -170,6 +170,13 @@ export async function sendCommandOnce(input: SendCommandCommandInput, marker: st
   }
 }
 
+/** What a request that may have sent tells the user: nothing more was sent, and where to look. */
+export function notSentAgain(marker: string): string {
+  return 'It was not sent again, so that the package is never installed twice. Check the Run Command history for a ' +
+    `command whose comment ends with '${marker.trim()}' (aws ssm list-commands --filters key=DocumentName,value=` +
+    `${CONFIGURE_PACKAGE_DOCUMENT}), then deploy again.`;
+}
+
 async function findLostCommand(marker: string, budget: RunBudget, cause: Error): Promise<string> {
   const until = clock.now() + LOST_ANSWER_WAIT_MS;
   for (;;) {
@@ -180,9 +187,7 @@ async function findLostCommand(marker: string, budget: RunBudget, cause: Error):
     }
     if (clock.now() + LOST_ANSWER_POLL_MS > until || !budget.allows(LOST_ANSWER_POLL_MS)) {
       throw new LostAnswer(`SendCommand's answer was lost (${cause.name}) and SSM listed no command with the comment ` +
-        `marker${marker} within ${LOST_ANSWER_WAIT_MS / 1000} seconds. It was not sent again, so that the package is never ` +
-        `installed twice. Check the Run Command history for a command whose comment ends with '${marker.trim()}' ` +
-        `(aws ssm list-commands --filters key=DocumentName,value=${CONFIGURE_PACKAGE_DOCUMENT}), then deploy again.`);
+        `marker${marker} within ${LOST_ANSWER_WAIT_MS / 1000} seconds. ${notSentAgain(marker)}`);
     }
     await clock.sleep(LOST_ANSWER_POLL_MS);
   }

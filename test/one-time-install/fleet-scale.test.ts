@@ -138,11 +138,11 @@ describe('OneTimeInstall at fleet scale', () => {
       fake.parameters.set(lastCommandParameter(event), 'v1-command');
 
       // WHEN
-      const response = await onEvent(event);
+      const outcome = await deployLikeTheFramework(event, clock);
 
       // THEN
       expect(fake.callsTo('SendCommand')).toBe(0);
-      expect(response.Data).toEqual({ CommandId: 'v1-command', TargetedCount: '3', SucceededCount: '3', FailedCount: '0' });
+      expect(outcome.data).toEqual({ CommandId: 'v1-command', TargetedCount: '3', SucceededCount: '3', FailedCount: '0' });
     });
 
     test('the rollback of an update that did run sends the old version again', async () => {
@@ -167,11 +167,11 @@ describe('OneTimeInstall at fleet scale', () => {
       fake.parameters.set(lastCommandParameter(event), 'mine');
 
       // WHEN
-      const response = await onEvent(event);
+      const outcome = await deployLikeTheFramework(event, clock);
 
-      // THEN
-      expect(response.Data).toEqual({ CommandId: 'mine', TargetedCount: '3', SucceededCount: '3', FailedCount: '0' });
-      expect(fake.totalCalls).toBeLessThanOrEqual(3);
+      // THEN: onEvent reads the parameter and the command; isComplete the command and its invocations
+      expect(outcome.data).toEqual({ CommandId: 'mine', TargetedCount: '3', SucceededCount: '3', FailedCount: '0' });
+      expect(fake.totalCalls).toBeLessThanOrEqual(4);
     });
 
     test('a sent command is remembered for the next update', async () => {
@@ -247,7 +247,7 @@ describe('OneTimeInstall at fleet scale', () => {
       const event = installEvent('Create');
       fake.parameters.set(requestParameter(event), 'sending other-attempt');
 
-      await expect(onEvent(event)).rejects.toThrow(/^Another attempt at this request claimed it \(parameter .+\) and recorded no command in time/);
+      await expect(onEvent(event)).rejects.toThrow(/^Another attempt at this request claimed it \(parameter .+\) and recorded no command in time. It was not sent again/);
       expect(fake.callsTo('SendCommand')).toBe(0);
     });
 
@@ -306,7 +306,7 @@ describe('OneTimeInstall at fleet scale', () => {
     test('3. a last command whose write failed after the send is not mistaken for the one before: the rollback reinstalls', async () => {
       // GIVEN: v1 was installed; the update to v2 was sent, then every parameter write failed
       let writesFail = true;
-      const fake = new FakeSsm(ssm, clock, { failing: (op) => writesFail && op === 'PutParameter' && fake.callsTo('SendCommand') > 0 ? serverError() : undefined });
+      const fake: FakeSsm = new FakeSsm(ssm, clock, { failing: (op) => writesFail && op === 'PutParameter' && fake.callsTo('SendCommand') > 0 ? serverError() : undefined });
       const update = installEvent('Update', { old: { Parameters: v1 }, properties: { Parameters: v2 } });
       fake.addCommand({ CommandId: 'v1-command', Status: 'Success', Parameters: v1, Targets: installProperties().Targets }, fleet(3));
       fake.parameters.set(lastCommandParameter(update), 'v1-command');
@@ -325,7 +325,7 @@ describe('OneTimeInstall at fleet scale', () => {
     test('3. a parameter that cannot be written fails the request before anything is sent', async () => {
       const fake = new FakeSsm(ssm, clock, { failing: (op) => op === 'PutParameter' ? Object.assign(new Error('denied'), { name: 'AccessDeniedException' }) : undefined });
 
-      await expect(onEvent(installEvent('Create'))).rejects.toThrow(/^Nothing was sent: could not create the parameter .+: AccessDeniedException: denied$/);
+      await expect(onEvent(installEvent('Create'))).rejects.toThrow(/^Nothing was sent: could not write the parameter .+: AccessDeniedException: denied$/);
       expect(fake.callsTo('SendCommand')).toBe(0);
     });
 
@@ -353,9 +353,9 @@ describe('OneTimeInstall at fleet scale', () => {
       fake.addCommand({ CommandId: 'mine', Status: 'Failed' }, ['Success', 'Success', 'Failed']);
       fake.parameters.set(lastCommandParameter(event), 'mine');
 
-      const response = await onEvent(event);
+      const outcome = await deployLikeTheFramework(event, clock);
 
-      expect(response.Data).toEqual({ CommandId: 'mine', TargetedCount: '3', SucceededCount: '2', FailedCount: '1' });
+      expect(outcome).toMatchObject({ status: 'SUCCESS', data: { CommandId: 'mine', TargetedCount: '3', SucceededCount: '2', FailedCount: '1' } });
     });
 
     test('6. a command SSM cancelled for Rate Exceeded fails at once, saying so', async () => {

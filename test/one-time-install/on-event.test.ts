@@ -9,6 +9,7 @@ import 'aws-sdk-client-mock-jest';
 import { FakeSsm } from './fake-ssm';
 import { command, installEvent, invocations } from './install-events';
 import { useSimulatedClock } from './simulated-clock';
+import { handler as isComplete } from '../../src/one-time-install/one-time-install.is-complete.lambda';
 import { handler } from '../../src/one-time-install/one-time-install.on-event.lambda';
 
 const ssm = mockClient(SSMClient);
@@ -203,9 +204,12 @@ describe('onEvent', () => {
       // WHEN
       const response = await handler(installEvent('Update', { properties: { MaxConcurrency: '1', InstallTimeoutSeconds: '600' } }));
 
-      // THEN
+      // THEN: isComplete adds the last command's counts
       expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 0);
-      expect(response.Data).toEqual({ CommandId: 'command-1', TargetedCount: '3', SucceededCount: '3', FailedCount: '0' });
+      expect(response.Data).toEqual({ CommandId: 'command-1' });
+      expect(await isComplete({ ...installEvent('Update'), Data: response.Data })).toEqual({
+        IsComplete: true, Data: { TargetedCount: '3', SucceededCount: '3', FailedCount: '0' },
+      });
     });
 
     test('a key order change of the same parameters is no change', async () => {
