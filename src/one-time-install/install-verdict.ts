@@ -33,8 +33,12 @@ export function assessCommand(command: Command | undefined, read: InvocationRead
     return { state: 'running', counts, running };
   }
   if (command.StatusDetails === RATE_EXCEEDED) {
-    return { state: 'failed', counts, reason: `SSM cancelled command ${command.CommandId} before running it on any node: ${RATE_EXCEEDED} ` +
-      '(the targeted nodes exceeded the account\'s limit for pending invocations). Deploy again later, or target fewer nodes.' };
+    return {
+      state: 'failed',
+      counts,
+      reason: `SSM cancelled command ${command.CommandId} before running it on any node: ${RATE_EXCEEDED} ` +
+      '(the targeted nodes exceeded the account\'s limit for pending invocations). Deploy again later, or target fewer nodes.',
+    };
   }
   if (counts.targeted === 0) {
     return options.allowNoTargets

@@ -1,7 +1,7 @@
 import { CancelCommandCommand, Command } from '@aws-sdk/client-ssm';
 import { allowedErrors, assessmentOptions, commandCounts, countsData, isFinished, NO_COUNTS, tally } from './install-assessment';
-import { Assessment, assessCommand, nameNodes } from './install-verdict';
 import { failure, InstallEvent, logEvent } from './install-request';
+import { Assessment, assessCommand, nameNodes } from './install-verdict';
 import { InvocationRead, readInvocations } from './invocation-reads';
 import { clock, contextWithTimeout, OutOfTime, RunBudget, RunContext } from './run-clock';
 import { getCommand, invocationPage, ssm } from './ssm-commands';
@@ -73,11 +73,11 @@ export async function handler(event: InstallEvent, context?: RunContext): Promis
 
   const minutes = Number(properties.InstallTimeoutSeconds) / 60;
   const counts = assessment?.counts;
-  const tally = counts ? ` with ${counts.succeeded} of ${counts.targeted} nodes succeeded and ${counts.failed} failed` : '';
+  const counted = counts ? ` with ${counts.succeeded} of ${counts.targeted} nodes succeeded and ${counts.failed} failed` : '';
   const slowed = outOfTime ? `every isComplete run ran out of time${outOfTime.slowedBy ? ` (SSM answered ${outOfTime.slowedBy})` : ''}` : '';
   if (isFinished(command)) {
     // Finished, but not judged by the deadline: nothing left to cancel.
-    throw failure(`${describeRun(properties.Parameters)}: command ${commandId} finished (${command.StatusDetails ?? command.Status})${tally}, but ` +
+    throw failure(`${describeRun(properties.Parameters)}: command ${commandId} finished (${command.StatusDetails ?? command.Status})${counted}, but ` +
       (outOfTime
         ? `its invocations could not all be read within ${minutes} minutes (installTimeout): ${slowed}`
         : `SSM did not list all its invocations within ${minutes} minutes (installTimeout)`));
@@ -86,7 +86,7 @@ export async function handler(event: InstallEvent, context?: RunContext): Promis
   const running = assessment?.state === 'running' ? assessment.running : [];
   throw failure(
     `${describeRun(properties.Parameters)} did not finish within ${minutes} minutes (installTimeout); ` +
-    (refused ? `could not cancel command ${commandId} (${refused})` : `cancelled command ${commandId}`) + tally +
+    (refused ? `could not cancel command ${commandId} (${refused})` : `cancelled command ${commandId}`) + counted +
     (running.length ? `; still running: ${nameNodes(running)}` : '') +
     (!command && outOfTime ? `; its status could not be read: ${slowed}` : ''));
 }

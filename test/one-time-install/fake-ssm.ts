@@ -35,8 +35,13 @@ const FILTER_DETAILS: Record<string, string[]> = {
 const COMPLETED = ['Success', 'Failed', 'Execution Timed Out', 'Delivery Timed Out', 'Cancelled', 'Terminated', 'Undeliverable'];
 /** Each invocation's `Status` (API reference: `CommandInvocation`); the details SSM reports as Failed are assumed. */
 const STATUS_OF: Record<string, string> = {
-  'Pending': 'Pending', 'In Progress': 'InProgress', 'Delayed': 'Delayed', 'Success': 'Success', 'Cancelled': 'Cancelled',
-  'Delivery Timed Out': 'TimedOut', 'Execution Timed Out': 'TimedOut',
+  'Pending': 'Pending',
+  'In Progress': 'InProgress',
+  'Delayed': 'Delayed',
+  'Success': 'Success',
+  'Cancelled': 'Cancelled',
+  'Delivery Timed Out': 'TimedOut',
+  'Execution Timed Out': 'TimedOut',
 };
 const PAGE = 50;
 

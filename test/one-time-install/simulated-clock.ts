@@ -16,9 +16,11 @@ export function useSimulatedClock(): { now(): number; advance(ms: number): void;
     // Aborted once the simulated time passes: the scripted SSM checks it after each call's latency.
     clock.abortAfter = (ms: number) => {
       const end = now + ms;
-      return { get aborted() {
-        return now >= end;
-      } } as AbortSignal;
+      return {
+        get aborted() {
+          return now >= end;
+        },
+      } as AbortSignal;
     };
   });
   afterEach(() => Object.assign(clock, original));
