@@ -147,6 +147,7 @@ for (const task of project.tasks.all.filter((t) => /^bundle:one-time-install\/.*
 
 // The handlers' SDK calls live beside them; the Lambda runtime provides @aws-sdk/*, so it stays a devDependency.
 project.eslint?.allowDevDeps('src/one-time-install/ssm-commands.ts');
+project.eslint?.allowDevDeps('src/one-time-install/install-parameters.ts');
 
 // The build workflow runs every check of CI after projen's build.
 project.buildWorkflow!.addPostBuildSteps({ name: 'Every check of CI (.ci/run)', run: 'bash .ci/run' });

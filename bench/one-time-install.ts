@@ -4,8 +4,8 @@
  * Prints the bytes of each bundled handler (assets/, built by `npx projen bundle`) and the template resources
  * added by the first install of a stack (the shared provider) and by each further one.
  * Target: each further install adds one resource, its custom resource; the two handlers together at most 25,000 bytes.
- * Then, for a 10,000-node fleet on a scripted SSM (100 ms a call, every other call throttled, simulated time), the
- * SSM calls that judge a finished command and the longest handler run. Run with `npx projen bench`.
+ * Then, for a 10,000-node fleet on a scripted SSM (300 ms a call, every other call throttled, simulated time), the
+ * verdict, the SSM calls that judge a finished command and the longest handler run. Run with `npx projen bench`.
  */
 import { readdirSync, statSync } from 'fs';
 import { join } from 'path';
@@ -51,7 +51,7 @@ console.log(`  each further one adds         ${perFurther} (target: 1)`);
 process.exitCode = perFurther === 1 ? process.exitCode : 1;
 
 /** A deployment of one install on 10,000 nodes, as the Provider framework drives it, on simulated time. */
-async function fleetOf10000(statusDetails: string[], maxErrors: string): Promise<void> {
+async function fleetOf10000(statusDetails: string[], maxErrors: string, checked = true): Promise<void> {
   let now = Date.now();
   const simulated = {
     now: () => now,
@@ -65,26 +65,32 @@ async function fleetOf10000(statusDetails: string[], maxErrors: string): Promise
   };
   Object.assign(clock, { now: simulated.now, sleep: async (ms: number) => simulated.advance(ms) });
   const ssm = mockClient(SSMClient);
-  const fake = new FakeSsm(ssm, simulated, { latencyMs: 100, throttleEvery: 2 });
+  const fake = new FakeSsm(ssm, simulated, { latencyMs: 300, throttleEvery: 2 });
   fake.nextSend = { finishes: { status: statusDetails.every((s) => s === 'Success') ? 'Success' : 'Failed', statusDetails } };
   const log = console.log;
   console.log = () => undefined;
   const outcome = await deployLikeTheFramework(installEvent('Create', { properties: { MaxErrors: maxErrors } }), simulated);
   console.log = log;
   ssm.restore();
-  // onEvent: the search for an earlier attempt and the send; isComplete: the rest.
-  const judging = fake.callsTo('ListCommands') - 1 + fake.callsTo('ListCommandInvocations');
+  // onEvent reads no command (it claims the request and sends): every ListCommands and ListCommandInvocations judges.
+  const judging = fake.callsTo('ListCommands') + fake.callsTo('ListCommandInvocations');
   const failed = statusDetails.filter((s) => s !== 'Success').length;
-  console.log(`  ${String(failed).padStart(5)} not succeeded: ${outcome.status.padEnd(7)} judged in ${String(judging).padStart(3)} calls ` +
+  const verdict = outcome.status === 'SUCCESS'
+    ? `SUCCESS (${outcome.data?.SucceededCount} succeeded, ${outcome.data?.FailedCount} failed)`
+    : `FAILED  (${outcome.reason?.replace('Install ExamplePackage: ', '').slice(0, 60)}...)`;
+  console.log(`  ${String(failed).padStart(5)} not succeeded, MaxErrors ${maxErrors.padEnd(4)}: ${verdict.padEnd(42)} judged in ${String(judging).padStart(3)} calls ` +
     `(bound 2 + ceil(10000 / 50) = 202), ${fake.attempts} requests with the throttled ones; longest run ` +
     `${(outcome.longestRunMs / 1000).toFixed(1)} s of ${IS_COMPLETE_TIMEOUT.toSeconds()} s`);
-  process.exitCode = judging <= 202 && outcome.longestRunMs < IS_COMPLETE_TIMEOUT.toMilliseconds() / 2 ? process.exitCode : 1;
+  process.exitCode = !checked || (judging <= 202 && outcome.longestRunMs < IS_COMPLETE_TIMEOUT.toMilliseconds() / 2) ? process.exitCode : 1;
 }
 
 void (async () => {
-  console.log('10,000 nodes, every other SSM call throttled, 100 ms a call:');
+  console.log('10,000 nodes, every other SSM call throttled, 300 ms a call:');
   const fleet = (n: number, status: string) => Array.from({ length: n }, () => status);
   await fleetOf10000(fleet(10_000, 'Success'), '0');
   await fleetOf10000([...fleet(9_900, 'Success'), ...fleet(60, 'Failed'), ...fleet(40, 'Undeliverable')], '1%');
   await fleetOf10000([...fleet(3, 'Failed'), ...fleet(997, 'Success'), ...fleet(9_000, 'Terminated')], '2');
+  await fleetOf10000([...fleet(9_000, 'Failed'), ...fleet(1_000, 'Success')], '100%');
+  console.log('known limit (not counted in the exit code): a threshold that tolerates thousands of Undeliverable, Cancelled or Terminated nodes');
+  await fleetOf10000([...fleet(9_000, 'Terminated'), ...fleet(1_000, 'Success')], '100%', false);
 })();

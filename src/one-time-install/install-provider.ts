@@ -1,9 +1,10 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { PARAMETER_ROOT } from './install-request';
 import { OneTimeInstallIsCompleteFunction } from './one-time-install.is-complete-function';
 import { OneTimeInstallOnEventFunction } from './one-time-install.on-event-function';
 import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-document';
@@ -31,9 +32,6 @@ export const ON_EVENT_TIMEOUT = Duration.minutes(6);
 export const IS_COMPLETE_TIMEOUT = Duration.minutes(2);
 /** How often isComplete polls: often enough to answer quickly, rarely enough not to be throttled. */
 export const QUERY_INTERVAL = Duration.seconds(15);
-
-/** The path of the parameters that hold each install's last command (see `lastCommandParameter`). */
-const LAST_COMMAND_PARAMETERS = 'cdk-ssm-distributor/one-time-install';
 
 /** The construct id of the one provider of a stack. */
 const PROVIDER_ID = 'CdkSsmDistributorOneTimeInstallProvider';
@@ -78,10 +76,11 @@ export class InstallProvider extends Construct {
       ],
     }));
     const readCommands = new iam.PolicyStatement({ actions: ['ssm:ListCommands', 'ssm:ListCommandInvocations'], resources: ['*'] });
-    // The id of each install's last command, so that an update finds it in one call however busy the account.
+    // Each install's last command and each request's claim (see `lastCommandParameter`), under the stack's own name:
+    // the provider is one per stack, so no stack's provider can touch another's parameters.
     onEvent.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
-      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${LAST_COMMAND_PARAMETERS}/*` })],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${PARAMETER_ROOT}/${Aws.STACK_NAME}/*` })],
     }));
     onEvent.addToRolePolicy(readCommands);
     isComplete.addToRolePolicy(readCommands);
@@ -109,9 +108,9 @@ export class InstallProvider extends Construct {
       id: 'AwsSolutions-IAM5',
       reason: 'SendCommand is limited to AWS-ConfigureAWSPackage; its targets are any instance or managed node of this ' +
         'account and region, resolved by SSM from tags at run time. ListCommands and ListCommandInvocations take no resource. ' +
-        'The parameters are those this provider keeps, one per install, under its own path.',
+        'The parameters are those this provider keeps, per install and per request, under its own stack\'s path.',
       applies_to: [
-        { regex: '/^Resource::arn:.+:ssm:.+:parameter\\/cdk-ssm-distributor\\/one-time-install\\/\\*$/' },
+        { regex: '/^Resource::arn:.+:ssm:.+:parameter\\/cdk-ssm-distributor\\/one-time-install\\/<AWS::StackName>\\/\\*$/' },
         { regex: '/^Resource::arn:.+:ec2:.+:instance\\/\\*$/' },
         { regex: '/^Resource::arn:.+:ssm:.+:managed-instance\\/\\*$/' },
         'Resource::*',

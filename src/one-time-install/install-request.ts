@@ -73,7 +73,7 @@ function parseJson(text: string): unknown {
  * command by the marker instead of sending it twice, and an update that does not run again finds the last one.
  */
 export function commentMarker(event: InstallEvent): string {
-  return `${resourceMarker(event)}${hash(event.RequestId)}`;
+  return `${resourceMarker(event)}${requestHashOf(event)}`;
 }
 
 /** Whether a comment carries the marker of a `OneTimeInstall`, of any resource and request. */
@@ -86,16 +86,30 @@ export function matchesResource(comment: string, event: InstallEvent): boolean {
   return comment.slice(0, -HASH_LENGTH).endsWith(resourceMarker(event));
 }
 
+/** Where the handlers keep their parameters; the stack's name follows, so that each stack's provider is granted its own. */
+export const PARAMETER_ROOT = 'cdk-ssm-distributor/one-time-install';
+
 /**
- * The SSM parameter that holds the id of the last command the resource sent: a hash of the stack and logical id,
- * long enough that two resources never share it.
+ * The SSM parameter that holds the last command the resource sent: `/cdk-ssm-distributor/one-time-install/<stack
+ * name>/<hash>`, a hash of the stack id and logical id, long enough that two resources never share it.
  */
 export function lastCommandParameter(event: InstallEvent): string {
-  return `/cdk-ssm-distributor/one-time-install/${hash(`${event.StackId}/${event.LogicalResourceId}`, 32)}`;
+  const stackName = event.StackId.split('/')[1];
+  return `/${PARAMETER_ROOT}/${stackName}/${hash(`${event.StackId}/${event.LogicalResourceId}`, 32)}`;
+}
+
+/** The parameter that one request claims before it sends, so that a second attempt at it never sends again. */
+export function requestParameter(event: InstallEvent, requestHash = requestHashOf(event)): string {
+  return `${lastCommandParameter(event)}.${requestHash}`;
+}
+
+/** The request's part of the marker: 8 hexadecimal digits. */
+export function requestHashOf(event: InstallEvent): string {
+  return hash(event.RequestId);
 }
 
 /** The part of the marker that every command of this resource shares. */
-function resourceMarker(event: InstallEvent): string {
+export function resourceMarker(event: InstallEvent): string {
   return ` #${hash(`${event.StackId}/${event.LogicalResourceId}`)}.`;
 }
 

@@ -1,14 +1,20 @@
 import { CancelCommandCommand, Command } from '@aws-sdk/client-ssm';
-import { Assessment, allowedErrors, assessCommand, assessmentOptions, countsData, nameNodes, TERMINAL_COMMAND } from './install-assessment';
+import { allowedErrors, assessmentOptions, commandCounts, countsData, isFinished, NO_COUNTS, tally } from './install-assessment';
 import { failure, InstallEvent, logEvent } from './install-request';
+import { Assessment, assessCommand, nameNodes } from './install-verdict';
 import { InvocationRead, readInvocations } from './invocation-reads';
 import { clock, contextWithTimeout, OutOfTime, RunBudget, RunContext } from './run-clock';
-import { getCommand, invocationPage, isThrottling, ssm } from './ssm-commands';
+import { getCommand, invocationPage, ssm } from './ssm-commands';
 
-/** Errors that mean SSM does not list the new command yet (eventual consistency): "not yet", not a result. */
-const NOT_YET = new Set(['InvocationDoesNotExist', 'InvalidCommandId']);
+/** SSM does not list the new command's invocations yet (eventual consistency): "not yet", not a result. */
+const NOT_YET = new Set(['InvocationDoesNotExist']);
 /** A run without a Lambda context (a test) has as long as the function's timeout, 2 minutes. */
 const DEFAULT_RUN_MS = 2 * 60 * 1000;
+/**
+ * How long past the deadline a finished command whose reading ran out of time is still read: its verdict is worth
+ * more than a failure, and the provider's total timeout (`MAX_INSTALL_TIMEOUT` + 5 minutes) leaves the room.
+ */
+const JUDGING_GRACE_MS = 2 * 60 * 1000;
 
 /**
  * isComplete of `OneTimeInstall`: complete when every targeted node has finished and no more of them failed
@@ -21,21 +27,24 @@ const DEFAULT_RUN_MS = 2 * 60 * 1000;
  */
 export async function handler(event: InstallEvent, context?: RunContext): Promise<{ IsComplete: boolean; Data?: Record<string, string> }> {
   logEvent('isComplete', event);
-  // onEvent sets a deadline only when it sent a command: otherwise there is nothing to wait for.
-  if (!event.Data?.Deadline) {
-    return { IsComplete: true };
-  }
   const budget = new RunBudget(context ?? contextWithTimeout(DEFAULT_RUN_MS));
+  // onEvent sets a deadline only when it sent a command: otherwise there is nothing to wait for, but the counts of
+  // the last command that an update without changes reports.
+  if (!event.Data?.Deadline) {
+    return { IsComplete: true, Data: event.Data?.CommandId ? await lastRunCounts(event.Data.CommandId, budget) : undefined };
+  }
   const properties = event.ResourceProperties;
   const commandId = event.Data.CommandId;
-  const pastDeadline = clock.now() >= Date.parse(event.Data.Deadline);
+  const deadline = Date.parse(event.Data.Deadline);
+  const pastDeadline = clock.now() >= deadline;
   const options = assessmentOptions(properties);
 
   let command: Command | undefined;
   let assessment: Assessment | undefined;
+  let outOfTime: OutOfTime | undefined;
   try {
     command = await getCommand(commandId, budget);
-    if (command && TERMINAL_COMMAND.has(command.Status ?? '')) {
+    if (isFinished(command)) {
       const read = await readInvocations(command, budget, allowedErrors(options.maxErrors, command.TargetCount ?? 0));
       console.log(`read ${read.statuses.size} invocations (${read.mode}) in ${read.calls} calls`);
       assessment = assessCommand(command, read, options);
@@ -44,10 +53,12 @@ export async function handler(event: InstallEvent, context?: RunContext): Promis
     }
   } catch (error) {
     const name = (error as Error).name;
-    if (!(error instanceof OutOfTime) && !isThrottling(error) && !NOT_YET.has(name)) {
+    if (error instanceof OutOfTime) {
+      outOfTime = error;
+    } else if (!NOT_YET.has(name)) {
       throw failure(`Could not read command ${commandId}: ${name}: ${(error as Error).message}`);
     }
-    console.log(`${name}: polling again`);
+    console.log(`${(error as Error).message}: polling again`);
   }
 
   if (assessment?.state === 'succeeded') {
@@ -56,36 +67,60 @@ export async function handler(event: InstallEvent, context?: RunContext): Promis
   if (assessment?.state === 'failed') {
     throw failure(`${describeRun(properties.Parameters)}: ${assessment.reason}`);
   }
-  if (!pastDeadline) {
+  if (!pastDeadline || (isFinished(command) && outOfTime && clock.now() < deadline + JUDGING_GRACE_MS)) {
     return { IsComplete: false };
   }
 
   const minutes = Number(properties.InstallTimeoutSeconds) / 60;
   const counts = assessment?.counts;
-  const tally = counts ? ` with ${counts.succeeded} of ${counts.targeted} nodes succeeded and ${counts.failed} failed` : '';
-  if (command && TERMINAL_COMMAND.has(command.Status ?? '')) {
-    // Finished, but SSM had not listed every invocation by the deadline: nothing left to cancel.
-    throw failure(`${describeRun(properties.Parameters)}: command ${commandId} finished (${command.Status})${tally}, ` +
-      `but SSM did not list all its invocations within ${minutes} minutes (installTimeout)`);
+  const counted = counts ? ` with ${counts.succeeded} of ${counts.targeted} nodes succeeded and ${counts.failed} failed` : '';
+  const slowed = outOfTime ? `every isComplete run ran out of time${outOfTime.slowedBy ? ` (SSM answered ${outOfTime.slowedBy})` : ''}` : '';
+  if (isFinished(command)) {
+    // Finished, but not judged by the deadline: nothing left to cancel.
+    throw failure(`${describeRun(properties.Parameters)}: command ${commandId} finished (${command.StatusDetails ?? command.Status})${counted}, but ` +
+      (outOfTime
+        ? `its invocations could not all be read within ${minutes} minutes (installTimeout): ${slowed}`
+        : `SSM did not list all its invocations within ${minutes} minutes (installTimeout)`));
   }
-  await cancel(commandId, budget);
+  const refused = await cancel(commandId, budget);
   const running = assessment?.state === 'running' ? assessment.running : [];
   throw failure(
     `${describeRun(properties.Parameters)} did not finish within ${minutes} minutes (installTimeout); ` +
-    `cancelled command ${commandId}${tally}` +
-    (running.length ? `; still running: ${nameNodes(running)}` : ''));
+    (refused ? `could not cancel command ${commandId} (${refused})` : `cancelled command ${commandId}`) + counted +
+    (running.length ? `; still running: ${nameNodes(running)}` : '') +
+    (!command && outOfTime ? `; its status could not be read: ${slowed}` : ''));
+}
+
+/**
+ * The counts of the last command, for an update that sent nothing. Never a failure for want of reading them: a
+ * command SSM no longer lists counts zero, and the command's own counts stand in for invocations not read in time.
+ */
+async function lastRunCounts(commandId: string, budget: RunBudget): Promise<Record<string, string>> {
+  const command = await getCommand(commandId, budget).catch(() => undefined);
+  if (!command) {
+    return NO_COUNTS;
+  }
+  try {
+    // Every node counted: no threshold stops the reading early.
+    return countsData(tally(command, await readInvocations(command, budget, Infinity)).counts);
+  } catch (error) {
+    console.log(`could not read the invocations of ${commandId}, reporting its own counts: ${(error as Error).name}`);
+    return countsData(commandCounts(command));
+  }
 }
 
 /** Past the deadline, the first pages of invocations, to name the nodes still running. */
 async function runningNodes(commandId: string, budget: RunBudget): Promise<InvocationRead> {
   const statuses = new Map<string, string>();
   let nextToken: string | undefined;
-  for (let calls = 0; calls < 2 && (calls === 0 || nextToken); calls++) {
+  let calls = 0;
+  do {
     const page = await invocationPage(commandId, budget, undefined, nextToken);
+    calls++;
     page.invocations.forEach((i) => statuses.set(i.InstanceId ?? 'unknown node', i.StatusDetails ?? i.Status ?? 'Pending'));
     nextToken = page.nextToken;
-  }
-  return { mode: 'all', statuses, exhaustive: false, calls: 2 };
+  } while (nextToken && calls < 2);
+  return { mode: 'all', statuses, exhaustive: false, calls };
 }
 
 /** `Install ExamplePackage 1.2.3` */
@@ -93,11 +128,13 @@ function describeRun(parameters: Record<string, string[]>): string {
   return [parameters.action[0], parameters.name[0], parameters.version?.[0]].filter(Boolean).join(' ');
 }
 
-/** Best effort: the failure reason matters more than a cancel that SSM refuses. */
-async function cancel(commandId: string, budget: RunBudget): Promise<void> {
+/** Best effort: the failure reason matters more than a cancel that SSM refuses; returns why it was refused. */
+async function cancel(commandId: string, budget: RunBudget): Promise<string | undefined> {
   try {
-    await ssm.send(new CancelCommandCommand({ CommandId: commandId }), { abortSignal: AbortSignal.timeout(Math.max(1, budget.remainingMs)) });
+    await ssm.send(new CancelCommandCommand({ CommandId: commandId }), { abortSignal: budget.signal() });
+    return undefined;
   } catch (error) {
     console.log(`CancelCommand failed: ${(error as Error).name}`);
+    return (error as Error).name;
   }
 }

@@ -2,6 +2,8 @@
 export const clock = {
   now: (): number => Date.now(),
   sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
+  /** A signal that aborts an SDK request after `ms`. */
+  abortAfter: (ms: number): AbortSignal => AbortSignal.timeout(Math.max(1, ms)),
 };
 
 /** The part of the Lambda context a handler reads: how long it may still run. */
@@ -18,6 +20,9 @@ export class RunBudget {
   /** Time kept for the answer after the last call (logging, building the reason, returning). */
   public static readonly RESERVE_MS = 15_000;
 
+  /** The throttling or ambiguous error that this run's reads last retried: what a run out of time reports. */
+  public slowedBy?: string;
+
   constructor(private readonly context: RunContext) {}
 
   /** Milliseconds that SSM calls may still take. */
@@ -28,6 +33,11 @@ export class RunBudget {
   /** Whether a call that may take `ms` (a back-off included) still fits. */
   public allows(ms = 0): boolean {
     return this.remainingMs > ms;
+  }
+
+  /** Aborts a request still running when the run's time for calls is up, so that no call outlives the function. */
+  public signal(): AbortSignal {
+    return clock.abortAfter(this.remainingMs);
   }
 }
 
@@ -40,4 +50,9 @@ export function contextWithTimeout(timeoutMs: number): RunContext {
 /** Thrown when a run has no time left for another call: the handler answers "not yet". */
 export class OutOfTime extends Error {
   public override readonly name = 'OutOfTime';
+
+  /** `slowedBy`: the throttling or ambiguous error that the run kept retrying, if any. */
+  constructor(public readonly slowedBy?: string) {
+    super(`out of time${slowedBy ? ` (SSM answered ${slowedBy})` : ''}`);
+  }
 }

@@ -3,11 +3,8 @@ import {
   CommandFilter,
   CommandFilterKey,
   CommandInvocation,
-  DeleteParameterCommand,
-  GetParameterCommand,
   ListCommandInvocationsCommand,
   ListCommandsCommand,
-  PutParameterCommand,
   SendCommandCommand,
   SendCommandCommandInput,
   SSMClient,
@@ -32,9 +29,10 @@ const RETRY_MAX_MS = 5_000;
 /** How far back a search for a command that a failed or retried request may have sent looks. */
 const RECENT_MS = 2 * 60 * 60 * 1000;
 /**
- * How long a send whose answer was lost looks for the command it may have sent. SSM lists a new command only
- * after a delay (aws/aws-sdk issue 190: ListCommandInvocations is empty right after SendCommand); 30 seconds is
- * the longest delay this handler is designed for, with room to spare.
+ * How long a send whose answer was lost looks for the command it may have sent (with ListCommands). No AWS page
+ * documents how late ListCommands lists a new command; the lag reported is for its invocations (aws/aws-sdk issue 190:
+ * ListCommandInvocations empty for about a second; aws/aws-sdk-js issue 3457: GetCommandInvocation
+ * InvocationDoesNotExist), and ListCommands is assumed alike. 30 seconds is the longest delay designed for, with room.
  */
 export const LOST_ANSWER_WAIT_MS = 45_000;
 const LOST_ANSWER_POLL_MS = 5_000;
@@ -45,43 +43,56 @@ export function isThrottling(error: unknown): boolean {
 }
 
 /** A failure after which the request may or may not have reached SSM (a 5xx, a timeout, a dropped connection). */
-function isAmbiguous(error: unknown): boolean {
+export function isAmbiguous(error: unknown): boolean {
   const e = error as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; name?: string };
   return (e.$metadata?.httpStatusCode ?? 0) >= 500 || e.$retryable !== undefined
     || ['TimeoutError', 'AbortError', 'RequestTimeout', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'InternalServerError'].includes(e.name ?? '');
 }
 
 /**
- * One read, sent again after a back-off while SSM throttles it and the run has time. The request is aborted when
- * the run's time is up, so that no call outlives the Lambda function.
+ * One read, sent again after a back-off while SSM throttles it or answers ambiguously (a 5xx, a dropped connection,
+ * after the SDK's own retries) and the run has time: a read is safe to repeat. The request is aborted when the run's
+ * time is up, so that no call outlives the Lambda function; `OutOfTime` is thrown then.
  */
-async function read<T>(budget: RunBudget, request: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+export async function read<T>(budget: RunBudget, request: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     if (!budget.allows()) {
-      throw new OutOfTime();
+      throw new OutOfTime(budget.slowedBy);
     }
     try {
-      return await request(AbortSignal.timeout(budget.remainingMs));
+      return await request(budget.signal());
     } catch (error) {
       const backOff = Math.min(RETRY_BASE_MS * 2 ** attempt, RETRY_MAX_MS);
       if ((error as Error).name === 'AbortError') {
-        throw new OutOfTime();
+        throw new OutOfTime(budget.slowedBy);
       }
-      if (!isThrottling(error)) {
+      if (!isThrottling(error) && !isAmbiguous(error)) {
         throw error;
       }
+      budget.slowedBy = (error as Error).name;
       if (!budget.allows(backOff)) {
-        throw new OutOfTime();
+        throw new OutOfTime(budget.slowedBy);
       }
       await clock.sleep(backOff);
     }
   }
 }
 
-/** The command, or `undefined` while SSM does not list it yet. */
+/**
+ * The command, or `undefined` while SSM does not list it: not yet (right after the send), or no longer (older than
+ * SSM's history). ListCommands answers `InvalidCommandId` for an id it does not know
+ * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListCommands.html, Errors).
+ */
 export async function getCommand(commandId: string, budget: RunBudget): Promise<Command | undefined> {
-  const response = await read(budget, (abortSignal) => ssm.send(new ListCommandsCommand({ CommandId: commandId }), { abortSignal }));
-  return response?.Commands?.[0];
+  try {
+    const response = await read(budget, (abortSignal) => ssm.send(new ListCommandsCommand({ CommandId: commandId }), { abortSignal }));
+    return response?.Commands?.[0];
+  } catch (error) {
+    if ((error as Error).name === 'InvalidCommandId') {
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 /** One page of a command's invocations, those in one `Status` filter value if given. */
@@ -97,33 +108,38 @@ export async function invocationPage(
 }
 
 /**
- * The newest `AWS-ConfigureAWSPackage` command that `matches`, among the commands sent after `invokedAfter`
- * (SSM keeps 30 days of history). ListCommands lists the newest first, so the first match wins; at most
- * `MAX_SEARCH_PAGES` pages are read.
+ * The newest `AWS-ConfigureAWSPackage` command that `matches` among those sent after `invokedAfter` (SSM keeps 30
+ * days of history), by `RequestedDateTime`: the API reference does not say in which order ListCommands lists
+ * (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListCommands.html), so every page is read, at
+ * most `MAX_SEARCH_PAGES`; `firstMatch` stops at the first match, for a marker that only one command carries.
  */
-export async function findCommand(matches: (command: Command) => boolean, budget: RunBudget, invokedAfter?: Date): Promise<Command | undefined> {
+export async function findCommand(
+  matches: (command: Command) => boolean, budget: RunBudget, invokedAfter?: Date, firstMatch = false,
+): Promise<Command | undefined> {
   const filters: CommandFilter[] = [{ key: CommandFilterKey.DOCUMENT_NAME, value: CONFIGURE_PACKAGE_DOCUMENT }];
   if (invokedAfter) {
     // The API's own examples give whole seconds.
     filters.push({ key: CommandFilterKey.INVOKED_AFTER, value: `${invokedAfter.toISOString().slice(0, 19)}Z` });
   }
+  let newest: Command | undefined;
   let nextToken: string | undefined;
   let pages = 0;
   do {
     const page = await read(budget, (abortSignal) =>
       ssm.send(new ListCommandsCommand({ Filters: filters, MaxResults: PAGE_SIZE, NextToken: nextToken }), { abortSignal }));
-    const match = page?.Commands?.find(matches);
-    if (match) {
-      return match;
+    for (const command of (page?.Commands ?? []).filter(matches)) {
+      if (!newest || (command.RequestedDateTime?.getTime() ?? 0) > (newest.RequestedDateTime?.getTime() ?? 0)) {
+        newest = command;
+      }
     }
-    nextToken = page?.NextToken;
+    nextToken = firstMatch && newest ? undefined : page?.NextToken;
   } while (nextToken && ++pages < MAX_SEARCH_PAGES);
-  return undefined;
+  return newest;
 }
 
 /** The command that a recent attempt at this request sent, found by the marker its comment ends with. */
 export function findSentCommand(marker: string, budget: RunBudget): Promise<Command | undefined> {
-  return findCommand((command) => (command.Comment ?? '').endsWith(marker), budget, new Date(clock.now() - RECENT_MS));
+  return findCommand((command) => (command.Comment ?? '').endsWith(marker), budget, new Date(clock.now() - RECENT_MS), true);
 }
 
 /** A send whose answer was lost, and whose command SSM did not list in time: it is not sent again. */
@@ -139,7 +155,7 @@ export class LostAnswer extends Error {
 export async function sendCommandOnce(input: SendCommandCommandInput, marker: string, budget: RunBudget): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const response = await sendClient.send(new SendCommandCommand(input), { abortSignal: AbortSignal.timeout(Math.max(1, budget.remainingMs)) });
+      const response = await sendClient.send(new SendCommandCommand(input), { abortSignal: budget.signal() });
       return response.Command!.CommandId!;
     } catch (error) {
       if (isAmbiguous(error)) {
@@ -154,6 +170,13 @@ export async function sendCommandOnce(input: SendCommandCommandInput, marker: st
   }
 }
 
+/** What a request that may have sent tells the user: nothing more was sent, and where to look. */
+export function notSentAgain(marker: string): string {
+  return 'It was not sent again, so that the package is never installed twice. Check the Run Command history for a ' +
+    `command whose comment ends with '${marker.trim()}' (aws ssm list-commands --filters key=DocumentName,value=` +
+    `${CONFIGURE_PACKAGE_DOCUMENT}), then deploy again.`;
+}
+
 async function findLostCommand(marker: string, budget: RunBudget, cause: Error): Promise<string> {
   const until = clock.now() + LOST_ANSWER_WAIT_MS;
   for (;;) {
@@ -164,50 +187,8 @@ async function findLostCommand(marker: string, budget: RunBudget, cause: Error):
     }
     if (clock.now() + LOST_ANSWER_POLL_MS > until || !budget.allows(LOST_ANSWER_POLL_MS)) {
       throw new LostAnswer(`SendCommand's answer was lost (${cause.name}) and SSM listed no command with the comment ` +
-        `marker${marker} within ${LOST_ANSWER_WAIT_MS / 1000} seconds. It was not sent again, so that the package is never ` +
-        `installed twice. Check the Run Command history for a command whose comment ends with '${marker.trim()}' ` +
-        `(aws ssm list-commands --filters key=DocumentName,value=${CONFIGURE_PACKAGE_DOCUMENT}), then deploy again.`);
+        `marker${marker} within ${LOST_ANSWER_WAIT_MS / 1000} seconds. ${notSentAgain(marker)}`);
     }
     await clock.sleep(LOST_ANSWER_POLL_MS);
-  }
-}
-
-/**
- * The id of the last command a resource sent, kept in a String parameter: found in one call however many
- * commands the account has sent since (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html).
- */
-export async function lastCommandId(parameterName: string, budget: RunBudget): Promise<string | undefined> {
-  try {
-    const response = await read(budget, (abortSignal) => ssm.send(new GetParameterCommand({ Name: parameterName }), { abortSignal }));
-    return response?.Parameter?.Value;
-  } catch (error) {
-    if ((error as Error).name === 'ParameterNotFound') {
-      return undefined;
-    }
-    throw error;
-  }
-}
-
-/** Best effort: without the parameter, the last command is searched for in the command history. */
-export async function rememberCommand(parameterName: string, commandId: string, budget: RunBudget): Promise<void> {
-  try {
-    await read(budget, (abortSignal) => ssm.send(new PutParameterCommand({
-      Name: parameterName,
-      Value: commandId,
-      Type: 'String',
-      Overwrite: true,
-      Description: 'cdk-ssm-distributor OneTimeInstall: the last command of one install resource',
-    }), { abortSignal }));
-  } catch (error) {
-    console.log(`could not remember command ${commandId}: ${(error as Error).name}`);
-  }
-}
-
-/** Best effort, on delete. */
-export async function forgetCommand(parameterName: string, budget: RunBudget): Promise<void> {
-  try {
-    await read(budget, (abortSignal) => ssm.send(new DeleteParameterCommand({ Name: parameterName }), { abortSignal }));
-  } catch (error) {
-    console.log(`could not delete parameter ${parameterName}: ${(error as Error).name}`);
   }
 }

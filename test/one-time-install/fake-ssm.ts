@@ -28,8 +28,21 @@ const FILTER_DETAILS: Record<string, string[]> = {
   AccessDenied: ['Access Denied'],
   Terminated: ['Terminated'],
 };
-/** What CompletedCount counts (API reference: `Command`). */
+/**
+ * What CompletedCount counts: "Success, Failed, Execution Timed Out, Delivery Timed Out, Cancelled, Terminated, or
+ * Undeliverable" (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Command.html).
+ */
 const COMPLETED = ['Success', 'Failed', 'Execution Timed Out', 'Delivery Timed Out', 'Cancelled', 'Terminated', 'Undeliverable'];
+/** Each invocation's `Status` (API reference: `CommandInvocation`); the details SSM reports as Failed are assumed. */
+const STATUS_OF: Record<string, string> = {
+  'Pending': 'Pending',
+  'In Progress': 'InProgress',
+  'Delayed': 'Delayed',
+  'Success': 'Success',
+  'Cancelled': 'Cancelled',
+  'Delivery Timed Out': 'TimedOut',
+  'Execution Timed Out': 'TimedOut',
+};
 const PAGE = 50;
 
 interface FakeCommand {
@@ -46,6 +59,13 @@ export interface FakeSsmOptions {
   readonly latencyMs?: number;
   /** Every how many-th call SSM throttles (2: half the calls). */
   readonly throttleEvery?: number;
+  /**
+   * Whether the `Failed` filter of ListCommandInvocations selects by `Status` (so also Undeliverable, Terminated,
+   * Invalid Platform and Access Denied invocations, whose `Status` is Failed) rather than by `StatusDetails`.
+   */
+  readonly failedFilterByStatus?: boolean;
+  /** An error that every call answers instead (a 500 after the SDK's own retries, say) while it returns true. */
+  readonly failing?: (operation: string) => Error | undefined;
 }
 
 /**
@@ -62,6 +82,7 @@ export class FakeSsm {
    */
   public nextSend: { loseAnswer?: boolean; listedAfterMs?: number; finishes?: { status: string; statusDetails: string[] } } = {};
   public readonly parameters = new Map<string, string>();
+  private readonly modified = new Map<string, Date>();
   private readonly commands: FakeCommand[] = [];
   private sent = 0;
 
@@ -70,14 +91,16 @@ export class FakeSsm {
     private readonly clock: { now(): number; advance(ms: number): void },
     private readonly options: FakeSsmOptions = {},
   ) {
-    const handle = (name: string, fn: (input: any) => unknown) => async (input: any) => this.call(name, () => fn(input));
+    // aws-sdk-client-mock passes the fake only the input: the abort signal is the stubbed send's second argument.
+    const signal = () => (mock.send as any).lastCall?.args?.[1]?.abortSignal as AbortSignal | undefined;
+    const handle = (name: string, fn: (input: any) => unknown) => async (input: any) => this.call(name, () => fn(input), signal());
     mock.on(ListCommandsCommand).callsFake(handle('ListCommands', (i) => this.listCommands(i)));
     mock.on(ListCommandInvocationsCommand).callsFake(handle('ListCommandInvocations', (i) => this.listInvocations(i)));
     mock.on(SendCommandCommand).callsFake(handle('SendCommand', (i) => this.send(i)));
     mock.on(CancelCommandCommand).callsFake(handle('CancelCommand', () => ({})));
     mock.on(GetParameterCommand).callsFake(handle('GetParameter', (i) => this.getParameter(i.Name)));
-    mock.on(PutParameterCommand).callsFake(handle('PutParameter', (i) => this.parameters.set(i.Name, i.Value) && {}));
-    mock.on(DeleteParameterCommand).callsFake(handle('DeleteParameter', (i) => this.parameters.delete(i.Name) && {}));
+    mock.on(PutParameterCommand).callsFake(handle('PutParameter', (i) => this.putParameter(i)));
+    mock.on(DeleteParameterCommand).callsFake(handle('DeleteParameter', (i) => this.deleteParameter(i.Name)));
   }
 
   /** A command with one invocation a status detail, on nodes i-...0, i-...1 and so on, listed from now on. */
@@ -85,7 +108,9 @@ export class FakeSsm {
     overrides: Partial<Command>, statusDetails: string[], listing: { commandAfterMs?: number; invocationsAfterMs?: number } = {},
   ): Command {
     const id = overrides.CommandId ?? `command-${this.commands.length + 1}`;
-    const invocations = statusDetails.map((details, i) => ({ CommandId: id, InstanceId: `i-${i.toString(16).padStart(17, '0')}`, StatusDetails: details }));
+    const invocations = statusDetails.map((details, i) => ({
+      CommandId: id, InstanceId: `i-${i.toString(16).padStart(17, '0')}`, StatusDetails: details, Status: (STATUS_OF[details] ?? 'Failed') as any,
+    }));
     const command: Command = {
       CommandId: id,
       DocumentName: 'AWS-ConfigureAWSPackage',
@@ -113,9 +138,16 @@ export class FakeSsm {
     return [...this.calls.values()].reduce((a, b) => a + b, 0);
   }
 
-  private async call(name: string, fn: () => unknown): Promise<unknown> {
+  private async call(name: string, fn: () => unknown, abortSignal?: AbortSignal): Promise<unknown> {
     this.clock.advance(this.options.latencyMs ?? 0);
+    if (abortSignal?.aborted) {
+      throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+    }
     this.attempts++;
+    const failing = this.options.failing?.(name);
+    if (failing) {
+      throw failing;
+    }
     if (this.options.throttleEvery && this.attempts % this.options.throttleEvery === 0) {
       throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
     }
@@ -125,6 +157,10 @@ export class FakeSsm {
 
   private listCommands(input: { CommandId?: string; Filters?: Array<{ key: string; value: string }>; NextToken?: string }) {
     const now = this.clock.now();
+    // An id SSM does not know (never sent, or older than its history) is refused (API reference: ListCommands, Errors).
+    if (input.CommandId && !this.commands.some((c) => c.command.CommandId === input.CommandId)) {
+      throw Object.assign(new Error('Invalid command id'), { name: 'InvalidCommandId', $metadata: { httpStatusCode: 400 } });
+    }
     const after = input.Filters?.find((f) => f.key === 'InvokedAfter')?.value;
     const listed = this.commands.filter((c) => c.listedAt <= now
       && (!input.CommandId || c.command.CommandId === input.CommandId)
@@ -138,7 +174,13 @@ export class FakeSsm {
       return { CommandInvocations: [] };
     }
     const status = input.Filters?.find((f) => f.key === 'Status')?.value;
-    const matching = status ? found.invocations.filter((i) => FILTER_DETAILS[status].includes(i.StatusDetails!)) : found.invocations;
+    if (status && !FILTER_DETAILS[status]) {
+      throw Object.assign(new Error(`Invalid filter value ${status}`), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+    }
+    const matches = (i: CommandInvocation) => status === 'Failed' && this.options.failedFilterByStatus
+      ? i.Status === 'Failed'
+      : FILTER_DETAILS[status!].includes(i.StatusDetails!);
+    const matching = status ? found.invocations.filter(matches) : found.invocations;
     return page(matching, input.NextToken, 'CommandInvocations');
   }
 
@@ -162,10 +204,31 @@ export class FakeSsm {
 
   private getParameter(name: string) {
     if (!this.parameters.has(name)) {
-      throw Object.assign(new Error(`Parameter ${name} not found`), { name: 'ParameterNotFound' });
+      throw parameterNotFound(name);
     }
-    return { Parameter: { Name: name, Value: this.parameters.get(name) } };
+    return { Parameter: { Name: name, Value: this.parameters.get(name), LastModifiedDate: this.modified.get(name) } };
   }
+
+  /** `Overwrite` defaults to false: an existing name is refused (API reference: PutParameter). */
+  private putParameter(input: { Name: string; Value: string; Overwrite?: boolean }) {
+    if (this.parameters.has(input.Name) && !input.Overwrite) {
+      throw Object.assign(new Error('The parameter already exists.'), { name: 'ParameterAlreadyExists', $metadata: { httpStatusCode: 400 } });
+    }
+    this.parameters.set(input.Name, input.Value);
+    this.modified.set(input.Name, new Date(this.clock.now()));
+    return { Version: 1 };
+  }
+
+  private deleteParameter(name: string) {
+    if (!this.parameters.delete(name)) {
+      throw parameterNotFound(name);
+    }
+    return {};
+  }
+}
+
+function parameterNotFound(name: string): Error {
+  return Object.assign(new Error(`Parameter ${name} not found`), { name: 'ParameterNotFound', $metadata: { httpStatusCode: 400 } });
 }
 
 function page<T>(items: T[], nextToken: string | undefined, key: string): Record<string, unknown> {

@@ -6,7 +6,7 @@ import { command, installEvent, installProperties, invocations } from './install
 import { deployLikeTheFramework } from './provider-framework';
 import { useSimulatedClock } from './simulated-clock';
 import { IS_COMPLETE_TIMEOUT } from '../../src/one-time-install/install-provider';
-import { commentFor, lastCommandParameter } from '../../src/one-time-install/install-request';
+import { commentFor, lastCommandParameter, requestHashOf, requestParameter } from '../../src/one-time-install/install-request';
 import { handler as isComplete } from '../../src/one-time-install/one-time-install.is-complete.lambda';
 import { handler as onEvent } from '../../src/one-time-install/one-time-install.on-event.lambda';
 
@@ -14,6 +14,8 @@ const ssm = mockClient(SSMClient);
 const clock = useSimulatedClock();
 const tagTargets = [{ Key: 'tag:Fleet', Values: ['web', 'api'] }, { Key: 'tag:Env', Values: ['prod'] }];
 const fleet = (n: number, status = 'Success') => Array.from({ length: n }, () => status);
+const v1 = { action: ['Install'], installationType: ['Uninstall and reinstall'], name: ['ExamplePackage'], version: ['1.0.0'] };
+const v2 = { ...v1, version: ['2.0.0'] };
 
 beforeEach(() => {
   ssm.reset();
@@ -48,7 +50,7 @@ describe('OneTimeInstall at fleet scale', () => {
 
       // THEN
       expect(outcome.status).toBe('FAILED');
-      expect(outcome.reason).toMatch(/^Install ExamplePackage: Failed on at least 203 of 10000 nodes \(3 Failed, then at least 200 Terminated; error threshold 2\) in command sent-1: i-0{13}270d \(Failed\), i-0{13}270e \(Failed\), i-0{13}270f \(Failed\), i-0{17} \(Terminated\)/);
+      expect(outcome.reason).toMatch(/^Install ExamplePackage: Failed on at least 53 of 10000 nodes \(3 Failed, then at least 50 Terminated; error threshold 2\) in command sent-1: i-0{13}270d \(Failed\), i-0{13}270e \(Failed\), i-0{13}270f \(Failed\), i-0{17} \(Terminated\)/);
       expect(outcome.longestRunMs).toBeLessThan(IS_COMPLETE_TIMEOUT.toMilliseconds() / 4);
       // At most 2 + ceil(10,000 / 50) calls to judge it.
       expect(fake.callsTo('ListCommandInvocations') + fake.callsTo('ListCommands')).toBeLessThanOrEqual(2 + 200 + 1);
@@ -116,8 +118,6 @@ describe('OneTimeInstall at fleet scale', () => {
   });
 
   describe('only real changes re-run', () => {
-    const v1 = { action: ['Install'], installationType: ['Uninstall and reinstall'], name: ['ExamplePackage'], version: ['1.0.0'] };
-    const v2 = { ...v1, version: ['2.0.0'] };
 
     test('target keys and values in another order are the same targets', async () => {
       new FakeSsm(ssm, clock);
@@ -138,11 +138,11 @@ describe('OneTimeInstall at fleet scale', () => {
       fake.parameters.set(lastCommandParameter(event), 'v1-command');
 
       // WHEN
-      const response = await onEvent(event);
+      const outcome = await deployLikeTheFramework(event, clock);
 
       // THEN
       expect(fake.callsTo('SendCommand')).toBe(0);
-      expect(response.Data).toEqual({ CommandId: 'v1-command', TargetedCount: '3', SucceededCount: '3', FailedCount: '0' });
+      expect(outcome.data).toEqual({ CommandId: 'v1-command', TargetedCount: '3', SucceededCount: '3', FailedCount: '0' });
     });
 
     test('the rollback of an update that did run sends the old version again', async () => {
@@ -167,11 +167,11 @@ describe('OneTimeInstall at fleet scale', () => {
       fake.parameters.set(lastCommandParameter(event), 'mine');
 
       // WHEN
-      const response = await onEvent(event);
+      const outcome = await deployLikeTheFramework(event, clock);
 
-      // THEN
-      expect(response.Data).toEqual({ CommandId: 'mine', TargetedCount: '3', SucceededCount: '3', FailedCount: '0' });
-      expect(fake.totalCalls).toBeLessThanOrEqual(3);
+      // THEN: onEvent reads the parameter and the command; isComplete the command and its invocations
+      expect(outcome.data).toEqual({ CommandId: 'mine', TargetedCount: '3', SucceededCount: '3', FailedCount: '0' });
+      expect(fake.totalCalls).toBeLessThanOrEqual(4);
     });
 
     test('a sent command is remembered for the next update', async () => {
@@ -180,7 +180,7 @@ describe('OneTimeInstall at fleet scale', () => {
 
       await onEvent(event);
 
-      expect(fake.parameters.get(lastCommandParameter(event))).toBe('sent-1');
+      expect(fake.parameters.get(lastCommandParameter(event))).toBe(`sent-1 ${requestHashOf(event)}`);
     });
   });
 
@@ -211,6 +211,184 @@ describe('OneTimeInstall at fleet scale', () => {
 
       expect(ssm).toHaveReceivedCommandWith(SendCommandCommand, { Parameters: { action: ['Uninstall'], name: ['ExamplePackage'] } });
       expect(fake.parameters.size).toBe(0);
+    });
+  });
+
+  describe('the review of the fleet-scale handlers', () => {
+    const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    const serverError = () => Object.assign(new Error('Internal error'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } });
+    const waitFor = (id: string, deadline = clock.now() + 3_600_000) => ({ CommandId: id, Deadline: new Date(deadline).toISOString() });
+
+    test('1. the framework invokes onEvent again 3 s later, SSM lists the command 20 s late: sent once', async () => {
+      const fake = new FakeSsm(ssm, clock, { latencyMs: 100 });
+      fake.nextSend = { listedAfterMs: 20_000, finishes: { status: 'Success', statusDetails: fleet(3) } };
+
+      const outcome = await deployLikeTheFramework(installEvent('Create'), clock, { onEventInvokeErrorAfterMs: 3_000 });
+
+      expect(fake.callsTo('SendCommand')).toBe(1);
+      expect(outcome).toMatchObject({ status: 'SUCCESS', data: { CommandId: 'sent-1', SucceededCount: '3' } });
+    });
+
+    test('1. an attempt that finds the request claimed waits for the other attempt\'s command by its marker, and never sends', async () => {
+      // GIVEN: another attempt claimed the request, sent, and stopped before recording; SSM lists it 20 s later
+      const fake = new FakeSsm(ssm, clock, { latencyMs: 100 });
+      const event = installEvent('Create');
+      fake.parameters.set(requestParameter(event), 'sending other-attempt');
+      fake.addCommand({ CommandId: 'theirs', Status: 'InProgress', Comment: commentFor(event, event.ResourceProperties) }, fleet(3, 'In Progress'), { commandAfterMs: 20_000 });
+
+      const response = await onEvent(event);
+
+      expect(response.Data?.CommandId).toBe('theirs');
+      expect(fake.callsTo('SendCommand')).toBe(0);
+    });
+
+    test('1. a claimed request whose attempt records nothing in time fails, and sends nothing', async () => {
+      const fake = new FakeSsm(ssm, clock, { latencyMs: 100 });
+      const event = installEvent('Create');
+      fake.parameters.set(requestParameter(event), 'sending other-attempt');
+
+      await expect(onEvent(event)).rejects.toThrow(/^Another attempt at this request claimed it \(parameter .+\) and recorded no command in time. It was not sent again/);
+      expect(fake.callsTo('SendCommand')).toBe(0);
+    });
+
+    test('2. 10,000 nodes, 9,000 Failed, MaxErrors 100%, every other call throttled, 300 ms a call: a correct verdict, far from the timeout', async () => {
+      const fake = new FakeSsm(ssm, clock, { latencyMs: 300, throttleEvery: 2 });
+      fake.nextSend = { finishes: { status: 'Success', statusDetails: [...fleet(9_000, 'Failed'), ...fleet(1_000)] } };
+
+      const outcome = await deployLikeTheFramework(installEvent('Create', { properties: { MaxErrors: '100%', Targets: tagTargets } }), clock);
+
+      expect(outcome).toMatchObject({ status: 'SUCCESS', data: { TargetedCount: '10000', SucceededCount: '1000', FailedCount: '9000' } });
+      expect(outcome.longestRunMs).toBeLessThan(IS_COMPLETE_TIMEOUT.toMilliseconds() / 4);
+      // onEvent's ListCommands aside, judging costs at most 2 + ceil(10,000 / 50).
+      expect(fake.callsTo('ListCommands') + fake.callsTo('ListCommandInvocations')).toBeLessThanOrEqual(202);
+    });
+
+    test.each([false, true])('2. a Failed filter that also lists Undeliverable and Terminated nodes (%s) counts each node once', async (failedFilterByStatus) => {
+      // GIVEN: 2 Failed nodes, 30 Undeliverable, 20 Terminated among 1,000; MaxErrors 60 tolerates all 52
+      const fake = new FakeSsm(ssm, clock, { failedFilterByStatus });
+      fake.addCommand({ CommandId: 'command-1', Status: 'Failed' }, [...fleet(2, 'Failed'), ...fleet(30, 'Undeliverable'), ...fleet(20, 'Terminated'), ...fleet(948)]);
+
+      const answer = await isComplete(installEvent('Create', { properties: { MaxErrors: '60' }, data: waitFor('command-1') }));
+
+      expect(answer).toEqual({ IsComplete: true, Data: { TargetedCount: '1000', SucceededCount: '948', FailedCount: '52' } });
+    });
+
+    test.each(['Cancelled', 'Invalid Platform', 'Access Denied'])('2. a large fleet with one %s node fails, naming it', async (status) => {
+      const fake = new FakeSsm(ssm, clock, { failedFilterByStatus: true });
+      const statuses = fleet(1_000);
+      statuses[500] = status;
+      fake.addCommand({ CommandId: 'command-1', Status: 'Success' }, statuses);
+
+      await expect(isComplete(installEvent('Create', { data: waitFor('command-1') })))
+        .rejects.toThrow(`Install ExamplePackage: Failed on at least 1 of 1000 nodes (1 ${status}; error threshold 0) in command command-1: i-000000000000001f4 (${status})`);
+    });
+
+    test('2. past the deadline, a finished command that no run could read in time fails saying so, not "not listed"', async () => {
+      // GIVEN: the command finished; SSM throttles every read of its invocations
+      const fake = new FakeSsm(ssm, clock, { failing: (operation) => operation === 'ListCommandInvocations' ? throttled() : undefined });
+      fake.addCommand({ CommandId: 'command-1', Status: 'Success' }, fleet(1_000));
+      const event = installEvent('Create', { data: waitFor('command-1', clock.now() - 600_000) });
+
+      await expect(isComplete(event, clock.context(IS_COMPLETE_TIMEOUT.toMilliseconds()))).rejects.toThrow(
+        'Install ExamplePackage: command command-1 finished (Success), but its invocations could not all be read within 30 minutes ' +
+        '(installTimeout): every isComplete run ran out of time (SSM answered ThrottlingException)');
+    });
+
+    test('2. just past the deadline, a finished command whose reading ran out of time is still "not yet"', async () => {
+      const fake = new FakeSsm(ssm, clock, { failing: (operation) => operation === 'ListCommandInvocations' ? throttled() : undefined });
+      fake.addCommand({ CommandId: 'command-1', Status: 'Success' }, fleet(1_000));
+
+      const answer = await isComplete(installEvent('Create', { data: waitFor('command-1', clock.now() - 1_000) }), clock.context(IS_COMPLETE_TIMEOUT.toMilliseconds()));
+
+      expect(answer).toEqual({ IsComplete: false });
+    });
+
+    test('3. a last command whose write failed after the send is not mistaken for the one before: the rollback reinstalls', async () => {
+      // GIVEN: v1 was installed; the update to v2 was sent, then every parameter write failed
+      let writesFail = true;
+      const fake: FakeSsm = new FakeSsm(ssm, clock, { failing: (op) => writesFail && op === 'PutParameter' && fake.callsTo('SendCommand') > 0 ? serverError() : undefined });
+      const update = installEvent('Update', { old: { Parameters: v1 }, properties: { Parameters: v2 } });
+      fake.addCommand({ CommandId: 'v1-command', Status: 'Success', Parameters: v1, Targets: installProperties().Targets }, fleet(3));
+      fake.parameters.set(lastCommandParameter(update), 'v1-command');
+      await onEvent(update);
+
+      // WHEN: CloudFormation rolls back to v1, in another request
+      writesFail = false;
+      clock.advance(60_000);
+      await onEvent({ ...installEvent('Update', { old: { Parameters: v2 }, properties: { Parameters: v1 } }), RequestId: 'request-2' });
+
+      // THEN
+      expect(ssm).toHaveReceivedCommandWith(SendCommandCommand, { Parameters: v1 });
+      expect(fake.callsTo('SendCommand')).toBe(2);
+    });
+
+    test('3. a parameter that cannot be written fails the request before anything is sent', async () => {
+      const fake = new FakeSsm(ssm, clock, { failing: (op) => op === 'PutParameter' ? Object.assign(new Error('denied'), { name: 'AccessDeniedException' }) : undefined });
+
+      await expect(onEvent(installEvent('Create'))).rejects.toThrow(/^Nothing was sent: could not write the parameter .+: AccessDeniedException: denied$/);
+      expect(fake.callsTo('SendCommand')).toBe(0);
+    });
+
+    test('4. a 500 that outlasts the SDK\'s retries is "not yet", not a failure', async () => {
+      const fake = new FakeSsm(ssm, clock, { failing: (op) => op === 'ListCommandInvocations' ? serverError() : undefined });
+      fake.addCommand({ CommandId: 'command-1', Status: 'Success' }, fleet(3));
+
+      expect(await isComplete(installEvent('Create', { data: waitFor('command-1') }), clock.context(IS_COMPLETE_TIMEOUT.toMilliseconds())))
+        .toEqual({ IsComplete: false });
+    });
+
+    test('5. a no-op update whose last command is older than SSM\'s history reports zero counts', async () => {
+      const fake = new FakeSsm(ssm, clock);
+      const event = installEvent('Update', { properties: { MaxConcurrency: '10%' } });
+      fake.parameters.set(lastCommandParameter(event), 'forgotten-command');
+
+      const response = await onEvent(event);
+
+      expect(response.Data).toEqual({ CommandId: '', TargetedCount: '0', SucceededCount: '0', FailedCount: '0' });
+    });
+
+    test('5. a no-op update that cannot read the invocations reports the command\'s own counts', async () => {
+      const fake = new FakeSsm(ssm, clock, { failing: (op) => op === 'ListCommandInvocations' ? throttled() : undefined });
+      const event = installEvent('Update', { properties: { MaxConcurrency: '10%' } });
+      fake.addCommand({ CommandId: 'mine', Status: 'Failed' }, ['Success', 'Success', 'Failed']);
+      fake.parameters.set(lastCommandParameter(event), 'mine');
+
+      const outcome = await deployLikeTheFramework(event, clock);
+
+      expect(outcome).toMatchObject({ status: 'SUCCESS', data: { CommandId: 'mine', TargetedCount: '3', SucceededCount: '2', FailedCount: '1' } });
+    });
+
+    test('6. a command SSM cancelled for Rate Exceeded fails at once, saying so', async () => {
+      const fake = new FakeSsm(ssm, clock);
+      fake.addCommand({ CommandId: 'command-1', Status: 'Pending', StatusDetails: 'Rate Exceeded' }, fleet(3, 'Pending'));
+
+      await expect(isComplete(installEvent('Create', { data: waitFor('command-1') }))).rejects.toThrow(
+        'Install ExamplePackage: SSM cancelled command command-1 before running it on any node: Rate Exceeded');
+    });
+
+    test('7. deleting uninstalls when this resource\'s own install is newer than another resource\'s', async () => {
+      const fake = new FakeSsm(ssm, clock);
+      const deleteEvent = installEvent('Delete', { properties: { UninstallOnDelete: 'true' } });
+      const other = { ...deleteEvent, LogicalResourceId: 'OtherInstall' };
+      const install = { Status: 'Success' as const, Parameters: installProperties().Parameters, Targets: installProperties().Targets };
+      fake.addCommand({ ...install, CommandId: 'others', Comment: commentFor(other, installProperties()) }, fleet(3));
+      clock.advance(60_000);
+      fake.addCommand({ ...install, CommandId: 'mine', Comment: commentFor({ ...deleteEvent, RequestId: 'create' }, installProperties()) }, fleet(3));
+
+      await onEvent(deleteEvent);
+
+      expect(ssm).toHaveReceivedCommandWith(SendCommandCommand, { Parameters: { action: ['Uninstall'], name: ['ExamplePackage'] } });
+    });
+
+    test('8. a resource deployed before the parameter existed starts using it', async () => {
+      const fake = new FakeSsm(ssm, clock);
+      const event = installEvent('Update', { properties: { MaxConcurrency: '10%' } });
+      const created = { ...event, RequestId: 'create' };
+      fake.addCommand({ CommandId: 'mine', Status: 'Success', Comment: commentFor(created, event.ResourceProperties) }, fleet(3));
+
+      await onEvent(event);
+
+      expect(fake.parameters.get(lastCommandParameter(event))).toBe(`mine ${requestHashOf(created)}`);
     });
   });
 });

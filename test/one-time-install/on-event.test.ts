@@ -6,8 +6,10 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { FakeSsm } from './fake-ssm';
 import { command, installEvent, invocations } from './install-events';
 import { useSimulatedClock } from './simulated-clock';
+import { handler as isComplete } from '../../src/one-time-install/one-time-install.is-complete.lambda';
 import { handler } from '../../src/one-time-install/one-time-install.on-event.lambda';
 
 const ssm = mockClient(SSMClient);
@@ -81,20 +83,18 @@ describe('onEvent', () => {
       expect(ssm.commandCalls(SendCommandCommand)[0].args[0].input.Comment).toMatch(/^rollout 42 #/);
     });
 
-    test('a retried request finds the command it already sent instead of sending it twice', async () => {
-      // GIVEN: the first attempt sent its command, then timed out before answering
-      await handler(installEvent('Create'));
-      const firstComment = ssm.commandCalls(SendCommandCommand)[0].args[0].input.Comment!;
-      ssm.on(ListCommandsCommand).resolves({
-        Commands: [command('InProgress', 3, { CommandId: 'command-1', Comment: firstComment })],
-      });
+    test('a retried request answers what the attempt that sent answered, instead of sending it twice', async () => {
+      // GIVEN: the first attempt sent its command, then its answer was lost
+      ssm.reset();
+      new FakeSsm(ssm, clock);
+      const first = await handler(installEvent('Create'));
 
       // WHEN
       const response = await handler(installEvent('Create'));
 
       // THEN
       expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 1);
-      expect(response.Data?.CommandId).toBe('command-1');
+      expect(response).toEqual(first);
     });
 
     test('a command of another request is not taken for this one', async () => {
@@ -204,9 +204,12 @@ describe('onEvent', () => {
       // WHEN
       const response = await handler(installEvent('Update', { properties: { MaxConcurrency: '1', InstallTimeoutSeconds: '600' } }));
 
-      // THEN
+      // THEN: isComplete adds the last command's counts
       expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 0);
-      expect(response.Data).toEqual({ CommandId: 'command-1', TargetedCount: '3', SucceededCount: '3', FailedCount: '0' });
+      expect(response.Data).toEqual({ CommandId: 'command-1' });
+      expect(await isComplete({ ...installEvent('Update'), Data: response.Data })).toEqual({
+        IsComplete: true, Data: { TargetedCount: '3', SucceededCount: '3', FailedCount: '0' },
+      });
     });
 
     test('a key order change of the same parameters is no change', async () => {

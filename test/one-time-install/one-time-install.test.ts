@@ -417,13 +417,14 @@ describe('OneTimeInstall', () => {
       }]);
     });
 
-    test('the onEvent role keeps parameters under its own path only, each install\'s last command', () => {
+    test('the onEvent role keeps parameters under its own stack\'s path only: each install\'s last command, each request\'s claim', () => {
       install();
 
       const statements = statementsOf(Template.fromStack(stack), roleId(providerFunction('OnEvent')))
         .filter((statement) => allows(statement, 'ssm:PutParameter'));
       expect(statements.flatMap((s) => asList(s.Resource))).toEqual([{
-        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':parameter/cdk-ssm-distributor/one-time-install/*']],
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
+          ':parameter/cdk-ssm-distributor/one-time-install/', { Ref: 'AWS::StackName' }, '/*']],
       }]);
     });
 

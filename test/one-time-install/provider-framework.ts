@@ -30,9 +30,11 @@ export interface FrameworkOutcome {
  * isComplete every `queryInterval` with the same event (onEvent's result merged in) until it answers
  * `IsComplete: true`. A run that throws or outlives its function's timeout is answered FAILED; so is `Data` with
  * `IsComplete: false`; and the waiter gives up after `totalTimeout` ("Operation timed out"). The timeouts are the
- * provider's own.
+ * provider's own. With `onEventInvokeErrorAfterMs`, onEvent runs twice with the same event, as after an invoke error.
  */
-export async function deployLikeTheFramework(event: InstallEvent, clock: SimulatedClock): Promise<FrameworkOutcome> {
+export async function deployLikeTheFramework(
+  event: InstallEvent, clock: SimulatedClock, options: { onEventInvokeErrorAfterMs?: number } = {},
+): Promise<FrameworkOutcome> {
   let longestRunMs = 0;
   const run = async <T>(fn: (context: RunContext) => Promise<T>, timeoutMs: number): Promise<T> => {
     const start = clock.now();
@@ -51,6 +53,12 @@ export async function deployLikeTheFramework(event: InstallEvent, clock: Simulat
   };
   let polls = 0;
   try {
+    if (options.onEventInvokeErrorAfterMs !== undefined) {
+      // The invoke of onEvent failed on the framework's side (outbound.js `defaultInvokeFunction` catches it and
+      // invokes again with the same payload): the first run's answer is lost, whatever it did.
+      await run((context) => onEvent(event, context), ON_EVENT_TIMEOUT.toMilliseconds()).catch(() => undefined);
+      clock.advance(options.onEventInvokeErrorAfterMs);
+    }
     const started = await run((context) => onEvent(event, context), ON_EVENT_TIMEOUT.toMilliseconds());
     const waiting = { ...event, ...started } as InstallEvent;
     const maxAttempts = PROVIDER_TOTAL_TIMEOUT.toSeconds() / QUERY_INTERVAL.toSeconds();

@@ -13,6 +13,15 @@ export function useSimulatedClock(): { now(): number; advance(ms: number): void;
     clock.sleep = async (ms: number) => {
       now += ms;
     };
+    // Aborted once the simulated time passes: the scripted SSM checks it after each call's latency.
+    clock.abortAfter = (ms: number) => {
+      const end = now + ms;
+      return {
+        get aborted() {
+          return now >= end;
+        },
+      } as AbortSignal;
+    };
   });
   afterEach(() => Object.assign(clock, original));
   return {
