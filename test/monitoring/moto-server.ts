@@ -4,6 +4,7 @@
  * Each jest worker starts its own server on a port the OS hands out, so parallel workers never share one.
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as http from 'http';
 import * as net from 'net';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -87,20 +88,26 @@ export class MotoEventBridge {
     if (this.child.exitCode === null) {
       const exited = new Promise((resolve) => this.child.once('exit', resolve));
       this.child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(resolve, 5000); })]);
+      clearTimeout(timer);
       if (this.child.exitCode === null) {
         this.child.kill('SIGKILL');
       }
     }
+    this.child.stderr?.destroy();
   }
 
-  private async ready(): Promise<boolean> {
-    try {
-      const response = await fetch(`http://127.0.0.1:${this.port}/moto-api/`);
-      return response.ok;
-    } catch {
-      return false;
-    }
+  /** Whether the server answers; one connection, closed after the answer. */
+  private ready(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const request = http.get({ host: '127.0.0.1', port: this.port, path: '/moto-api/', agent: false }, (response) => {
+        response.resume();
+        resolve(response.statusCode === 200);
+      });
+      request.on('error', () => resolve(false));
+      request.setTimeout(2000, () => request.destroy());
+    });
   }
 }
 
