@@ -36,6 +36,18 @@ export class InstallEventLog extends Construct {
     return (stack.node.tryFindChild(SINGLETON_ID) as InstallEventLog | undefined) ?? new InstallEventLog(stack, SINGLETON_ID);
   }
 
+  /** A count of this association's nodes. */
+  public static metric(metricName: string, associationId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: INSTALL_METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { [ASSOCIATION_ID_DIMENSION]: associationId },
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.hours(1),
+      ...props,
+    });
+  }
+
   public readonly logGroup: logs.LogGroup;
   private readonly policy: logs.ResourcePolicy;
 
@@ -74,18 +86,6 @@ export class InstallEventLog extends Construct {
     rule.addTarget(new LogGroupTarget(this.logGroup));
     rule.node.addDependency(this.policy);
     return rule;
-  }
-
-  /** A count of this association's nodes. */
-  public static metric(metricName: string, associationId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: INSTALL_METRICS_NAMESPACE,
-      metricName,
-      dimensionsMap: { [ASSOCIATION_ID_DIMENSION]: associationId },
-      statistic: cloudwatch.Stats.SUM,
-      period: Duration.hours(1),
-      ...props,
-    });
   }
 
   private countStatuses(id: string, metricName: string, statuses: string[]): void {

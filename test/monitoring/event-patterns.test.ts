@@ -7,6 +7,8 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { MotoEventBridge, SampleEvent } from './moto-server';
+import { DistributorPackage, DistributorPackageAssociation, InstanceTargets, OneTimeInstall } from '../../src';
 import {
   ASSOCIATION_NON_COMPLIANT,
   ASSOCIATION_STATE_CHANGE,
@@ -15,8 +17,6 @@ import {
   INSTANCE_ASSOCIATION_STATE_CHANGE,
   withDetail,
 } from '../fixtures/events/ssm-sample-events';
-import { MotoEventBridge, SampleEvent } from './moto-server';
-import { DistributorPackage, DistributorPackageAssociation, InstanceTargets, OneTimeInstall } from '../../src';
 
 jest.setTimeout(120_000);
 

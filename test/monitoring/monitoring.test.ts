@@ -1,7 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   AssociationComplianceRule,
   DistributorPackage,
@@ -123,7 +123,10 @@ describe('DistributorPackageAssociation metrics and alarm', () => {
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       FilterPattern: '{ ($.detail.status = "Failed") || ($.detail.status = "TimedOut") }',
       MetricTransformations: [{
-        MetricNamespace: 'CdkSsmDistributor', MetricName: 'NodesFailed', MetricValue: '1', Unit: 'Count',
+        MetricNamespace: 'CdkSsmDistributor',
+        MetricName: 'NodesFailed',
+        MetricValue: '1',
+        Unit: 'Count',
         Dimensions: [{ Key: 'AssociationId', Value: '$.detail.association-id' }],
       }],
     });
