@@ -64,6 +64,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@2.197.10',
     // The handlers' SDK: bundled as external, since the Lambda runtime provides it.
     '@aws-sdk/client-ssm@^3',
+    // The EventBridge pattern tests route sample events through moto server (test/monitoring/moto-server.ts).
+    '@aws-sdk/client-eventbridge@^3',
+    '@aws-sdk/client-sqs@^3',
     'aws-sdk-client-mock@^4',
     'aws-sdk-client-mock-jest@^4',
     // cdk-nag 3 needs aws-cdk-lib 2.257 or later; 2 checks through Aspects.

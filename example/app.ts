@@ -6,10 +6,13 @@ import * as path from 'path';
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
   AccountConcurrency,
+  AssociationComplianceRule,
   AssociationSchedule,
   ComplianceSeverity,
   Concurrency,
@@ -25,6 +28,7 @@ import {
   PackageAction,
   PackageArchitecture,
   PackageFile,
+  PackageFleetDashboard,
   PackagePlatform,
 } from '../src';
 
@@ -57,7 +61,7 @@ class FleetPackagesStack extends Stack {
     // A team's own package, updated in place (no downtime) to a fixed version on the instances of an
     // Auto Scaling group, on the second Thursday of each month, three days late, never at deployment.
     const webFleet = autoscaling.AutoScalingGroup.fromAutoScalingGroupName(this, 'WebFleet', 'web-fleet');
-    new DistributorPackageAssociation(this, 'WebAgentMonthly', {
+    const webAgent = new DistributorPackageAssociation(this, 'WebAgentMonthly', {
       distributorPackage: DistributorPackage.fromPackageName(this, 'WebAgent', 'ExampleWebAgent'),
       installationType: InstallationType.IN_PLACE_UPDATE,
       version: '2.4.1',
@@ -70,7 +74,7 @@ class FleetPackagesStack extends Stack {
     });
 
     // A package shared from the security account, on every managed node, re-applied every 12 hours.
-    new DistributorPackageAssociation(this, 'SecurityScanner', {
+    const scanner = new DistributorPackageAssociation(this, 'SecurityScanner', {
       distributorPackage: DistributorPackage.fromPackageArn(this, 'Scanner',
         'arn:aws:ssm:us-east-1:111122223333:document/SecurityScanner'),
       targets: InstanceTargets.allManagedInstances(),
@@ -81,7 +85,7 @@ class FleetPackagesStack extends Stack {
 
     // Right now, during this deployment: the web agent on the two canary instances. The deployment waits for
     // both and fails with their status if either fails; bumping `version` installs again on the next deployment.
-    new OneTimeInstall(this, 'CanaryWebAgent', {
+    const canary = new OneTimeInstall(this, 'CanaryWebAgent', {
       distributorPackage: DistributorPackage.fromPackageName(this, 'CanaryAgent', 'ExampleWebAgent'),
       version: '2.5.0',
       targets: InstanceTargets.instanceIds(['i-0123456789abcdef0', 'i-0fedcba9876543210']),
@@ -108,18 +112,38 @@ class FleetPackagesStack extends Stack {
         { platform: PackagePlatform.WINDOWS, platformVersion: '10.0.*', file: PackageFile.fromDirectory(path.join(__dirname, 'packages', 'inventory-agent-windows')) },
       ],
     });
-    new DistributorPackageAssociation(this, 'InventoryAgentOnTaggedNodes', {
+    const inventory = new DistributorPackageAssociation(this, 'InventoryAgentOnTaggedNodes', {
       distributorPackage: inventoryAgent,
       targets: InstanceTargets.tags({ 'inventory-agent': ['enabled'] }),
       schedule: AssociationSchedule.rate(Duration.days(1)),
     });
 
     // The old monitoring agent goes away from the instances that still carry its tag.
-    new DistributorPackageAssociation(this, 'RemoveLegacyAgent', {
+    const legacyRemoval = new DistributorPackageAssociation(this, 'RemoveLegacyAgent', {
       distributorPackage: DistributorPackage.fromPackageName(this, 'LegacyAgent', 'LegacyMonitoringAgent'),
       action: PackageAction.UNINSTALL,
       targets: InstanceTargets.tagKeys(['legacy-monitoring']),
     });
+
+    // Know when an install fails, for months after this deployment: every node where an association fails sends
+    // one readable message (package, version, node, status, output) to the platform team's topic, without a Lambda
+    // function; the canary install's command does the same. The topic is encrypted with a key EventBridge may use.
+    const alertsKey = new kms.Key(this, 'AlertsKey', { enableKeyRotation: true });
+    alertsKey.grantEncryptDecrypt(new iam.ServicePrincipal('events.amazonaws.com'));
+    const alerts = new sns.Topic(this, 'InstallAlerts', { masterKey: alertsKey, enforceSSL: true });
+    const associations = [agent, webAgent, scanner, inventory, legacyRemoval];
+    for (const association of associations) {
+      association.alertOnFailure('AlertOnFailure', alerts);
+    }
+    canary.alertOnFailure('AlertOnFailure', alerts);
+    // The CloudWatch agent is the one the fleet cannot do without: an alarm when 5 or more nodes fail within an hour.
+    agent.addFailedNodesAlarm('FailedNodes', { threshold: 5 });
+
+    // The rollout at a glance: nodes installed and failed over time, the latest failures, Run Command's counts.
+    new PackageFleetDashboard(this, 'Rollout', { associations, dashboardName: 'fleet-packages' });
+
+    // AWS Config's view: a node is NON_COMPLIANT while any association last failed on it (needs the recorder).
+    new AssociationComplianceRule(this, 'AssociationCompliance');
   }
 }
 

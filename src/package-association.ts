@@ -1,12 +1,21 @@
 import { Annotations, Duration, IResource, Names, Resource } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { CfnAssociation } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ComplianceSeverity, SyncCompliance } from './association-compliance';
 import { AssociationSchedule } from './association-schedule';
 import { ConfigurePackageOptions } from './configure-package';
 import { InstanceTargets } from './instance-targets';
+import { FailedNodesAlarmOptions, failedNodesAlarm } from './monitoring/failed-nodes-alarm';
+import { nodeFailureMessage } from './monitoring/failure-message';
+import { InstallEventLog, InstallMetric } from './monitoring/install-event-log';
+import { InstallSubject, installSubject } from './monitoring/install-subject';
+import { associationPattern, instanceAssociationPattern, NODE_FAILED_STATUSES, NODE_SUCCEEDED_STATUSES } from './monitoring/ssm-events';
 import { CFN_SSM_ASSOCIATION, checkShape, fitsShape, SSM_API } from './private/aws-api-model';
 import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from './private/command-output';
 import { CONFIGURE_PACKAGE_DOCUMENT } from './private/configure-document';
@@ -157,6 +166,12 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
    */
   public readonly associationName: string;
 
+  /**
+   * What the association installs, for alerts and dashboards.
+   * @internal
+   */
+  public readonly _subject: InstallSubject;
+
   private readonly outputBucket?: s3.IBucket;
   private readonly outputKeyPrefix?: string;
 
@@ -205,8 +220,93 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
       waitForSuccessTimeoutSeconds: waitSeconds,
     });
     this.associationId = resource.attrAssociationId;
+    this._subject = installSubject(props.distributorPackage.packageName, parameters,
+      props.outputBucket && `s3://${props.outputBucket.bucketName}/${props.outputKeyPrefix ?? ''}`);
 
     warnDeployTimeParameters(this, parameters, 'association');
+  }
+
+  /**
+   * An EventBridge rule for the association's overall state changes ("EC2 State Manager Association State Change":
+   * `detail.status` and `detail.association-status-aggregated-count`).
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
+   */
+  public onStateChange(id: string, options?: events.OnEventOptions): events.Rule {
+    return this.eventRule(id, options, associationPattern(this.associationId));
+  }
+
+  /**
+   * An EventBridge rule for every status change of the association on each node ("EC2 State Manager Instance
+   * Association State Change": `detail.instance-id`, `detail.status`, `detail.output-url`).
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
+   */
+  public onNodeStateChange(id: string, options?: events.OnEventOptions): events.Rule {
+    return this.eventRule(id, options, instanceAssociationPattern(this.associationId));
+  }
+
+  /**
+   * An EventBridge rule for each node where the package failed to install (or uninstall): the node's run of the
+   * association ended `Failed` or `TimedOut`.
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
+   */
+  public onInstallFailed(id: string, options?: events.OnEventOptions): events.Rule {
+    return this.eventRule(id, options, instanceAssociationPattern(this.associationId, NODE_FAILED_STATUSES));
+  }
+
+  /**
+   * An EventBridge rule for each node where the association's run succeeded.
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
+   */
+  public onInstallSucceeded(id: string, options?: events.OnEventOptions): events.Rule {
+    return this.eventRule(id, options, instanceAssociationPattern(this.associationId, NODE_SUCCEEDED_STATUSES));
+  }
+
+  /**
+   * A readable message for a target of `onInstallFailed()`: the package, its version, the node, the status, the
+   * error and where the output is, filled in by EventBridge (an input transformer, no Lambda function).
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
+   */
+  public failureMessage(): events.RuleTargetInput {
+    return nodeFailureMessage(this._subject, this.associationName);
+  }
+
+  /**
+   * Publishes a readable message to the topic for each node where the install failed: `onInstallFailed()` with an
+   * SNS target and `failureMessage()`. For an encrypted topic, EventBridge needs the key's permission.
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html
+   */
+  public alertOnFailure(id: string, topic: sns.ITopic): events.Rule {
+    return this.onInstallFailed(id, {
+      description: `Alerts when ${this.node.path} fails on a node`,
+      target: new targets.SnsTopic(topic, { message: this.failureMessage() }),
+    });
+  }
+
+  /**
+   * How many nodes finished a run of the association with `Success` (namespace `CdkSsmDistributor`, dimension
+   * `AssociationId`). The first call of a metric method sets up the counting, without a Lambda function: a rule of
+   * this association sends its nodes' final events to the stack's install event log, whose metric filters count them.
+   * @default - sum over 1 hour
+   */
+  public metricNodesSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.installMetric(InstallMetric.NODES_SUCCEEDED, props);
+  }
+
+  /**
+   * How many nodes finished a run of the association with `Failed` or `TimedOut`. Sets up the counting on first
+   * call, as `metricNodesSucceeded()` does.
+   * @default - sum over 1 hour
+   */
+  public metricNodesFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.installMetric(InstallMetric.NODES_FAILED, props);
+  }
+
+  /**
+   * An alarm that goes off when at least `threshold` nodes (default 1) failed within `period` (default 1 hour);
+   * no runs is no failure (missing data is not breaching).
+   */
+  public addFailedNodesAlarm(id: string, options?: FailedNodesAlarmOptions): cloudwatch.Alarm {
+    return failedNodesAlarm(this, id, this.metricNodesFailed(), `to run ${this.node.path} (package ${this._subject.packageName})`, options);
   }
 
   /**
@@ -218,6 +318,19 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
       validateIn(this, () => violated('grantOutputWrite needs outputBucket to be set on the association'));
     }
     return grantBucketOutput(grantee, this.outputBucket!, this.outputKeyPrefix);
+  }
+
+  private eventRule(id: string, options: events.OnEventOptions | undefined, pattern: events.EventPattern): events.Rule {
+    // As aws-cdk-lib's own onEvent() methods: the caller's options, then this construct's pattern merged in.
+    const rule = new events.Rule(this, id, options);
+    rule.addEventPattern(pattern);
+    rule.addTarget(options?.target);
+    return rule;
+  }
+
+  private installMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    InstallEventLog.of(this).record(this, this.associationId);
+    return InstallEventLog.metric(metricName, this.associationId, props);
   }
 
   private renderOutputLocation(bucket: s3.IBucket, keyPrefix?: string): CfnAssociation.InstanceAssociationOutputLocationProperty {

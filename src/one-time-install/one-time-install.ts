@@ -1,4 +1,7 @@
 import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -6,6 +9,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ConfigurePackageOptions } from '../configure-package';
 import { InstanceTargets, targetsEveryManagedNode } from '../instance-targets';
+import { commandFailureMessage } from '../monitoring/failure-message';
+import { InstallSubject, installSubject } from '../monitoring/install-subject';
+import { runCommandMetric, RunCommandMetric } from '../monitoring/run-command-metrics';
+import { COMMAND_FAILED_STATUSES, packageCommandPattern } from '../monitoring/ssm-events';
 import { checkShape, SSM_API } from '../private/aws-api-model';
 import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from '../private/command-output';
 import { renderConfigurePackageParameters, warnDeployTimeParameters } from '../private/configure-parameters';
@@ -139,6 +146,43 @@ const MIN_INSTALL_TIMEOUT_SECONDS = 60;
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
  */
 export class OneTimeInstall extends Construct {
+  /**
+   * A Run Command metric of the whole account and Region (namespace `AWS/SSM-RunCommand`, no dimensions): every
+   * command counts, not only those of this library.
+   * @default - sum over 5 minutes
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-cloudwatch-metrics.html
+   */
+  public static metricAll(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return runCommandMetric(metricName, props);
+  }
+
+  /**
+   * Commands of the account that ended `Success` (`CommandsSucceeded`).
+   * @default - sum over 5 minutes
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-cloudwatch-metrics.html
+   */
+  public static metricAllCommandsSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return runCommandMetric(RunCommandMetric.SUCCEEDED, props);
+  }
+
+  /**
+   * Commands of the account that ended `Failed` (`CommandsFailed`).
+   * @default - sum over 5 minutes
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-cloudwatch-metrics.html
+   */
+  public static metricAllCommandsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return runCommandMetric(RunCommandMetric.FAILED, props);
+  }
+
+  /**
+   * Commands of the account that ended `Delivery Timed Out` (`CommandsDeliveryTimedOut`).
+   * @default - sum over 5 minutes
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-cloudwatch-metrics.html
+   */
+  public static metricAllCommandsDeliveryTimedOut(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return runCommandMetric(RunCommandMetric.DELIVERY_TIMED_OUT, props);
+  }
+
   /** The id of the latest command this install sent. */
   public readonly commandId: string;
   /** How many nodes the latest command targeted. */
@@ -151,6 +195,8 @@ export class OneTimeInstall extends Construct {
   private readonly outputBucket?: s3.IBucket;
   private readonly outputKeyPrefix?: string;
   private readonly outputLogGroup?: logs.ILogGroup;
+  private readonly resource: CustomResource;
+  private readonly subject: InstallSubject;
 
   constructor(scope: Construct, id: string, props: OneTimeInstallProps) {
     super(scope, id);
@@ -182,7 +228,7 @@ export class OneTimeInstall extends Construct {
       UninstallOnDelete: String(props.uninstallOnDelete ?? false),
     };
 
-    const resource = new CustomResource(this, 'Resource', {
+    const resource = this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::DistributorOneTimeInstall',
       properties,
@@ -196,6 +242,56 @@ export class OneTimeInstall extends Construct {
     this.targetedCount = Token.asNumber(resource.getAtt('TargetedCount'));
     this.succeededCount = Token.asNumber(resource.getAtt('SucceededCount'));
     this.failedCount = Token.asNumber(resource.getAtt('FailedCount'));
+    this.subject = installSubject(props.distributorPackage.packageName, parameters,
+      props.outputBucket && `s3://${props.outputBucket.bucketName}/${props.outputKeyPrefix ?? ''}`);
+  }
+
+  /**
+   * An EventBridge rule for the status changes of the Run Command commands that run this install's action on its
+   * package ("EC2 Command Status-change Notification", matched on the document, `detail.parameters.name` and
+   * `detail.parameters.action`). The command's id is known only once it is sent, so the rule cannot name it: any
+   * command with the same package and action matches, a later install's or one sent from the console too. The
+   * install waits for the rule, so that the rule sees its command from the start.
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
+   */
+  public onCommandStatusChange(id: string, options?: events.OnEventOptions): events.Rule {
+    return this.commandRule(id, options);
+  }
+
+  /**
+   * An EventBridge rule for such commands that end `Failed`, `TimedOut` or `Cancelled` (the install cancels its command
+   * when `installTimeout` passes). SSM counts Undeliverable, Invalid Platform and Access Denied nodes as no error,
+   * so a command can end `Success` with nodes that did not install; the deployment itself judges every node.
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-systems-manager-event-examples.html
+   */
+  public onInstallFailed(id: string, options?: events.OnEventOptions): events.Rule {
+    return this.commandRule(id, options, COMMAND_FAILED_STATUSES);
+  }
+
+  /**
+   * A readable message for a target of `onInstallFailed()`: the package, its version, the command, its status and how
+   * to list each node's status, filled in by EventBridge (an input transformer, no Lambda function).
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
+   */
+  public failureMessage(): events.RuleTargetInput {
+    return commandFailureMessage(this.subject);
+  }
+
+  /** Publishes `failureMessage()` to the topic when the install's command fails: `onInstallFailed()` with an SNS target. */
+  public alertOnFailure(id: string, topic: sns.ITopic): events.Rule {
+    return this.onInstallFailed(id, {
+      description: `Alerts when the command of ${this.node.path} fails`,
+      target: new targets.SnsTopic(topic, { message: this.failureMessage() }),
+    });
+  }
+
+  private commandRule(id: string, options: events.OnEventOptions | undefined, statuses?: string[]): events.Rule {
+    const rule = new events.Rule(this, id, options);
+    rule.addEventPattern(packageCommandPattern(this.subject.packageReference, this.subject.action, statuses));
+    rule.addTarget(options?.target);
+    // The command is sent when the resource is created or updated: the rule must be in place by then.
+    this.resource.node.addDependency(rule);
+    return rule;
   }
 
   /**

@@ -1,0 +1,2 @@
+export * from './association-compliance-rule';
+export * from './failed-nodes-alarm';

@@ -1,0 +1,49 @@
+import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import {
+  AssociationComplianceRule,
+  DistributorPackage,
+  DistributorPackageAssociation,
+  InstanceTargets,
+  OneTimeInstall,
+  PackageFleetDashboard,
+} from '../../src';
+
+describe('monitoring and cdk-nag AwsSolutions', () => {
+  test('hooks, alerts, counts, alarm, dashboard and Config rule: no finding, nothing suppressed', () => {
+    // GIVEN: a topic set up the way AwsSolutions expects
+    const stack = new Stack(new App(), 'Stack');
+    const topic = new sns.Topic(stack, 'Alerts', { masterKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }), enforceSSL: true });
+    const association = new DistributorPackageAssociation(stack, 'Agent', {
+      distributorPackage: DistributorPackage.fromPackageName(stack, 'Package', 'ExamplePackage'),
+      targets: InstanceTargets.tags({ Role: ['web'] }),
+    });
+    const install = new OneTimeInstall(stack, 'Install', {
+      distributorPackage: DistributorPackage.fromPackageName(stack, 'InstallPackage', 'ExamplePackage'),
+      targets: InstanceTargets.tags({ Role: ['web'] }),
+    });
+
+    // WHEN
+    association.onStateChange('StateChange');
+    association.alertOnFailure('Alert', topic);
+    association.addFailedNodesAlarm('FailedNodes');
+    install.alertOnFailure('Alert', topic);
+    new PackageFleetDashboard(stack, 'Fleet', { associations: [association] });
+    new AssociationComplianceRule(stack, 'Compliance');
+    Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true }));
+
+    // THEN: nothing of the monitoring is reported, and the library suppresses nothing for it
+    const annotations = Annotations.fromStack(stack);
+    const findings = [
+      ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-')),
+      ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-')),
+    ].map((finding) => `${finding.id}: ${finding.entry.data}`);
+    expect(findings).toEqual([]);
+    const suppressed = stack.node.findAll().filter((c) => c.node.path.match(/^Stack\/(Agent|CdkSsmDistributorInstallEvents|Fleet|Compliance)\//))
+      .filter((c) => (c as any).getMetadata?.('cdk_nag') !== undefined);
+    expect(suppressed).toEqual([]);
+  });
+});
