@@ -6,18 +6,25 @@
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import {
+  AccountConcurrency,
+  AssociationComplianceRule,
   AssociationSchedule,
   ComplianceSeverity,
   Concurrency,
   DistributorPackage,
   DistributorPackageAssociation,
   ErrorThreshold,
+  FailureTolerance,
   InstallationType,
   InstanceTargets,
   OneTimeInstall,
+  OrganizationPackageBuckets,
+  OrganizationRollout,
   PackageArchitecture,
   PackageFile,
+  PackageFleetDashboard,
   PackagePlatform,
 } from 'cdk-ssm-distributor';
 
@@ -33,7 +40,7 @@ const agent = new DistributorPackage(stack, 'Agent', {
   sharedWith: ['444455556666'],
 });
 
-new DistributorPackageAssociation(stack, 'KeepAgent', {
+const keepAgent = new DistributorPackageAssociation(stack, 'KeepAgent', {
   distributorPackage: agent,
   targets: InstanceTargets.tags({ 'inventory-agent': ['enabled'] }),
   schedule: AssociationSchedule.rate(Duration.hours(12)),
@@ -43,7 +50,13 @@ new DistributorPackageAssociation(stack, 'KeepAgent', {
   outputBucket: new s3.Bucket(stack, 'Output'),
 });
 
-new OneTimeInstall(stack, 'CloudWatchNow', {
+const alerts = new sns.Topic(stack, 'Alerts');
+keepAgent.alertOnFailure('AgentFailed', alerts);
+keepAgent.addFailedNodesAlarm('AgentFailures');
+new PackageFleetDashboard(stack, 'Fleet', { associations: [keepAgent] });
+new AssociationComplianceRule(stack, 'Compliance');
+
+const cloudWatchNow = new OneTimeInstall(stack, 'CloudWatchNow', {
   distributorPackage: DistributorPackage.fromPackageName(stack, 'CloudWatch', 'AmazonCloudWatchAgent'),
   installationType: InstallationType.UNINSTALL_AND_REINSTALL,
   targets: InstanceTargets.instanceIds(['i-02573cafcfEXAMPLE']),
@@ -52,6 +65,30 @@ new OneTimeInstall(stack, 'CloudWatchNow', {
 new DistributorPackageAssociation(stack, 'Shared', {
   distributorPackage: DistributorPackage.fromPackageArn(stack, 'Scanner', 'arn:aws:ssm:us-east-1:444455556666:document/Scanner'),
   targets: InstanceTargets.allManagedInstances(),
+});
+
+cloudWatchNow.alertOnFailure('CloudWatchFailed', alerts);
+
+// The organization rollout: the package buckets of each region, and the StackSet from the management account.
+const packageBuckets = new OrganizationPackageBuckets(app, 'ConsumerBuckets', {
+  account: '111122223333', organizationId: 'o-a1b2c3d4e5', regions: ['us-east-1', 'eu-west-1'],
+});
+const rolloutStack = new Stack(app, 'ConsumerRollout', { env: { account: '111122223333', region: 'us-east-1' } });
+const rollout = new OrganizationRollout(rolloutStack, 'Agent', {
+  packageBuckets,
+  organizationalUnits: ['ou-abcd-12345678'],
+  maxConcurrentAccounts: AccountConcurrency.percentage(10),
+  failureTolerance: FailureTolerance.count(1),
+  keepConcurrencyOnFailure: true,
+});
+const orgAgent = new DistributorPackage(rollout.memberStack, 'Agent', {
+  packageName: 'ConsumerOrgAgent',
+  version: '1.0.0',
+  targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(path.join(__dirname, 'agent')) }],
+});
+new DistributorPackageAssociation(rollout.memberStack, 'KeepOrgAgent', {
+  distributorPackage: orgAgent,
+  targets: InstanceTargets.tags({ 'inventory-agent': ['enabled'] }),
 });
 
 app.synth();
