@@ -56,7 +56,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToGo: { moduleName: 'github.com/cdk-ssm-distributor/cdk-ssm-distributor-go' },
 
   // The organization rollout synthesizes its member template with cdk-stacksets (a jsii library, kept out of the API).
-  deps: ['cdk-stacksets@^0.0.153'],
+  // `^0.0.153` would take that version only: a range lets an app that uses cdk-stacksets itself share one copy.
+  deps: ['cdk-stacksets@>=0.0.153 <0.1.0'],
   devDeps: [
     '@types/node@^20',
     'aws-cdk@2.1148.1',

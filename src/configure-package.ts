@@ -1,5 +1,6 @@
-import { IDistributorPackage } from './distributor-package';
-import { checkedWhenReceived, checkInteger } from './private/validation';
+import type { IDistributorPackage } from './distributor-package';
+import { SSM_API } from './private/aws-api-model';
+import { checkedWhenReceived, checkInteger, checkShape } from './private/validation';
 
 /**
  * Action: what `AWS-ConfigureAWSPackage` does with the package.
@@ -38,8 +39,10 @@ export class DocumentVersion {
   /** A numbered version of the document (1 or more). */
   public static of(version: number): DocumentVersion {
     // SSM's `DocumentVersion` shape: `$LATEST`, `$DEFAULT` or a whole number from 1.
-    return checkedWhenReceived(new DocumentVersion(String(version)), () =>
-      checkInteger('documentVersion', version, 1, Number.MAX_SAFE_INTEGER));
+    return checkedWhenReceived(new DocumentVersion(String(version)), () => {
+      checkInteger('documentVersion', version, 1, Number.MAX_SAFE_INTEGER);
+      checkShape('documentVersion', String(version), SSM_API.DocumentVersion, 'must be a whole number from 1');
+    });
   }
 
   /** @param value What `DocumentVersion` receives: `$LATEST`, `$DEFAULT` or a number. */

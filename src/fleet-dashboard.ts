@@ -5,6 +5,7 @@ import { InstallEventLog } from './monitoring/install-event-log';
 import { NODE_FAILED_STATUSES } from './monitoring/ssm-events';
 import { OneTimeInstall } from './one-time-install';
 import { DistributorPackageAssociation } from './package-association';
+import { checkSameStackSetTemplate } from './private/package-file-placement';
 import { checkPattern, invalid, validateIn } from './private/validation';
 
 /**
@@ -60,6 +61,8 @@ export class PackageFleetDashboard extends Construct {
       if (props.associations.length === 0) {
         invalid('associations', 'must name at least one association', '[]');
       }
+      // An association of a StackSet template counts its nodes in each member account, where this dashboard is not.
+      props.associations.forEach((association) => checkSameStackSetTemplate(this, 'associations', association));
       if (props.dashboardName !== undefined) {
         checkPattern('dashboardName', props.dashboardName, DASHBOARD_NAME, 'must be 1 to 255 letters, digits, - or _');
       }

@@ -1,7 +1,7 @@
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { checkCount, checkShape, fitsShape, RESOURCE_GROUPS_API, SSM_API } from './private/aws-api-model';
-import { checkedWhenReceived, invalid, isKnown } from './private/validation';
+import { RESOURCE_GROUPS_API, SSM_API } from './private/aws-api-model';
+import { checkCount, checkedWhenReceived, checkShape, fitsShape, invalid, isKnown } from './private/validation';
 
 /** One `Targets` entry of an association or a command: a key and the values it matches. */
 export interface InstanceTarget {
@@ -105,11 +105,6 @@ export class InstanceTargets {
 
   /** @param targets The `Targets` entries, at most 5. */
   protected constructor(public readonly targets: InstanceTarget[]) {}
-}
-
-/** Whether targets hold `InstanceIds` = `*`, which Run Command does not take. */
-export function targetsEveryManagedNode(targets: InstanceTargets): boolean {
-  return targets.targets.some((target) => target.key === 'InstanceIds' && target.values.includes(EVERY_MANAGED_NODE));
 }
 
 const TAG_KEY_RULE = `must be 1 to ${SSM_API.TagKey.max} letters, digits, spaces and _ . : / = + - @ (a tag key)`;

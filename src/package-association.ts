@@ -11,17 +11,19 @@ import { ComplianceSeverity, SyncCompliance } from './association-compliance';
 import { AssociationSchedule } from './association-schedule';
 import { ConfigurePackageOptions } from './configure-package';
 import { InstanceTargets } from './instance-targets';
-import { FailedNodesAlarmOptions, failedNodesAlarm } from './monitoring/failed-nodes-alarm';
+import { failedNodesAlarm } from './monitoring/failed-nodes-alarm';
+import { FailedNodesAlarmOptions } from './monitoring/failed-nodes-alarm-options';
 import { nodeFailureMessage } from './monitoring/failure-message';
 import { InstallEventLog, InstallMetric } from './monitoring/install-event-log';
 import { InstallSubject, installSubject } from './monitoring/install-subject';
 import { associationPattern, instanceAssociationPattern, NODE_FAILED_STATUSES, NODE_SUCCEEDED_STATUSES } from './monitoring/ssm-events';
-import { CFN_SSM_ASSOCIATION, checkShape, fitsShape, SSM_API } from './private/aws-api-model';
+import { CFN_SSM_ASSOCIATION, SSM_API } from './private/aws-api-model';
 import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from './private/command-output';
 import { CONFIGURE_PACKAGE_DOCUMENT } from './private/configure-document';
 import { renderConfigurePackageParameters, warnDeployTimeParameters } from './private/configure-parameters';
 import { grantBucketOutput } from './private/output-grants';
-import { checkEnum, checkInteger, checkReceived, invalid, isKnown, toSeconds, validateIn, violated } from './private/validation';
+import { checkSameStackSetTemplate } from './private/package-file-placement';
+import { checkEnum, checkInteger, checkReceived, checkShape, fitsShape, invalid, isKnown, toSeconds, validateIn, violated } from './private/validation';
 import { Concurrency, ErrorThreshold } from './rate-control';
 
 /**
@@ -276,6 +278,7 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html
    */
   public alertOnFailure(id: string, topic: sns.ITopic): events.Rule {
+    validateIn(this, () => checkSameStackSetTemplate(this, 'topic', topic));
     return this.onInstallFailed(id, {
       description: `Alerts when ${this.node.path} fails on a node`,
       target: new targets.SnsTopic(topic, { message: this.failureMessage() }),

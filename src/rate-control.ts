@@ -2,8 +2,9 @@ import { Tokenization } from 'aws-cdk-lib';
 import { SSM_API } from './private/aws-api-model';
 import { checkedWhenReceived, checkInteger } from './private/validation';
 
-/** The largest count that `MaxConcurrency` and `MaxErrors` take: as many digits as the model's length allows (7). */
-const MAX_COUNT = 10 ** SSM_API.MaxConcurrency.max - 1;
+/** The largest counts `MaxConcurrency` and `MaxErrors` take: as many digits as the model's lengths allow (7). */
+const MAX_CONCURRENCY = 10 ** SSM_API.MaxConcurrency.max - 1;
+const MAX_ERRORS = 10 ** SSM_API.MaxErrors.max - 1;
 
 /**
  * Concurrency: how many targets run the document at the same time, as a number or a percentage of the targets.
@@ -17,7 +18,7 @@ export class Concurrency {
   /** At most `count` targets at a time (1 or more). */
   public static count(count: number): Concurrency {
     return checkedWhenReceived(new Concurrency(render(count, '')), () =>
-      checkInteger('concurrency', count, 1, MAX_COUNT, 'targets'));
+      checkInteger('concurrency', count, 1, MAX_CONCURRENCY, 'targets'));
   }
 
   /** At most `percent` percent of the targets at a time (1 to 100). */
@@ -41,7 +42,7 @@ export class ErrorThreshold {
   /** Stops after more than `count` errors (0 or more). */
   public static count(count: number): ErrorThreshold {
     return checkedWhenReceived(new ErrorThreshold(render(count, '')), () =>
-      checkInteger('errorThreshold', count, 0, MAX_COUNT, 'errors'));
+      checkInteger('errorThreshold', count, 0, MAX_ERRORS, 'errors'));
   }
 
   /** Stops after more than `percent` percent of the targets fail (0 to 100). */

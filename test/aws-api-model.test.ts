@@ -20,29 +20,24 @@ import {
   OneTimeInstallProps,
   PackageFile,
   PackagePlatform,
+  RegionConcurrency,
+  RolloutAdministrator,
   SyncCompliance,
 } from '../src';
 import { VERSION_LOCK_CONTEXT } from '../src/distributor-package/version-lock';
 import { MAX_COMMENT_LENGTH } from '../src/one-time-install/install-properties';
-import {
-  CFN_SSM_ASSOCIATION,
-  CFN_STACKSET,
-  CLOUDFORMATION_API,
-  fitsShape,
-  ModelShape,
-  modelRegExp,
-  ORGANIZATIONS_API,
-  RESOURCE_GROUPS_API,
-  SSM_API,
-} from '../src/private/aws-api-model';
+import { CFN_SSM_ASSOCIATION, CFN_STACKSET, CLOUDFORMATION_API, ModelShape, ORGANIZATIONS_API, RESOURCE_GROUPS_API, SSM_API } from '../src/private/aws-api-model';
+import { fitsShape, modelRegExp } from '../src/private/validation';
 
 /**
- * AWS's own models, pinned by test/oracles/aws-models.py from botocore's `ssm` and `resource-groups` service models
- * and cfn-lint's CloudFormation schemas (`.ci/run` checks the pin against the installed ones). Nothing here is ours.
+ * AWS's own models, pinned by test/oracles/aws-models.py from botocore's `ssm`, `resource-groups`, `cloudformation` and
+ * `organizations` service models and cfn-lint's CloudFormation schemas (`.ci/run` checks the pin against the installed ones). Nothing here is ours.
  */
 const MODELS: {
   'ssm': Record<string, ModelShape>;
   'resource-groups': Record<string, ModelShape>;
+  'cloudformation-api': Record<string, ModelShape>;
+  'organizations': Record<string, ModelShape>;
   'cloudformation': Record<string, Record<string, ModelShape>>;
 } = JSON.parse(fs.readFileSync(path.join(__dirname, 'oracles', 'aws-models.json'), 'utf8'));
 const ssm = (shape: string): Required<ModelShape> => MODELS.ssm[shape] as Required<ModelShape>;
@@ -101,6 +96,8 @@ describe("the library's rules are AWS's models'", () => {
     ['SyncCompliance', SyncCompliance, ssm('AssociationSyncCompliance').enum],
     ['NotificationEvent', NotificationEvent, ssm('NotificationEvent').enum],
     ['NotificationType', NotificationType, ssm('NotificationType').enum],
+    ['RegionConcurrency', RegionConcurrency, MODELS['cloudformation-api'].RegionConcurrencyType.enum],
+    ['RolloutAdministrator', RolloutAdministrator, MODELS['cloudformation-api'].CallAs.enum],
   ])('enum %s holds the model\'s values', (_, values, modelValues) => {
     expect(Object.values(values).sort()).toEqual([...modelValues!].sort());
   });

@@ -133,7 +133,6 @@ export function checkPackageZip(zip: ZipContents, expected: { packageName: strin
 { scriptKind: ScriptKind; warnings: string[] } {
   const prop = `file ${zip.name}`;
   const entries = zip.entries.map((entry) => ({ ...entry, path: insidePath(prop, entry.name) }));
-  checkDirectoryModes(prop, entries);
   const root = {
     files: new Set(entries.filter((entry) => !entry.isDirectory && !entry.path.includes('/')).map((entry) => entry.path)),
     folders: new Set(entries.filter((entry) => entry.isDirectory || entry.path.includes('/')).map((entry) => entry.path.split('/')[0])),
@@ -144,6 +143,10 @@ export function checkPackageZip(zip: ZipContents, expected: { packageName: strin
       '(localpackages.go ValidatePackage)', [...root.files].join(', ') || 'an empty root');
   }
   const scriptKind = checkScripts(prop, root, entries.map((entry) => entry.path), expected.actions);
+  // Modes mean nothing on Windows, whose zips (Compress-Archive, Explorer) carry MS-DOS attributes and no folder entries.
+  if (scriptKind === 'sh') {
+    checkDirectoryModes(prop, entries);
+  }
   checkRootManifest(prop, zip.rootManifest, expected);
   return { scriptKind, warnings: programWarnings(zip) };
 }
@@ -246,7 +249,9 @@ function checkDirectoryModes(prop: string, entries: Array<{ name: string; path: 
 
 /**
  * `localpackages.go` `validatePackageManifest`: a `manifest.json` at the package's root is its metadata, whose `name`
- * must be the package's (in any case) and `version` its version (in any case), or the install fails.
+ * must be the package's and `version` its version (in any case), or the install fails. The name is compared in any
+ * case with the document's name, but case-sensitively with the end of its ARN, which is how a shared package is
+ * installed: the exact name passes both.
  */
 function checkRootManifest(prop: string, content: string | undefined, expected: { packageName: string; version: string }): void {
   if (content === undefined) {
@@ -261,7 +266,7 @@ function checkRootManifest(prop: string, content: string | undefined, expected: 
   }
   const name = typeof metadata?.name === 'string' ? metadata.name : '';
   const version = typeof metadata?.version === 'string' ? metadata.version : '';
-  if (name.toLowerCase() !== expected.packageName.toLowerCase() || version.toLowerCase() !== expected.version.toLowerCase()) {
+  if (name !== expected.packageName || version.toLowerCase() !== expected.version.toLowerCase()) {
     invalid(prop, `must hold a manifest.json whose name is '${expected.packageName}' and version '${expected.version}', or none: ` +
       'SSM Agent reads manifest.json at the root as the package\'s metadata and fails the install when they differ (localpackages.go)',
     `name '${name}', version '${version}'`);

@@ -91,8 +91,8 @@ export function hashZip(plan: ZipPlan): HashedZip {
 }
 
 /**
- * Writes the planned zip, whose CRCs `hashZip` found, to `zipPath`, each file read once. A file whose bytes changed
- * since it was hashed is an error: the zip would not be the one its sha256 names.
+ * Writes the planned zip, whose CRCs `hashZip` found, to `zipPath`, each file read once. A file whose size or CRC-32
+ * changed since it was hashed is an error: the zip would not be the one its sha256 names.
  */
 export function writeZip(plan: ZipPlan, zipPath: string, hashed: HashedZip): void {
   const out = fs.openSync(zipPath, 'w');
@@ -169,16 +169,21 @@ function passFile(entry: Required<ZipEntry>, name: Buffer, buffer: Buffer, emit:
   }
 }
 
-/** The sha256 of a file, read in pieces. */
-export function sha256OfFile(filePath: string): string {
-  const fd = fs.openSync(filePath, 'r');
+/** Copies a file to `target`, in pieces, and returns the sha256 of what it copied. */
+export function copyFileHashed(source: string, target: string): string {
+  const input = fs.openSync(source, 'r');
+  const out = fs.openSync(target, 'w');
   try {
     const hash = createHash('sha256');
-    const size = fs.fstatSync(fd).size;
-    forEachChunk(fd, filePath, Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size)), size, (data) => hash.update(data));
+    const size = fs.fstatSync(input).size;
+    forEachChunk(input, source, Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK_BYTES, size))), size, (data) => {
+      hash.update(data);
+      fs.writeSync(out, data);
+    });
     return hash.digest('hex');
   } finally {
-    fs.closeSync(fd);
+    fs.closeSync(out);
+    fs.closeSync(input);
   }
 }
 

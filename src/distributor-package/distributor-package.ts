@@ -12,11 +12,10 @@ import { buildManifest } from './package-manifest';
 import { PackageSharing } from './package-sharing';
 import { PackageTarget } from './package-target';
 import { checkVersionLock } from './version-lock';
-import { checkShape, fitsShape, SSM_API } from '../private/aws-api-model';
-import { checkVersionName } from '../private/configure-parameters';
+import { SSM_API } from '../private/aws-api-model';
 import { isInStackSetTemplate, packageFilePlacement } from '../private/package-file-placement';
 import { isAwsPublishedPackage } from '../private/package-names';
-import { checkLength, invalid, isKnown, validateIn } from '../private/validation';
+import { checkLength, checkShape, checkVersionName, fitsShape, invalid, isKnown, validateIn } from '../private/validation';
 
 /**
  * A Distributor package that `AWS-ConfigureAWSPackage` can install.
@@ -101,7 +100,6 @@ export interface DistributorPackageProps {
    */
   readonly removalPolicy?: RemovalPolicy;
 }
-
 
 /**
  * `arn:PARTITION:ssm:REGION:ACCOUNT:(package|document)/NAME`; AWS-owned packages have no account. The name is a
@@ -234,7 +232,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
     }
     const attachments = files.map((file) => {
       const url = placement
-        ? placement.place({ zipPath: file.zipPath, assetHash: assetHashOf(file.sha256) })
+        ? validateIn(this, () => placement.place({ zipPath: file.zipPath, assetHash: assetHashOf(file.sha256) }))
         // The sha256 is known already: the asset need not read the file again to fingerprint it.
         : new s3assets.Asset(this, `File${file.name}`, { path: file.zipPath, assetHash: assetHashOf(file.sha256), assetHashType: AssetHashType.CUSTOM }).s3ObjectUrl;
       return { key: 'S3FileUrl', values: [url], name: file.name };

@@ -1,14 +1,14 @@
 import { ManifestPackages, ScriptKind, selectFile } from './agent-rules';
 import { InstallPlanEntry } from './install-plan-entry';
-import { COMMON_NODE_KINDS, NodeKind, PLAN_ARCHITECTURES } from './node-kinds';
+import { COMMON_NODE_KINDS, NodeKind } from './node-kinds';
 
 /**
- * For each common kind of node on each common architecture, the file SSM Agent would pick from the manifest, and
+ * For each common kind of node on each architecture it runs on, the file SSM Agent would pick from the manifest, and
  * whether the node can run the file's scripts.
  */
 export function planInstalls(packages: ManifestPackages, scriptKinds: ReadonlyMap<string, ScriptKind>): InstallPlanEntry[] {
   const kinds = COMMON_NODE_KINDS.filter((kind) => kind.os !== 'macos' || kind.platform in packages);
-  return kinds.flatMap((kind) => PLAN_ARCHITECTURES.map((architecture): InstallPlanEntry => {
+  return kinds.flatMap((kind) => kind.architectures.map((architecture): InstallPlanEntry => {
     const selection = selectFile(packages, kind.platform, kind.version, architecture);
     const row = {
       nodeKind: kind.label,

@@ -12,33 +12,36 @@ export interface NodeKind {
   readonly version: string;
   /** Which scripts it runs: `aws:runShellScript` is registered on Unix only, PowerShell needs PowerShell. */
   readonly os: 'linux' | 'windows' | 'macos';
+  /** The architectures it runs on, as the agent reports them: Go's `GOARCH`, `amd64` as `x86_64` (`osdetect.go`). */
+  readonly architectures: readonly string[];
 }
 
+/** Linux and macOS run on both; Windows Server has no arm64 release. */
+const BOTH = ['x86_64', 'arm64'];
+const X86_64 = ['x86_64'];
+
 /**
- * The node kinds an install plan covers. macOS is covered only where a package names `mac_os_x`: few fleets have it.
+ * The node kinds an install plan covers, each on the architectures it runs on. macOS is covered only where a package names `mac_os_x`: few fleets have it.
  */
 export const COMMON_NODE_KINDS: readonly NodeKind[] = [
-  { label: 'Amazon Linux 2', platform: 'amazon', version: '2', os: 'linux' },
-  { label: 'Amazon Linux 2023', platform: 'amazon', version: '2023', os: 'linux' },
-  { label: 'Ubuntu 20.04', platform: 'ubuntu', version: '20.04', os: 'linux' },
-  { label: 'Ubuntu 22.04', platform: 'ubuntu', version: '22.04', os: 'linux' },
-  { label: 'Ubuntu 24.04', platform: 'ubuntu', version: '24.04', os: 'linux' },
+  { label: 'Amazon Linux 2', platform: 'amazon', version: '2', os: 'linux', architectures: BOTH },
+  { label: 'Amazon Linux 2023', platform: 'amazon', version: '2023', os: 'linux', architectures: BOTH },
+  { label: 'Ubuntu 20.04', platform: 'ubuntu', version: '20.04', os: 'linux', architectures: BOTH },
+  { label: 'Ubuntu 22.04', platform: 'ubuntu', version: '22.04', os: 'linux', architectures: BOTH },
+  { label: 'Ubuntu 24.04', platform: 'ubuntu', version: '24.04', os: 'linux', architectures: BOTH },
   // os-release of RHEL carries the minor release: VERSION_ID="8.10", "9.6".
-  { label: 'Red Hat Enterprise Linux 8', platform: 'redhat', version: '8.10', os: 'linux' },
-  { label: 'Red Hat Enterprise Linux 9', platform: 'redhat', version: '9.6', os: 'linux' },
-  { label: 'Debian 12', platform: 'debian', version: '12', os: 'linux' },
+  { label: 'Red Hat Enterprise Linux 8', platform: 'redhat', version: '8.10', os: 'linux', architectures: BOTH },
+  { label: 'Red Hat Enterprise Linux 9', platform: 'redhat', version: '9.6', os: 'linux', architectures: BOTH },
+  { label: 'Debian 12', platform: 'debian', version: '12', os: 'linux', architectures: BOTH },
   // SLES 15 SP6: ID="sles" (renamed suse), VERSION_ID="15.6".
-  { label: 'SUSE Linux Enterprise Server 15', platform: 'suse', version: '15.6', os: 'linux' },
-  { label: 'Windows Server 2016', platform: 'windows', version: '10.0.14393', os: 'windows' },
-  { label: 'Windows Server 2019', platform: 'windows', version: '10.0.17763', os: 'windows' },
-  { label: 'Windows Server 2022', platform: 'windows', version: '10.0.20348', os: 'windows' },
-  { label: 'Windows Server 2025', platform: 'windows', version: '10.0.26100', os: 'windows' },
-  { label: 'macOS 14', platform: 'mac_os_x', version: '14.7', os: 'macos' },
-  { label: 'macOS 15', platform: 'mac_os_x', version: '15.1', os: 'macos' },
+  { label: 'SUSE Linux Enterprise Server 15', platform: 'suse', version: '15.6', os: 'linux', architectures: BOTH },
+  { label: 'Windows Server 2016', platform: 'windows', version: '10.0.14393', os: 'windows', architectures: X86_64 },
+  { label: 'Windows Server 2019', platform: 'windows', version: '10.0.17763', os: 'windows', architectures: X86_64 },
+  { label: 'Windows Server 2022', platform: 'windows', version: '10.0.20348', os: 'windows', architectures: X86_64 },
+  { label: 'Windows Server 2025', platform: 'windows', version: '10.0.26100', os: 'windows', architectures: X86_64 },
+  { label: 'macOS 14', platform: 'mac_os_x', version: '14.7', os: 'macos', architectures: BOTH },
+  { label: 'macOS 15', platform: 'mac_os_x', version: '15.1', os: 'macos', architectures: BOTH },
 ];
-
-/** The architectures an install plan covers: Go's `GOARCH`, `amd64` reported as `x86_64` (`osdetect.go`). */
-export const PLAN_ARCHITECTURES = ['x86_64', 'arm64'];
 
 /** The Windows Server releases by WMI version, to say which version a year means. */
 export const WINDOWS_SERVER_VERSIONS: Record<string, string> = Object.fromEntries(COMMON_NODE_KINDS

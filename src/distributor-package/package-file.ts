@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DIRECTORY_PERMISSIONS, FILE_PERMISSIONS, HashedZip, hashZip, planZip, sha256OfFile, writeZip, ZipPlan } from './deterministic-zip';
+import { copyFileHashed, DIRECTORY_PERMISSIONS, FILE_PERMISSIONS, HashedZip, hashZip, planZip, writeZip, ZipPlan } from './deterministic-zip';
 import type { BuiltPackageFile, ZipStaging } from './package-manifest';
 import { hasExecuteBit, readZipEntries, readZipEntryStart, ZipEntryInfo } from './zip-reader';
-import { checkShape, SSM_API } from '../private/aws-api-model';
-import { checkedWhenReceived, invalid } from '../private/validation';
+import { SSM_API } from '../private/aws-api-model';
+import { checkedWhenReceived, checkShape, invalid } from '../private/validation';
 
 /** Options of a package file. */
 export interface PackageFileOptions {
@@ -56,33 +56,61 @@ export class PackageFile {
   public _build(staging: ZipStaging): BuiltPackageFile {
     let built = this.built.get(staging.directory);
     if (!built) {
-      built = this.isDirectory ? this.zipDirectory(staging) : this.readZip();
+      built = this.isDirectory ? this.zipDirectory(staging) : this.readZip(staging);
       this.built.set(staging.directory, built);
     }
     return built;
   }
 
-  private readZip(): BuiltPackageFile {
+  /**
+   * Stages a ready zip, hashing it as it is copied, and reads what it holds from the staged copy: what is checked,
+   * hashed and uploaded is one copy, even if the source changes meanwhile.
+   */
+  private readZip(staging: ZipStaging): BuiltPackageFile {
     const stats = fs.statSync(this.sourcePath, { throwIfNoEntry: false });
     if (!stats?.isFile()) {
       return invalid('PackageFile.fromZip', 'must name an existing .zip file', this.sourcePath);
     }
     checkSize('PackageFile.fromZip', this.sourcePath, stats.size);
+    const { zipPath, sha256 } = this.stage(staging, (partial) => copyFileHashed(this.sourcePath, partial));
     let entries: ZipEntryInfo[];
     let rootManifest: string | undefined;
     let programsWithoutExecuteBit: string[];
     try {
-      entries = readZipEntries(this.sourcePath);
+      entries = readZipEntries(zipPath);
       const manifest = entries.find((entry) => !entry.isDirectory && path.posix.normalize(entry.name) === ROOT_MANIFEST);
-      rootManifest = manifest && readZipEntryStart(this.sourcePath, manifest, MAX_ROOT_MANIFEST_BYTES).toString('utf8');
+      rootManifest = manifest && readZipEntryStart(zipPath, manifest, MAX_ROOT_MANIFEST_BYTES).toString('utf8');
       programsWithoutExecuteBit = entries
         .filter((entry) => !entry.isDirectory && !hasExecuteBit(entry.permissions) && !ROOT_SCRIPT.test(path.posix.normalize(entry.name)))
-        .filter((entry) => startsLikeProgram(readZipEntryStart(this.sourcePath, entry, 4)))
+        .filter((entry) => startsLikeProgram(readZipEntryStart(zipPath, entry, 4)))
         .map((entry) => entry.name);
     } catch (error) {
       return invalid('PackageFile.fromZip', `must be a zip archive (${(error as Error).message})`, this.sourcePath);
     }
-    return { name: this.name, zipPath: this.sourcePath, sha256: sha256OfFile(this.sourcePath), entries, rootManifest, programsWithoutExecuteBit };
+    return { name: this.name, zipPath, sha256, entries, rootManifest, programsWithoutExecuteBit };
+  }
+
+  /**
+   * Writes a file into a partial file of the staging directory with `write`, which returns its sha256, then renames it
+   * to the name staging gives that sha256: a failed synth leaves no file under a final name.
+   */
+  private stage(staging: ZipStaging, write: (partial: string) => string): { zipPath: string; sha256: string } {
+    const factory = this.isDirectory ? 'PackageFile.fromDirectory' : 'PackageFile.fromZip';
+    const partial = path.join(staging.directory, `.${this.name}.${process.pid}.partial`);
+    try {
+      fs.mkdirSync(staging.directory, { recursive: true });
+      const sha256 = write(partial);
+      const zipPath = path.join(staging.directory, staging.fileName(sha256));
+      fs.renameSync(partial, zipPath);
+      return { zipPath, sha256 };
+    } catch (error) {
+      const message = (error as Error).message;
+      return message.includes('changed while it was')
+        ? invalid(factory, `must stay the same while it is zipped (${message})`, this.sourcePath)
+        : invalid(factory, `must be written to the cloud assembly (${message})`, staging.directory);
+    } finally {
+      fs.rmSync(partial, { force: true });
+    }
   }
 
   /** Zips the directory where staging will look for it, unless an identical zip is there already. */
@@ -107,7 +135,10 @@ export class PackageFile {
     // its name is made from their sha256, and it was renamed into place only once whole.
     const zipPath = path.join(staging.directory, staging.fileName(hashed.sha256));
     if (fs.statSync(zipPath, { throwIfNoEntry: false })?.size !== plan.bytes) {
-      this.writeStaged(plan, hashed, zipPath);
+      this.stage(staging, (partial) => {
+        writeZip(plan, partial, hashed);
+        return hashed.sha256;
+      });
     }
     const manifest = plan.entries.find((entry) => entry.name === ROOT_MANIFEST);
     return {
@@ -122,20 +153,6 @@ export class PackageFile {
       // Every file of a zip made here is executable.
       programsWithoutExecuteBit: [],
     };
-  }
-
-  /** Writes the zip into a partial file first, so that a failed synth leaves no zip behind under a final name. */
-  private writeStaged(plan: ZipPlan, hashed: HashedZip, zipPath: string): void {
-    fs.mkdirSync(path.dirname(zipPath), { recursive: true });
-    const partial = `${path.join(path.dirname(zipPath), `.${this.name}.${process.pid}`)}.partial`;
-    try {
-      writeZip(plan, partial, hashed);
-      fs.renameSync(partial, zipPath);
-    } catch (error) {
-      invalid('PackageFile.fromDirectory', `must stay the same while it is zipped (${(error as Error).message})`, this.sourcePath);
-    } finally {
-      fs.rmSync(partial, { force: true });
-    }
   }
 }
 

@@ -2,9 +2,9 @@ import { CustomResource, Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PackageSharingOnEventFunction } from './package-sharing.on-event-function';
-import { checkShape, SSM_API } from '../private/aws-api-model';
+import { SSM_API } from '../private/aws-api-model';
 import { loggingTo, newProvider, stackSingleton } from '../private/provider-parts';
-import { invalid, isKnown } from '../private/validation';
+import { checkShape, invalid, isKnown } from '../private/validation';
 
 const PROVIDER_ID = 'CdkSsmDistributorPackageSharingProvider';
 

@@ -1,2 +1,2 @@
 export * from './association-compliance-rule';
-export * from './failed-nodes-alarm';
+export * from './failed-nodes-alarm-options';

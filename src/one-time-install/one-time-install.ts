@@ -8,17 +8,17 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ConfigurePackageOptions } from '../configure-package';
-import { InstanceTargets, targetsEveryManagedNode } from '../instance-targets';
+import { InstanceTargets } from '../instance-targets';
 import { commandFailureMessage } from '../monitoring/failure-message';
 import { InstallSubject, installSubject } from '../monitoring/install-subject';
 import { runCommandMetric, RunCommandMetric } from '../monitoring/run-command-metrics';
 import { COMMAND_FAILED_STATUSES, packageCommandPattern } from '../monitoring/ssm-events';
-import { checkShape, SSM_API } from '../private/aws-api-model';
+import { SSM_API } from '../private/aws-api-model';
 import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from '../private/command-output';
 import { renderConfigurePackageParameters, warnDeployTimeParameters } from '../private/configure-parameters';
 import { grantBucketOutput, grantLogGroupOutput } from '../private/output-grants';
-import { isInStackSetTemplate } from '../private/package-file-placement';
-import { checkEnum, checkInteger, checkLength, checkReceived, invalid, isKnown, toSeconds, validateIn, violated } from '../private/validation';
+import { checkSameStackSetTemplate, isInStackSetTemplate } from '../private/package-file-placement';
+import { checkEnum, checkInteger, checkLength, checkReceived, checkShape, invalid, isKnown, toSeconds, validateIn, violated } from '../private/validation';
 import { Concurrency, ErrorThreshold } from '../rate-control';
 import { NotificationEvent, NotificationType } from './command-notifications';
 import { InstallProperties, MAX_COMMENT_LENGTH } from './install-properties';
@@ -279,6 +279,7 @@ export class OneTimeInstall extends Construct {
 
   /** Publishes `failureMessage()` to the topic when the install's command fails: `onInstallFailed()` with an SNS target. */
   public alertOnFailure(id: string, topic: sns.ITopic): events.Rule {
+    validateIn(this, () => checkSameStackSetTemplate(this, 'topic', topic));
     return this.onInstallFailed(id, {
       description: `Alerts when the command of ${this.node.path} fails`,
       target: new targets.SnsTopic(topic, { message: this.failureMessage() }),
@@ -351,8 +352,8 @@ function checkInstall(scope: Construct, props: OneTimeInstallProps) {
   }
   const parameters = renderConfigurePackageParameters(scope, props);
   checkReceived(props.targets, props.concurrency, props.errorThreshold);
-  // The API reference lists `InstanceIds` = `*` for State Manager and Automation, not for Run Command.
-  if (targetsEveryManagedNode(props.targets)) {
+  // The API reference lists `InstanceIds` = `*` for State Manager and Automation, not for Run Command (API_Target).
+  if (props.targets.targets.some((target) => target.key === 'InstanceIds' && target.values.includes('*'))) {
     invalid('targets', 'must be instance ids, tags, tag keys or a resource group: Run Command does not take InstanceIds=* ' +
       '(every managed node); use InstanceTargets.tagKeys() or a tag that every node carries, or a ' +
       'DistributorPackageAssociation, which takes it', '*');

@@ -1,12 +1,14 @@
-import { AssetHashType, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { AssetHashType, RemovalPolicy, Size, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { checkRegions } from './region-names';
-import { CLOUDFORMATION_API, checkShape, ORGANIZATIONS_API } from '../private/aws-api-model';
-import { checkPattern, invalid, isKnown, validateIn } from '../private/validation';
+import { CLOUDFORMATION_API, ORGANIZATIONS_API } from '../private/aws-api-model';
+import { checkPattern, checkShape, invalid, isKnown, validateIn, violated } from '../private/validation';
 
 /**
  * Properties of `OrganizationPackageBuckets`.
@@ -39,6 +41,8 @@ export interface OrganizationPackageBucketsProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
+/** The temporary storage of a `BucketDeployment`'s copier unless more is asked: Lambda's default. */
+const DEFAULT_COPIER_STORAGE = Size.mebibytes(512);
 /** A bucket name: 3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -58,8 +62,7 @@ export class OrganizationPackageBuckets extends Construct {
   /** The stack of each region's bucket, in the order of `regions`. */
   public readonly stacks: Stack[];
 
-  private readonly deployments = new Map<string, { stack: Stack; bucket: s3.IBucket; deployment?: s3deploy.BucketDeployment }>();
-  private readonly placed = new Set<string>();
+  private readonly buckets: Array<{ stack: Stack; bucket: s3.IBucket }> = [];
 
   constructor(scope: Construct, id: string, props: OrganizationPackageBucketsProps) {
     super(scope, id);
@@ -93,7 +96,7 @@ export class OrganizationPackageBuckets extends Construct {
         principals: [new iam.AnyPrincipal()],
         conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
       }));
-      this.deployments.set(region, { stack, bucket });
+      this.buckets.push({ stack, bucket });
       return stack;
     });
   }
@@ -104,34 +107,36 @@ export class OrganizationPackageBuckets extends Construct {
   }
 
   /**
-   * Puts a staged zip into every region's bucket, under the key its asset hash makes (the same in every region), and
-   * returns the key.
+   * Puts a staged zip into every region's bucket, under the same key in every region (the name its asset hash makes),
+   * and returns the key.
    * @internal
    */
   public _place(zipPath: string, assetHash: string): string {
+    const id = `File${assetHash}`;
+    // The copy is made in the copier's temporary storage (512 MiB unless more is asked): room for the file, twice.
+    const bytes = fs.statSync(zipPath).size;
+    const ephemeralStorageSize = bytes * 2 > DEFAULT_COPIER_STORAGE.toBytes() ? Size.gibibytes(Math.ceil((bytes * 2) / 2 ** 30) + 1) : undefined;
     let key = '';
-    for (const entry of this.deployments.values()) {
-      const asset = entry.stack.node.tryFindChild(`File${assetHash}`) as s3assets.Asset | undefined
-        ?? new s3assets.Asset(entry.stack, `File${assetHash}`, { path: zipPath, assetHash, assetHashType: AssetHashType.CUSTOM });
-      // `extract: false` copies the object as it is, under its own key's name.
-      key = asset.s3ObjectKey;
-      if (this.placed.has(`${entry.stack.region}/${assetHash}`)) {
-        continue;
-      }
-      this.placed.add(`${entry.stack.region}/${assetHash}`);
-      const source = s3deploy.Source.bucket(asset.bucket, asset.s3ObjectKey);
-      if (entry.deployment) {
-        entry.deployment.addSource(source);
-      } else {
-        entry.deployment = new s3deploy.BucketDeployment(entry.stack, 'PackageFiles', {
-          sources: [source],
-          destinationBucket: entry.bucket,
+    for (const { stack, bucket } of this.buckets) {
+      let asset = stack.node.tryFindChild(id) as s3assets.Asset | undefined;
+      if (!asset) {
+        asset = new s3assets.Asset(stack, id, { path: zipPath, assetHash, assetHashType: AssetHashType.CUSTOM });
+        // A copy of its own for each file: the copier holds one file at a time. `extract: false` copies the object
+        // as it is, named by the last part of its key.
+        new s3deploy.BucketDeployment(stack, `Copy${id}`, {
+          sources: [s3deploy.Source.bucket(asset.bucket, asset.s3ObjectKey)],
+          destinationBucket: bucket,
           extract: false,
           // Files of earlier versions stay: accounts that join later still install what the template names.
           prune: false,
           retainOnDelete: true,
+          ephemeralStorageSize,
         });
       }
+      if (Token.isUnresolved(asset.s3ObjectKey)) {
+        violated(`OrganizationPackageBuckets needs asset keys known at synth, which the stack synthesizer of ${stack.stackName} does not give`);
+      }
+      key = path.posix.basename(asset.s3ObjectKey);
     }
     return key;
   }

@@ -5,9 +5,9 @@ import { Construct } from 'constructs';
 import { OrganizationPackageBuckets } from './organization-package-buckets';
 import { checkRegions } from './region-names';
 import { AccountConcurrency, AccountRemoval, FailureTolerance, RegionConcurrency, RolloutAdministrator } from './rollout-pace';
-import { CFN_STACKSET, CLOUDFORMATION_API, checkShape } from '../private/aws-api-model';
+import { CFN_STACKSET, CLOUDFORMATION_API } from '../private/aws-api-model';
 import { placePackageFiles } from '../private/package-file-placement';
-import { checkEnum, checkReceived, invalid, validateIn } from '../private/validation';
+import { checkEnum, checkReceived, checkShape, invalid, validateIn } from '../private/validation';
 
 /**
  * Properties of an `OrganizationRollout`.

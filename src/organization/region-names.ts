@@ -1,5 +1,5 @@
-import { CLOUDFORMATION_API, checkShape } from '../private/aws-api-model';
-import { checkPattern, invalid } from '../private/validation';
+import { CLOUDFORMATION_API } from '../private/aws-api-model';
+import { checkPattern, checkShape, invalid } from '../private/validation';
 
 /**
  * AWS region names (`us-east-1`, `us-gov-west-1`). The API takes any 1 to 128 letters, digits and hyphens

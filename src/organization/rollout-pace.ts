@@ -1,4 +1,7 @@
+import { CLOUDFORMATION_API } from '../private/aws-api-model';
 import { checkedWhenReceived, checkInteger } from '../private/validation';
+
+const { MaxConcurrentCount, MaxConcurrentPercentage, FailureToleranceCount, FailureTolerancePercentage } = CLOUDFORMATION_API;
 
 /**
  * How many accounts a StackSet operation deploys to at a time in each region: a count, or a percentage of the
@@ -10,13 +13,13 @@ export class AccountConcurrency {
   /** At most `count` accounts at a time (1 or more: `MaxConcurrentCount`). */
   public static count(count: number): AccountConcurrency {
     return checkedWhenReceived(new AccountConcurrency(count, undefined), () =>
-      checkInteger('maxConcurrentAccounts', count, 1, Number.MAX_SAFE_INTEGER, 'accounts'));
+      checkInteger('maxConcurrentAccounts', count, MaxConcurrentCount.min, Number.MAX_SAFE_INTEGER, 'accounts'));
   }
 
   /** At most `percent` percent of the accounts at a time (1 to 100: `MaxConcurrentPercentage`). */
   public static percentage(percent: number): AccountConcurrency {
     return checkedWhenReceived(new AccountConcurrency(undefined, percent), () =>
-      checkInteger('maxConcurrentAccounts', percent, 1, 100, 'percent'));
+      checkInteger('maxConcurrentAccounts', percent, MaxConcurrentPercentage.min, MaxConcurrentPercentage.max, 'percent'));
   }
 
   /**
@@ -36,13 +39,13 @@ export class FailureTolerance {
   /** Stops after more than `count` failed accounts (0 or more: `FailureToleranceCount`). */
   public static count(count: number): FailureTolerance {
     return checkedWhenReceived(new FailureTolerance(count, undefined), () =>
-      checkInteger('failureTolerance', count, 0, Number.MAX_SAFE_INTEGER, 'accounts'));
+      checkInteger('failureTolerance', count, FailureToleranceCount.min, Number.MAX_SAFE_INTEGER, 'accounts'));
   }
 
   /** Stops after more than `percent` percent of the accounts fail (0 to 100: `FailureTolerancePercentage`). */
   public static percentage(percent: number): FailureTolerance {
     return checkedWhenReceived(new FailureTolerance(undefined, percent), () =>
-      checkInteger('failureTolerance', percent, 0, 100, 'percent'));
+      checkInteger('failureTolerance', percent, FailureTolerancePercentage.min, FailureTolerancePercentage.max, 'percent'));
   }
 
   /**

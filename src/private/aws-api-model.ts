@@ -1,4 +1,4 @@
-import { invalid, isKnown } from './validation';
+// Data only, importing nothing: the checks that read it are in validation.ts.
 
 /**
  * A shape's constraints in AWS's machine-readable API model: a pattern, lengths (of a string), counts (of a list),
@@ -20,7 +20,6 @@ export interface ModelShape {
 export const SSM_API = {
   /** `CreateAssociation.Targets` and `SendCommand.InstanceIds` values of key `InstanceIds`. */
   InstanceId: { pattern: '(^i-(\\w{8}|\\w{17})$)|(^mi-\\w{17}$)' },
-  InstanceIdList: { min: 0, max: 50 },
   AssociationName: { pattern: '^[a-zA-Z0-9_\\-.]{3,128}$' },
   /** `CreateDocument.Name`: a package's name. */
   DocumentName: { pattern: '^[a-zA-Z0-9_\\-.]{3,128}$' },
@@ -84,7 +83,6 @@ export const ORGANIZATIONS_API = {
 /** `AWS::CloudFormation::StackSet` properties that only its CloudFormation schema constrains, as cfn-lint ships it. */
 export const CFN_STACKSET = {
   StackSetName: { max: 128, pattern: '^[a-zA-Z][a-zA-Z0-9\\-]{0,127}$' },
-  Description: { max: 1024, min: 1 },
 } as const satisfies Record<string, ModelShape>;
 
 /**
@@ -94,42 +92,3 @@ export const CFN_STACKSET = {
 export const CFN_SSM_ASSOCIATION = {
   WaitForSuccessTimeoutSeconds: { min: 15, max: 172800 },
 } as const satisfies Record<string, ModelShape>;
-
-const compiled = new Map<string, RegExp>();
-
-/**
- * A model pattern as a JavaScript regular expression. The service matches a value whole (patterns such as
- * `AccountId`'s carry no anchors), and Java's leading `(?i)` is JavaScript's `i` flag; `u` reads `\p{L}`.
- */
-export function modelRegExp(pattern: string): RegExp {
-  let regExp = compiled.get(pattern);
-  if (!regExp) {
-    const caseless = pattern.startsWith('(?i)');
-    regExp = new RegExp(`^(?:${caseless ? pattern.slice(4) : pattern})$`, caseless ? 'iu' : 'u');
-    compiled.set(pattern, regExp);
-  }
-  return regExp;
-}
-
-/** Whether a string fits a shape's pattern and lengths. */
-export function fitsShape(shape: ModelShape, value: string): boolean {
-  return (shape.pattern === undefined || modelRegExp(shape.pattern).test(value))
-    && (shape.min === undefined || value.length >= shape.min)
-    && (shape.max === undefined || value.length <= shape.max);
-}
-
-/** Checks a known string against a model shape; `rule` says the shape in words. Tokens pass for AWS to judge. */
-export function checkShape(prop: string, value: string, shape: ModelShape, rule: string): void {
-  if (isKnown(value) && !fitsShape(shape, value)) {
-    invalid(prop, rule, value);
-  }
-}
-
-/** Checks how many items a list has against a model shape's counts (at least 1 unless `min` says more). */
-export function checkCount(prop: string, count: number, shape: ModelShape, what: string): void {
-  const min = Math.max(1, shape.min ?? 0);
-  const max = shape.max ?? Infinity;
-  if (count < min || count > max) {
-    invalid(prop, `must have between ${min} and ${max} ${what}`, count);
-  }
-}

@@ -1,9 +1,9 @@
 import { Annotations, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ConfigurePackageOptions, InstallationType, PackageAction } from '../configure-package';
-import { checkShape, SSM_API } from './aws-api-model';
+import { checkSameStackSetTemplate } from './package-file-placement';
 import { isAwsPublishedPackage } from './package-names';
-import { checkEnum, checkReceived, invalid, isKnown } from './validation';
+import { checkEnum, checkReceived, checkVersionName, invalid, isKnown } from './validation';
 import { checkNotLatest } from '../distributor-package/agent-rules';
 
 /** The document's parameters, each a list of one string, in the document's order. */
@@ -35,6 +35,7 @@ export function renderConfigurePackageParameters(scope: IConstruct, options: Con
   }
   // A package authored in the app must exist, in that version, before anything installs it (a reference has no resource).
   if (pkg.node.defaultChild) {
+    checkSameStackSetTemplate(scope, 'distributorPackage', pkg);
     scope.node.addDependency(pkg);
   }
 
@@ -63,11 +64,6 @@ export function warnDeployTimeParameters(scope: IConstruct, parameters: Configur
       `Parameter ${names.join(', ')} is only known at deploy time: the ${runner} runs again on every target ` +
       'each time its value changes (with "Uninstall and reinstall" the application is offline meanwhile).');
   }
-}
-
-/** A package's version is the name of its document's version: SSM's `DocumentVersionName` shape. */
-export function checkVersionName(prop: string, version: string): void {
-  checkShape(prop, version, SSM_API.DocumentVersionName, 'must be a version name of 1 to 128 letters, digits, _ - or .');
 }
 
 /** The arguments as the one JSON string the document takes. */

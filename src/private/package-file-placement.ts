@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
-import { StackSetStack } from 'cdk-stacksets';
 import { IConstruct } from 'constructs';
+import { invalid } from './validation';
 
 /**
  * Where the files of the packages of a stack go, for a stack whose template is not deployed by the CDK CLI: a StackSet
@@ -23,10 +23,31 @@ export function packageFilePlacement(scope: IConstruct): PackageFilePlacement | 
   return placements.get(Stack.of(scope));
 }
 
+/** The jsii type of cdk-stacksets' StackSet stacks, whatever copy of the library made one. */
+const STACKSET_STACK_FQN = 'cdk-stacksets.StackSetStack';
+const JSII_RTTI = Symbol.for('jsii.rtti');
+
 /**
  * Whether the construct is in a StackSet's template (cdk-stacksets' `StackSetStack`), which CloudFormation deploys in
- * other accounts and regions, where nothing of the CDK bootstrap is.
+ * other accounts and regions, where nothing of the CDK bootstrap is. Asked of the jsii type, not with `instanceof`:
+ * an app may hold another copy of cdk-stacksets than the library's.
  */
 export function isInStackSetTemplate(scope: IConstruct): boolean {
-  return Stack.of(scope) instanceof StackSetStack;
+  for (let type = Object.getPrototypeOf(Stack.of(scope)); type; type = Object.getPrototypeOf(type)) {
+    if (type.constructor?.[JSII_RTTI]?.fqn === STACKSET_STACK_FQN) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Checks that two constructs meant to be deployed together are: a construct of a StackSet template is deployed in
+ * every member account and region, so it can refer only to what that same template holds.
+ */
+export function checkSameStackSetTemplate(scope: IConstruct, prop: string, other: IConstruct): void {
+  if (Stack.of(scope) !== Stack.of(other) && (isInStackSetTemplate(scope) || isInStackSetTemplate(other))) {
+    invalid(prop, 'must be in the same StackSet template as this construct: a StackSet template is deployed in every ' +
+      'member account and region, and refers only to what it holds', other.node.path);
+  }
 }

@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { ModelShape, SSM_API } from './aws-api-model';
 
 /**
  * A broken rule, not yet tied to a construct: `concurrency must be between 1 and 100 percent, got 0`. A construct's
@@ -129,4 +130,48 @@ function describe(value: unknown): string {
     return value.length > 120 ? `'${value.slice(0, 117)}...' (${value.length} characters)` : `'${value}'`;
   }
   return String(value);
+}
+
+const compiled = new Map<string, RegExp>();
+
+/**
+ * A model pattern as a JavaScript regular expression. The service matches a value whole (patterns such as
+ * `AccountId`'s carry no anchors), and Java's leading `(?i)` is JavaScript's `i` flag; `u` reads `\p{L}`.
+ */
+export function modelRegExp(pattern: string): RegExp {
+  let regExp = compiled.get(pattern);
+  if (!regExp) {
+    const caseless = pattern.startsWith('(?i)');
+    regExp = new RegExp(`^(?:${caseless ? pattern.slice(4) : pattern})$`, caseless ? 'iu' : 'u');
+    compiled.set(pattern, regExp);
+  }
+  return regExp;
+}
+
+/** Whether a string fits a shape's pattern and lengths. */
+export function fitsShape(shape: ModelShape, value: string): boolean {
+  return (shape.pattern === undefined || modelRegExp(shape.pattern).test(value))
+    && (shape.min === undefined || value.length >= shape.min)
+    && (shape.max === undefined || value.length <= shape.max);
+}
+
+/** Checks a known string against a model shape; `rule` says the shape in words. Tokens pass for AWS to judge. */
+export function checkShape(prop: string, value: string, shape: ModelShape, rule: string): void {
+  if (isKnown(value) && !fitsShape(shape, value)) {
+    invalid(prop, rule, value);
+  }
+}
+
+/** Checks how many items a list has against a model shape's counts (at least 1 unless `min` says more). */
+export function checkCount(prop: string, count: number, shape: ModelShape, what: string): void {
+  const min = Math.max(1, shape.min ?? 0);
+  const max = shape.max ?? Infinity;
+  if (count < min || count > max) {
+    invalid(prop, `must have between ${min} and ${max} ${what}`, count);
+  }
+}
+
+/** A package's version is the name of its document's version: SSM's `DocumentVersionName` shape. */
+export function checkVersionName(prop: string, version: string): void {
+  checkShape(prop, version, SSM_API.DocumentVersionName, 'must be a version name of 1 to 128 letters, digits, _ - or .');
 }

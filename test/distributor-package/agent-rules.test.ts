@@ -90,10 +90,16 @@ describe('DistributorPackage judged by the rules of SSM Agent', () => {
         `manifest.json at the root as the package's metadata and fails the install when they differ (localpackages.go), got '${got}'`));
     });
 
-    test('one that agrees, in another case, is accepted', () => {
+    test('one that agrees, its version in another case, is accepted', () => {
+      const file = zip('agent.zip', [...scripts, { name: 'manifest.json', data: '{"name":"ExampleAgent","version":"1.0.0-RC1"}' }]);
+
+      expect(() => author([{ platform: PackagePlatform.UBUNTU, file }], '1.0.0-rc1')).not.toThrow();
+    });
+
+    test("a name in another case is refused: a shared package's ARN must end with it exactly", () => {
       const file = zip('agent.zip', [...scripts, { name: 'manifest.json', data: '{"name":"exampleagent","version":"1.0.0"}' }]);
 
-      expect(() => author([{ platform: PackagePlatform.UBUNTU, file }])).not.toThrow();
+      expect(() => author([{ platform: PackagePlatform.UBUNTU, file }])).toThrow("got 'name 'exampleagent', version '1.0.0''");
     });
 
     test('one that is not JSON is refused', () => {
@@ -196,6 +202,16 @@ describe('DistributorPackage judged by the rules of SSM Agent', () => {
       expect(() => author([{ platform: PackagePlatform.UBUNTU, file: zip('ok.zip', [...scripts, ...entries]) }])).not.toThrow();
     });
 
+    test('a zip made on Windows, with MS-DOS attributes and no folder entries, is taken for Windows: modes mean nothing there', () => {
+      const file = zip('win.zip', [
+        { name: 'install.ps1', data: 'Write-Host', madeBy: 0, externalAttributes: 0x20 },
+        { name: 'uninstall.ps1', data: 'Write-Host', madeBy: 0, externalAttributes: 0x20 },
+        { name: 'bin/agent.exe', data: 'MZ', madeBy: 0, externalAttributes: 0x20 },
+      ]);
+
+      expect(() => author([{ platform: PackagePlatform.WINDOWS, file }])).not.toThrow();
+    });
+
     test('programs without an execute bit are taken, with a warning naming them', () => {
       const file = zip('programs.zip', [...scripts,
         { name: 'bin/', mode: 0o040755 },
@@ -247,7 +263,9 @@ describe('DistributorPackage judged by the rules of SSM Agent', () => {
       const row = (nodeKind: string, architecture: string) =>
         plan.find((entry) => entry.nodeKind === nodeKind && entry.architecture === architecture);
 
-      expect(plan).toHaveLength(13 * 2);
+      // Nine Linux kinds on x86_64 and arm64; Windows Server, which has no arm64 release, on x86_64.
+      expect(plan).toHaveLength(9 * 2 + 4);
+      expect(plan.some((entry) => entry.platform === 'windows' && entry.architecture === 'arm64')).toBe(false);
       expect(row('Amazon Linux 2023', 'arm64')).toEqual({
         nodeKind: 'Amazon Linux 2023', platform: 'amazon', platformVersion: '2023', architecture: 'arm64', file: 'linux-agent.zip', declared: true,
       });
@@ -286,7 +304,7 @@ describe('DistributorPackage judged by the rules of SSM Agent', () => {
       expect(plan.find((entry) => entry.nodeKind === 'Windows Server 2019')?.problem).toBe(
         'gets linux-agent.zip, whose .sh scripts Windows cannot run (aws:runShellScript is registered on Unix only)');
       expect(warnings()).toContain(
-        'ExampleAgent: Windows Server 2019 (windows 10.0.17763) on x86_64 and arm64 gets linux-agent.zip, whose .sh scripts Windows cannot run (aws:runShellScript is registered on Unix only)');
+        'ExampleAgent: Windows Server 2019 (windows 10.0.17763) on x86_64 gets linux-agent.zip, whose .sh scripts Windows cannot run (aws:runShellScript is registered on Unix only)');
     });
 
     test('macOS appears where the package names it', () => {

@@ -209,7 +209,6 @@ describe('DistributorPackage authoring', () => {
 
   describe('rules', () => {
     const linux = () => PackageFile.fromDirectory(LINUX);
-    const windows = () => PackageFile.fromDirectory(WINDOWS);
 
     test.each<[string, () => Partial<DistributorPackageProps>, string]>([
       ['a reserved prefix', () => ({ packageName: 'AmazonAgent' }),

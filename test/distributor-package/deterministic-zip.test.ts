@@ -2,8 +2,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { zipOf as zipDirectory } from './zip-of';
-import { hashZip, planZip, sha256OfFile, writeZip } from '../../src/distributor-package/deterministic-zip';
+import { sha256OfFile, zipOf as zipDirectory } from './zip-of';
+import { hashZip, planZip, writeZip } from '../../src/distributor-package/deterministic-zip';
 import { readZipEntries } from '../../src/distributor-package/zip-reader';
 
 const readZipEntryNames = (zipPath: string) => readZipEntries(zipPath).map((entry) => entry.name);

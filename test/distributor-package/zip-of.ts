@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -10,4 +11,9 @@ export function zipOf(directory: string, zipPath?: string): { sha256: string; zi
   const hashed = hashZip(plan);
   writeZip(plan, target, hashed);
   return { sha256: hashed.sha256, zipPath: target };
+}
+
+/** The sha256 of a file. */
+export function sha256OfFile(filePath: string): string {
+  return createHash('sha256').update(fs.readFileSync(filePath)).digest('hex');
 }

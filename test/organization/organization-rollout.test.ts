@@ -5,6 +5,7 @@ import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { StackSetStack } from 'cdk-stacksets';
 import {
   AccountConcurrency,
@@ -20,6 +21,7 @@ import {
   OrganizationRollout,
   OrganizationRolloutProps,
   PackageFile,
+  PackageFleetDashboard,
   PackagePlatform,
   RegionConcurrency,
   RolloutAdministrator,
@@ -78,12 +80,43 @@ describe('OrganizationRollout', () => {
     });
 
     test('references no CDK bootstrap, no account and no region: member accounts need nothing', () => {
-      inventoryAgent(rollout().memberStack);
+      const member = rollout().memberStack;
+      inventoryAgent(member);
 
       const { text } = memberTemplate();
       expect(text).not.toMatch(/cdk-hnb659fds|BootstrapVersion|\/cdk-bootstrap\//);
       expect(text).not.toMatch(/\b\d{12}\b/);
-      expect(text).not.toMatch(/\b(us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d\b/);
+      expect(text).not.toMatch(/\b([a-z]{2}(-gov)?-[a-z]+-\d)\b/);
+    });
+
+    test('alerts, counts and an alarm of a member association stay in the member template, free of bootstrap, account and region', () => {
+      const member = rollout().memberStack;
+      const keep = new DistributorPackageAssociation(member, 'KeepTagged', {
+        distributorPackage: inventoryAgent(member), targets: InstanceTargets.tagKeys(['inventory']),
+      });
+      keep.alertOnFailure('Failed', new sns.Topic(member, 'Alerts'));
+      keep.addFailedNodesAlarm('FailedNodes');
+
+      const { text } = memberTemplate();
+      expect(text).toContain('AWS::Events::Rule');
+      expect(text).toContain('AWS::Logs::MetricFilter');
+      expect(text).not.toMatch(/cdk-hnb659fds|BootstrapVersion|\/cdk-bootstrap\//);
+      expect(text).not.toMatch(/\b\d{12}\b/);
+      expect(text).not.toMatch(/\b([a-z]{2}(-gov)?-[a-z]+-\d)\b/);
+    });
+
+    test.each<[string, (member: Stack) => unknown, string]>([
+      ['an association of a package authored outside it', (member) => new DistributorPackageAssociation(member, 'Keep', {
+        distributorPackage: inventoryAgent(stack), targets: InstanceTargets.tagKeys(['inventory']),
+      }), "Rollout/InventoryAgent/Member/Keep: distributorPackage must be in the same StackSet template as this construct: a StackSet template is deployed in every member account and region, and refers only to what it holds, got 'Rollout/Agent'"],
+      ['an alert to a topic outside it', (member) => new DistributorPackageAssociation(member, 'Keep', {
+        distributorPackage: inventoryAgent(member), targets: InstanceTargets.tagKeys(['inventory']),
+      }).alertOnFailure('Failed', new sns.Topic(stack, 'Alerts')), 'Rollout/InventoryAgent/Member/Keep: topic must be in the same StackSet template as this construct'],
+      ['a dashboard outside it over its association', (member) => new PackageFleetDashboard(stack, 'Fleet', {
+        associations: [new DistributorPackageAssociation(member, 'Keep', { distributorPackage: inventoryAgent(member), targets: InstanceTargets.tagKeys(['inventory']) })],
+      }), 'Rollout/Fleet: associations must be in the same StackSet template as this construct'],
+    ])('refers to nothing outside it: %s is refused', (_, build, message) => {
+      expect(() => build(rollout().memberStack)).toThrow(message);
     });
 
     test('attaches each file from the bucket of the region it is deployed in, where the bucket stack of every region copies it', () => {
