@@ -91,6 +91,7 @@ void (async () => {
   await fleetOf10000([...fleet(9_900, 'Success'), ...fleet(60, 'Failed'), ...fleet(40, 'Undeliverable')], '1%');
   await fleetOf10000([...fleet(3, 'Failed'), ...fleet(997, 'Success'), ...fleet(9_000, 'Terminated')], '2');
   await fleetOf10000([...fleet(9_000, 'Failed'), ...fleet(1_000, 'Success')], '100%');
-  console.log('known limit (not counted in the exit code): a threshold that tolerates thousands of Undeliverable, Cancelled or Terminated nodes');
-  await fleetOf10000([...fleet(9_000, 'Terminated'), ...fleet(1_000, 'Success')], '100%', false);
+  // Thousands of nodes that no count of the command tells apart, tolerated: the successes, fewer, decide.
+  await fleetOf10000([...fleet(9_000, 'Undeliverable'), ...fleet(1_000, 'Success')], '95%');
+  await fleetOf10000([...fleet(2_000, 'Cancelled'), ...fleet(8_000, 'Success')], '25%');
 })();

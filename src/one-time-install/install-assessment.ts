@@ -88,6 +88,10 @@ export function tally(command: Command | undefined, read: InvocationRead): Tally
     return { counts, running, complete: read.exhaustive && terminal >= targeted && statuses.length >= targeted && running.length === 0 };
   }
   const own = commandCounts(command!);
+  if (read.succeeded !== undefined) {
+    // Every success was listed: the other nodes failed, or were listed late (which could only add successes).
+    return { counts: { targeted: own.targeted, succeeded: read.succeeded, failed: own.targeted - read.succeeded }, running, complete: true };
+  }
   const uncounted = uncountedFailures(read.statuses);
   const counts = { targeted: own.targeted, succeeded: Math.max(0, own.succeeded - (uncounted - notCompleted)), failed: own.failed + uncounted };
   return { counts, running, complete: read.exhaustive && terminal >= own.targeted };

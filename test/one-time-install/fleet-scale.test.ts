@@ -263,6 +263,33 @@ describe('OneTimeInstall at fleet scale', () => {
       expect(fake.callsTo('ListCommands') + fake.callsTo('ListCommandInvocations')).toBeLessThanOrEqual(202);
     });
 
+    // The longest run: far from the timeout where the successes decide; within a run's budget (the timeout less the
+    // 15 seconds each run keeps) where 2,000 not-succeeded nodes must be paged, racing 8,000 successes.
+    test.each<[string, string[], string, number]>([
+      ['9,000 Undeliverable', [...fleet(9_000, 'Undeliverable'), ...fleet(1_000)], '95%', IS_COMPLETE_TIMEOUT.toMilliseconds() / 2],
+      ['2,000 Cancelled', [...fleet(2_000, 'Cancelled'), ...fleet(8_000)], '25%', IS_COMPLETE_TIMEOUT.toMilliseconds() - 15_000],
+    ])('2. 10,000 nodes, %s within MaxErrors, every other call throttled: a correct verdict, in time and within the bound', async (_, statusDetails, maxErrors, longestRun) => {
+      const fake = new FakeSsm(ssm, clock, { latencyMs: 300, throttleEvery: 2 });
+      fake.nextSend = { finishes: { status: 'Success', statusDetails } };
+      const succeeded = statusDetails.filter((status) => status === 'Success').length;
+
+      const outcome = await deployLikeTheFramework(installEvent('Create', { properties: { MaxErrors: maxErrors, Targets: tagTargets } }), clock);
+
+      expect(outcome.reason).toBeUndefined();
+      expect(outcome).toMatchObject({ status: 'SUCCESS', data: { TargetedCount: '10000', SucceededCount: String(succeeded), FailedCount: String(10_000 - succeeded) } });
+      expect(outcome.longestRunMs).toBeLessThan(longestRun);
+      expect(fake.callsTo('ListCommands') + fake.callsTo('ListCommandInvocations')).toBeLessThanOrEqual(202);
+    });
+
+    test('2. successes too few for the threshold do not decide: the other nodes are read, and the install fails', async () => {
+      // GIVEN: 600 Undeliverable of 1,000 with MaxErrors 50%: the 400 successes cannot decide, the failures do
+      const fake = new FakeSsm(ssm, clock, { latencyMs: 100 });
+      fake.addCommand({ CommandId: 'command-1', Status: 'Success' }, [...fleet(600, 'Undeliverable'), ...fleet(400)]);
+
+      await expect(isComplete(installEvent('Create', { properties: { MaxErrors: '50%' }, data: waitFor('command-1') })))
+        .rejects.toThrow(/^Install ExamplePackage: Failed on at least 5\d\d of 1000 nodes \(at least|^Install ExamplePackage: Failed on /);
+    });
+
     test.each([false, true])('2. a Failed filter that also lists Undeliverable and Terminated nodes (%s) counts each node once', async (failedFilterByStatus) => {
       // GIVEN: 2 Failed nodes, 30 Undeliverable, 20 Terminated among 1,000; MaxErrors 60 tolerates all 52
       const fake = new FakeSsm(ssm, clock, { failedFilterByStatus });
