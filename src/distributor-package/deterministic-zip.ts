@@ -91,6 +91,24 @@ export function hashZip(plan: ZipPlan): HashedZip {
 }
 
 /**
+ * Writes the planned zip to `zipPath` and hashes it in the same pass: for a zip not staged before, one pass instead of
+ * `hashZip` then `writeZip`. A file larger than a piece is read twice, for its CRC-32 first.
+ */
+export function writeHashedZip(plan: ZipPlan, zipPath: string): HashedZip {
+  const out = fs.openSync(zipPath, 'w');
+  try {
+    const hash = createHash('sha256');
+    const crcs = passZip(plan, (parts) => {
+      fs.writevSync(out, parts);
+      parts.forEach((part) => hash.update(part));
+    });
+    return { sha256: hash.digest('hex'), crcs };
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
+/**
  * Writes the planned zip, whose CRCs `hashZip` found, to `zipPath`, each file read once. A file whose size or CRC-32
  * changed since it was hashed is an error: the zip would not be the one its sha256 names.
  */

@@ -208,6 +208,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
           directory: Stage.of(this)!.assetOutdir,
           // Staging names an asset of a custom hash by the sha256 of that hash.
           fileName: (sha256) => `asset.${createHash('sha256').update(assetHashOf(sha256)).digest('hex')}.zip`,
+          earlierZipSizes: () => earlierZipSizes(Stage.of(this)!),
         },
         packageName: props.packageName,
         version: props.version,
@@ -298,6 +299,20 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
     fs.writeFileSync(file, renderPlan(packageName, version, this.plan));
     return file;
   }
+}
+
+/** For each stage (an app's synth), the sizes of the zips in its cloud assembly before it staged any. */
+const earlierSizes = new WeakMap<Stage, Set<number>>();
+
+function earlierZipSizes(stage: Stage): Set<number> {
+  let sizes = earlierSizes.get(stage);
+  if (!sizes) {
+    const directory = stage.assetOutdir;
+    const zips = fs.existsSync(directory) ? fs.readdirSync(directory).filter((name) => name.endsWith('.zip')) : [];
+    sizes = new Set(zips.map((name) => fs.statSync(path.join(directory, name)).size));
+    earlierSizes.set(stage, sizes);
+  }
+  return sizes;
 }
 
 interface ImportedDistributorPackageProps {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { copyFileHashed, DIRECTORY_PERMISSIONS, FILE_PERMISSIONS, HashedZip, hashZip, planZip, writeZip, ZipPlan } from './deterministic-zip';
+import { copyFileHashed, DIRECTORY_PERMISSIONS, FILE_PERMISSIONS, HashedZip, hashZip, planZip, writeHashedZip, writeZip, ZipPlan } from './deterministic-zip';
 import type { BuiltPackageFile, ZipStaging } from './package-manifest';
 import { hasExecuteBit, readZipEntries, readZipEntryStart, ZipEntryInfo } from './zip-reader';
 import { SSM_API } from '../private/aws-api-model';
@@ -91,6 +91,28 @@ export class PackageFile {
   }
 
   /**
+   * Hashes the zip before writing it: a zip staged under its name already (by an earlier synth into the same cloud
+   * assembly) holds these very bytes, since its name is made from their sha256 and it was renamed into place only once
+   * whole, and is not written again.
+   */
+  private hashThenStage(plan: ZipPlan, staging: ZipStaging): { zipPath: string; sha256: string } {
+    let hashed: HashedZip;
+    try {
+      hashed = hashZip(plan);
+    } catch (error) {
+      return invalid('PackageFile.fromDirectory', `must stay the same while it is zipped (${(error as Error).message})`, this.sourcePath);
+    }
+    const zipPath = path.join(staging.directory, staging.fileName(hashed.sha256));
+    if (fs.statSync(zipPath, { throwIfNoEntry: false })?.size === plan.bytes) {
+      return { zipPath, sha256: hashed.sha256 };
+    }
+    return this.stage(staging, (partial) => {
+      writeZip(plan, partial, hashed);
+      return hashed.sha256;
+    });
+  }
+
+  /**
    * Writes a file into a partial file of the staging directory with `write`, which returns its sha256, then renames it
    * to the name staging gives that sha256: a failed synth leaves no file under a final name.
    */
@@ -125,26 +147,15 @@ export class PackageFile {
       return invalid('PackageFile.fromDirectory', `must be a directory that can be zipped (${(error as Error).message})`, this.sourcePath);
     }
     checkSize('PackageFile.fromDirectory', this.sourcePath, plan.bytes);
-    let hashed: HashedZip;
-    try {
-      hashed = hashZip(plan);
-    } catch (error) {
-      return invalid('PackageFile.fromDirectory', `must stay the same while it is zipped (${(error as Error).message})`, this.sourcePath);
-    }
-    // A zip staged under this name already (by an earlier synth into the same cloud assembly) holds these very bytes:
-    // its name is made from their sha256, and it was renamed into place only once whole.
-    const zipPath = path.join(staging.directory, staging.fileName(hashed.sha256));
-    if (fs.statSync(zipPath, { throwIfNoEntry: false })?.size !== plan.bytes) {
-      this.stage(staging, (partial) => {
-        writeZip(plan, partial, hashed);
-        return hashed.sha256;
-      });
-    }
+    // Only a zip of a size an earlier synth left may be staged already: hash it first; else write and hash in one pass.
+    const { zipPath, sha256 } = staging.earlierZipSizes().has(plan.bytes)
+      ? this.hashThenStage(plan, staging)
+      : this.stage(staging, (partial) => writeHashedZip(plan, partial).sha256);
     const manifest = plan.entries.find((entry) => entry.name === ROOT_MANIFEST);
     return {
       name: this.name,
       zipPath,
-      sha256: hashed.sha256,
+      sha256,
       entries: plan.entries.map((entry) => {
         const isDirectory = entry.name.endsWith('/');
         return { name: entry.name, isDirectory, permissions: isDirectory ? DIRECTORY_PERMISSIONS : FILE_PERMISSIONS };

@@ -18,6 +18,11 @@ export interface BuiltPackageFile extends ZipContents {
 export interface ZipStaging {
   readonly directory: string;
   fileName(sha256: string): string;
+  /**
+   * The sizes of the zips an earlier synth left in the directory, read when this synth staged none yet: only a zip of
+   * such a size may be staged already.
+   */
+  earlierZipSizes(): Set<number>;
 }
 
 /** A Distributor package manifest (schema 2.0). */
