@@ -6,7 +6,7 @@ import { NODE_FAILED_STATUSES } from './monitoring/ssm-events';
 import { OneTimeInstall } from './one-time-install';
 import { DistributorPackageAssociation } from './package-association';
 import { checkSameStackSetTemplate } from './private/package-file-placement';
-import { checkPattern, invalid, validateIn } from './private/validation';
+import { checkPattern, checkWholeMinutes, invalid, validateIn } from './private/validation';
 
 /**
  * Properties of a `PackageFleetDashboard`.
@@ -67,12 +67,7 @@ export class PackageFleetDashboard extends Construct {
         checkPattern('dashboardName', props.dashboardName, DASHBOARD_NAME, 'must be 1 to 255 letters, digits, - or _');
       }
       const checked = props.period ?? Duration.hours(1);
-      if (!checked.isUnresolved()) {
-        const seconds = checked.toSeconds({ integral: false });
-        if (seconds % 60 !== 0 || seconds < 60) {
-          invalid('period', 'must be whole minutes, at least 1 minute', checked.toHumanString());
-        }
-      }
+      checkWholeMinutes('period', checked);
       return checked;
     });
 

@@ -2,10 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { FailedNodesAlarmOptions } from './failed-nodes-alarm-options';
-import { checkInteger, invalid, validateIn } from '../private/validation';
+import { checkInteger, checkWholeMinutes, validateIn } from '../private/validation';
 
 /** CloudWatch's limits for one evaluation period of a standard alarm: a multiple of 60 seconds, at most a day. */
-const MAX_PERIOD_SECONDS = Duration.days(1).toSeconds();
+const MAX_PERIOD = Duration.days(1);
 
 /**
  * An alarm that goes off when `threshold` nodes or more failed within one period. A period without runs has no data
@@ -17,12 +17,7 @@ export function failedNodesAlarm(scope: Construct, id: string, metric: cloudwatc
     const checkedThreshold = options.threshold ?? 1;
     checkInteger('threshold', checkedThreshold, 1, Number.MAX_SAFE_INTEGER);
     const checkedPeriod = options.period ?? Duration.hours(1);
-    if (!checkedPeriod.isUnresolved()) {
-      const seconds = checkedPeriod.toSeconds({ integral: false });
-      if (seconds % 60 !== 0 || seconds < 60 || seconds > MAX_PERIOD_SECONDS) {
-        invalid('period', 'must be whole minutes between 1 minute and 1 day', checkedPeriod.toHumanString());
-      }
-    }
+    checkWholeMinutes('period', checkedPeriod, MAX_PERIOD);
     return { threshold: checkedThreshold, period: checkedPeriod };
   });
   return new cloudwatch.Alarm(scope, id, {

@@ -120,6 +120,18 @@ export function checkLength(prop: string, value: string, min: number, max: numbe
   }
 }
 
+/** Checks that a known duration is whole minutes, at least one, and at most `max` when given (CloudWatch periods). */
+export function checkWholeMinutes(prop: string, duration: Duration, max?: Duration): void {
+  if (duration.isUnresolved()) {
+    return;
+  }
+  const seconds = duration.toSeconds({ integral: false });
+  if (seconds % 60 !== 0 || seconds < 60 || (max !== undefined && seconds > max.toSeconds())) {
+    invalid(prop, max ? `must be whole minutes between 1 minute and ${max.toHumanString()}` : 'must be whole minutes, at least 1 minute',
+      duration.toHumanString());
+  }
+}
+
 /** A duration in seconds, fractions kept so that a rule can refuse them; a token keeps its unit's rules. */
 export function toSeconds(duration: Duration): number {
   return duration.isUnresolved() ? duration.toSeconds() : duration.toSeconds({ integral: false });
