@@ -264,8 +264,8 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
 
   /**
    * The install plan: for each common kind of node (Amazon Linux 2 and 2023, Ubuntu 20.04 to 24.04, RHEL 8 and 9,
-   * Debian 12, SUSE 15, Windows Server 2016 to 2025, macOS where the package names it), on x86_64 and arm64, the
-   * file SSM Agent would pick from the manifest, or why it would get none. Synth warns about each kind of node of a
+   * Debian 12, SUSE 15, Windows Server 2016 to 2025, macOS where the package names it), on each architecture it runs
+   * on, the file SSM Agent would pick from the manifest, or why it would get none. Synth warns about each kind of node of a
    * platform the package names that would get nothing, or a file it cannot run.
    *
    * @see https://github.com/aws/amazon-ssm-agent/blob/mainline/agent/plugins/configurepackage/birdwatcher/birdwatcherservice/birdwatcherservice.go
