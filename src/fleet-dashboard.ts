@@ -68,6 +68,9 @@ export class PackageFleetDashboard extends Construct {
       }
       const checked = props.period ?? Duration.hours(1);
       checkWholeMinutes('period', checked);
+      if (props.timeRange) {
+        checkWholeMinutes('timeRange', props.timeRange);
+      }
       return checked;
     });
 

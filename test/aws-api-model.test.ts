@@ -26,7 +26,7 @@ import {
 } from '../src';
 import { VERSION_LOCK_CONTEXT } from '../src/distributor-package/version-lock';
 import { MAX_COMMENT_LENGTH } from '../src/one-time-install/install-properties';
-import { CFN_SSM_ASSOCIATION, CFN_STACKSET, CLOUDFORMATION_API, ModelShape, ORGANIZATIONS_API, RESOURCE_GROUPS_API, SSM_API } from '../src/private/aws-api-model';
+import { CFN_SSM_ASSOCIATION, CFN_STACKSET, CLOUDFORMATION_API, CONFIG_API, ModelShape, ORGANIZATIONS_API, RESOURCE_GROUPS_API, SSM_API } from '../src/private/aws-api-model';
 import { fitsShape, modelRegExp } from '../src/private/validation';
 
 /**
@@ -38,6 +38,7 @@ const MODELS: {
   'resource-groups': Record<string, ModelShape>;
   'cloudformation-api': Record<string, ModelShape>;
   'organizations': Record<string, ModelShape>;
+  'config': Record<string, ModelShape>;
   'cloudformation': Record<string, Record<string, ModelShape>>;
 } = JSON.parse(fs.readFileSync(path.join(__dirname, 'oracles', 'aws-models.json'), 'utf8'));
 const ssm = (shape: string): Required<ModelShape> => MODELS.ssm[shape] as Required<ModelShape>;
@@ -84,6 +85,10 @@ describe("the library's rules are AWS's models'", () => {
 
   test.each(Object.entries(ORGANIZATIONS_API))('Organizations API shape %s', (name, shape) => {
     expect(shape).toEqual(MODELS.organizations[name]);
+  });
+
+  test.each(Object.entries(CONFIG_API))('AWS Config API shape %s', (name, shape) => {
+    expect(shape).toEqual(MODELS.config[name]);
   });
 
   test.each(Object.entries(CFN_STACKSET))('AWS::CloudFormation::StackSet property %s', (name, shape) => {

@@ -1,7 +1,8 @@
 import * as config from 'aws-cdk-lib/aws-config';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
-import { checkPattern, validateIn } from '../private/validation';
+import { CONFIG_API } from '../private/aws-api-model';
+import { checkShape, validateIn } from '../private/validation';
 
 /**
  * Properties of an `AssociationComplianceRule`.
@@ -15,15 +16,12 @@ export interface AssociationComplianceRuleProps {
   readonly configRuleName?: string;
 
   /**
-   * The rule's description.
+   * The rule's description, at most 256 characters.
    * @default - says which associations it judges
    * @see https://docs.aws.amazon.com/config/latest/APIReference/API_ConfigRule.html
    */
   readonly description?: string;
 }
-
-/** `ConfigRuleName`: 1 to 128 characters with at least one that is not a space (AWS Config API reference). */
-const CONFIG_RULE_NAME = /^(?=.*\S).{1,128}$/s;
 
 /**
  * The AWS Config managed rule `ec2-managedinstance-association-compliance-status-check`: a managed node is
@@ -43,8 +41,12 @@ export class AssociationComplianceRule extends Construct {
   constructor(scope: Construct, id: string, props: AssociationComplianceRuleProps = {}) {
     super(scope, id);
     validateIn(this, () => {
+      // AWS Config's `ConfigRuleName` and `Description` (`EmptiableStringWithCharLimit256`) shapes.
       if (props.configRuleName !== undefined) {
-        checkPattern('configRuleName', props.configRuleName, CONFIG_RULE_NAME, 'must be 1 to 128 characters, not all spaces');
+        checkShape('configRuleName', props.configRuleName, CONFIG_API.ConfigRuleName, 'must be 1 to 128 characters, not all spaces');
+      }
+      if (props.description !== undefined) {
+        checkShape('description', props.description, CONFIG_API.EmptiableStringWithCharLimit256, 'must be at most 256 characters');
       }
     });
     this.rule = new config.ManagedRule(this, 'Resource', {

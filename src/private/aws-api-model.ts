@@ -80,6 +80,13 @@ export const ORGANIZATIONS_API = {
   OrganizationId: { pattern: '^o-[a-z0-9]{10,32}$' },
 } as const satisfies Record<string, ModelShape>;
 
+/** The AWS Config API model's shapes of a rule (botocore's `config`): `PutConfigRule`. */
+export const CONFIG_API = {
+  ConfigRuleName: { min: 1, max: 128, pattern: '.*\\S.*' },
+  /** A rule's `Description`. */
+  EmptiableStringWithCharLimit256: { min: 0, max: 256 },
+} as const satisfies Record<string, ModelShape>;
+
 /** `AWS::CloudFormation::StackSet` properties that only its CloudFormation schema constrains, as cfn-lint ships it. */
 export const CFN_STACKSET = {
   StackSetName: { max: 128, pattern: '^[a-zA-Z][a-zA-Z0-9\\-]{0,127}$' },

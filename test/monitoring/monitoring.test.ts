@@ -289,6 +289,7 @@ describe('PackageFleetDashboard', () => {
     [{ associations: [] }, "Stack/Fleet: associations must name at least one association, got '[]'"],
     [{ dashboardName: 'my dashboard' }, "Stack/Fleet: dashboardName must be 1 to 255 letters, digits, - or _, got 'my dashboard'"],
     [{ period: Duration.seconds(30) }, "Stack/Fleet: period must be whole minutes, at least 1 minute, got '30 seconds'"],
+    [{ timeRange: Duration.seconds(90) }, "Stack/Fleet: timeRange must be whole minutes, at least 1 minute, got '1 minute 30 seconds'"],
   ])('a bad prop is refused at synth: %#', (props, message) => {
     expect(() => new PackageFleetDashboard(stack, 'Fleet', { associations: [association], ...props })).toThrow(message);
   });
@@ -310,9 +311,16 @@ describe('AssociationComplianceRule', () => {
     });
   });
 
-  test('a blank name is refused at synth', () => {
-    expect(() => new AssociationComplianceRule(stack, 'Compliance', { configRuleName: '  ' }))
-      .toThrow("Stack/Compliance: configRuleName must be 1 to 128 characters, not all spaces, got '  '");
+  test.each([
+    [{ configRuleName: '  ' }, "Stack/Compliance: configRuleName must be 1 to 128 characters, not all spaces, got '  '"],
+    [{ configRuleName: 'r'.repeat(129) }, 'Stack/Compliance: configRuleName must be 1 to 128 characters, not all spaces, got'],
+    [{ description: 'd'.repeat(257) }, 'Stack/Compliance: description must be at most 256 characters, got'],
+  ])('a bad prop is refused at synth, as AWS Config\'s API model says: %#', (props, message) => {
+    expect(() => new AssociationComplianceRule(stack, 'Compliance', props)).toThrow(message);
+  });
+
+  test('the longest name and description the model takes are accepted', () => {
+    expect(() => new AssociationComplianceRule(stack, 'Compliance', { configRuleName: 'r'.repeat(128), description: 'd'.repeat(256) })).not.toThrow();
   });
 });
 

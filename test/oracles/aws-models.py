@@ -26,6 +26,8 @@ RESOURCE_GROUPS_OPERATIONS = ['GetGroup']
 CLOUDFORMATION_OPERATIONS = ['CreateStackSet', 'CreateStackInstances', 'UpdateStackSet']
 ORGANIZATIONS_OPERATIONS = ['DescribeOrganizationalUnit', 'ListAccountsForParent', 'DescribeAccount', 'ListOrganizationalUnitsForParent']
 ORGANIZATIONS_SHAPES = ['OrganizationId']
+# The opt-in AWS Config rule of association compliance.
+CONFIG_OPERATIONS = ['PutConfigRule']
 CFN_RESOURCES = ['AWS::SSM::Association', 'AWS::SSM::Document', 'AWS::CloudFormation::StackSet']
 CONSTRAINTS = ('pattern', 'min', 'max', 'enum')
 CFN_CONSTRAINTS = {'pattern': 'pattern', 'minLength': 'min', 'maxLength': 'max', 'minimum': 'min', 'maximum': 'max',
@@ -72,6 +74,7 @@ def models():
         'resource-groups': api_shapes('resource-groups', RESOURCE_GROUPS_OPERATIONS),
         'cloudformation-api': api_shapes('cloudformation', CLOUDFORMATION_OPERATIONS),
         'organizations': api_shapes('organizations', ORGANIZATIONS_OPERATIONS, ORGANIZATIONS_SHAPES),
+        'config': api_shapes('config', CONFIG_OPERATIONS),
         'cloudformation': {name: cfn_properties(name) for name in CFN_RESOURCES},
     }
 
