@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import type { BuiltPackageFile, ZipStaging } from './built-package-file';
 import { copyFileHashed, DIRECTORY_PERMISSIONS, FILE_PERMISSIONS, HashedZip, hashZip, planZip, writeHashedZip, writeZip, ZipPlan } from './deterministic-zip';
-import type { BuiltPackageFile, ZipStaging } from './package-manifest';
 import { hasExecuteBit, readZipEntries, readZipEntryStart, ZipEntryInfo } from './zip-reader';
 import { SSM_API } from '../private/aws-api-model';
 import { checkedWhenReceived, checkShape, invalid } from '../private/validation';

@@ -48,6 +48,13 @@ export class InstallEventLog extends Construct {
     });
   }
 
+  /** A count of this association's nodes, set up on first use: the association's final events go to the stack's log. */
+  public static countedMetric(association: IConstruct, metricName: string, associationId: string,
+    props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    InstallEventLog.of(association).record(association, associationId);
+    return InstallEventLog.metric(metricName, associationId, props);
+  }
+
   public readonly logGroup: logs.LogGroup;
   private readonly policy: logs.ResourcePolicy;
 

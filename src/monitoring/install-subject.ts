@@ -1,4 +1,4 @@
-import { ConfigurePackageParameters } from '../private/configure-parameters';
+import { ConfigurePackageParameters } from '../configure-package/configure-parameters';
 
 /**
  * What an association or one-time install does, as alerts and dashboards name it: known at synth (the package name

@@ -1,5 +1,5 @@
 import * as events from 'aws-cdk-lib/aws-events';
-import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-document';
+import { CONFIGURE_PACKAGE_DOCUMENT } from '../configure-package/configure-document';
 
 /*
  * The events Systems Manager sends to EventBridge, as AWS documents them: the detail-types in "Amazon EC2 Systems

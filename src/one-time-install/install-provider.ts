@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { PARAMETER_ROOT } from './install-request';
 import { OneTimeInstallIsCompleteFunction } from './one-time-install.is-complete-function';
 import { OneTimeInstallOnEventFunction } from './one-time-install.on-event-function';
-import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-document';
+import { CONFIGURE_PACKAGE_DOCUMENT } from '../configure-package/configure-document';
 import { suppressNagFindings } from '../private/nag-suppressions';
 import { loggingTo, newProvider, stackSingleton, LOG_RETENTION } from '../private/provider-parts';
 

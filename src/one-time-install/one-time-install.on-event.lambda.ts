@@ -24,7 +24,7 @@ import {
 } from './install-request';
 import { clock, contextWithTimeout, RunBudget, RunContext } from './run-clock';
 import { findCommand, findSentCommand, getCommand, notSentAgain, sendCommandOnce } from './ssm-commands';
-import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-document';
+import { CONFIGURE_PACKAGE_DOCUMENT } from '../configure-package/configure-document';
 
 /**
  * How long a send waits for nodes that SSM does not know yet (InvalidInstanceId): an instance created in the same

@@ -7,22 +7,23 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ConfigurePackageOptions } from '../configure-package';
-import { InstanceTargets } from '../instance-targets';
+import { NotificationEvent, NotificationType } from './command-notifications';
+import { InstallProperties, MAX_COMMENT_LENGTH } from './install-properties';
+import { InstallProvider, MAX_INSTALL_TIMEOUT, PROVIDER_TOTAL_TIMEOUT, SERVICE_TIMEOUT } from './install-provider';
+import { ConfigurePackageOptions } from '../configure-package/configure-package';
+import { renderConfigurePackageParameters, warnDeployTimeParameters } from '../configure-package/configure-parameters';
+import { onEventRule } from '../monitoring/event-rule';
 import { commandFailureMessage } from '../monitoring/failure-message';
 import { InstallSubject, installSubject } from '../monitoring/install-subject';
 import { runCommandMetric, RunCommandMetric } from '../monitoring/run-command-metrics';
 import { COMMAND_FAILED_STATUSES, packageCommandPattern } from '../monitoring/ssm-events';
 import { SSM_API } from '../private/aws-api-model';
 import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from '../private/command-output';
-import { renderConfigurePackageParameters, warnDeployTimeParameters } from '../private/configure-parameters';
 import { grantBucketOutput, grantLogGroupOutput } from '../private/output-grants';
-import { checkSameStackSetTemplate, isInStackSetTemplate } from '../private/package-file-placement';
+import { checkSameStackSetTemplate, isInStackSetTemplate } from '../private/stackset-template';
 import { checkEnum, checkInteger, checkLength, checkReceived, checkShape, invalid, isKnown, toSeconds, validateIn, violated } from '../private/validation';
-import { Concurrency, ErrorThreshold } from '../rate-control';
-import { NotificationEvent, NotificationType } from './command-notifications';
-import { InstallProperties, MAX_COMMENT_LENGTH } from './install-properties';
-import { InstallProvider, MAX_INSTALL_TIMEOUT, PROVIDER_TOTAL_TIMEOUT, SERVICE_TIMEOUT } from './install-provider';
+import { InstanceTargets } from '../targeting/instance-targets';
+import { Concurrency, ErrorThreshold } from '../targeting/rate-control';
 
 /**
  * Properties of a `OneTimeInstall`.
@@ -287,9 +288,7 @@ export class OneTimeInstall extends Construct {
   }
 
   private commandRule(id: string, options: events.OnEventOptions | undefined, statuses?: string[]): events.Rule {
-    const rule = new events.Rule(this, id, options);
-    rule.addEventPattern(packageCommandPattern(this.subject.packageReference, this.subject.action, statuses));
-    rule.addTarget(options?.target);
+    const rule = onEventRule(this, id, options, packageCommandPattern(this.subject.packageReference, this.subject.action, statuses));
     // The command is sent when the resource is created or updated: the rule must be in place by then.
     this.resource.node.addDependency(rule);
     return rule;

@@ -10,7 +10,7 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { clock, OutOfTime, RunBudget } from './run-clock';
-import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-document';
+import { CONFIGURE_PACKAGE_DOCUMENT } from '../configure-package/configure-document';
 
 /** Reads and cancels: one client per Lambda container; adaptive retries slow down on throttling. */
 export const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: 3 });

@@ -5,8 +5,8 @@ import { Construct } from 'constructs';
 import { OrganizationPackageBuckets } from './organization-package-buckets';
 import { checkRegions } from './region-names';
 import { AccountConcurrency, AccountRemoval, FailureTolerance, RegionConcurrency, RolloutAdministrator } from './rollout-pace';
+import { placePackageFiles } from '../distributor-package/package-file-placement';
 import { CFN_STACKSET, CLOUDFORMATION_API } from '../private/aws-api-model';
-import { placePackageFiles } from '../private/package-file-placement';
 import { checkEnum, checkReceived, checkShape, invalid, validateIn } from '../private/validation';
 
 /**

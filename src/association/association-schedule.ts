@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
-import { SSM_API } from './private/aws-api-model';
-import { CRON_FIELD_NAMES, checkCronFields } from './private/cron';
-import { checkedWhenReceived, checkLength, invalid, isKnown } from './private/validation';
+import { SSM_API } from '../private/aws-api-model';
+import { CRON_FIELD_NAMES, checkCronFields } from '../private/cron';
+import { checkedWhenReceived, checkLength, invalid, isKnown } from '../private/validation';
 
 /**
  * When a cron schedule runs, in UTC. A field left out runs at every value of it, except that

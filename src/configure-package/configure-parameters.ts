@@ -1,10 +1,10 @@
 import { Annotations, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { ConfigurePackageOptions, InstallationType, PackageAction } from '../configure-package';
-import { checkSameStackSetTemplate } from './package-file-placement';
-import { isAwsPublishedPackage } from './package-names';
-import { checkEnum, checkReceived, checkVersionName, invalid, isKnown } from './validation';
+import { ConfigurePackageOptions, InstallationType, PackageAction } from './configure-package';
 import { checkNotLatest } from '../distributor-package/agent-rules';
+import { isAwsPublishedPackage } from '../distributor-package/package-names';
+import { checkSameStackSetTemplate } from '../private/stackset-template';
+import { checkEnum, checkReceived, checkVersionName, invalid, isKnown } from '../private/validation';
 
 /** The document's parameters, each a list of one string, in the document's order. */
 export type ConfigurePackageParameters = Record<string, string[]>;

@@ -1,7 +1,7 @@
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { RESOURCE_GROUPS_API, SSM_API } from './private/aws-api-model';
-import { checkCount, checkedWhenReceived, checkShape, fitsShape, invalid, isKnown } from './private/validation';
+import { RESOURCE_GROUPS_API, SSM_API } from '../private/aws-api-model';
+import { checkCount, checkedWhenReceived, checkShape, fitsShape, invalid, isKnown } from '../private/validation';
 
 /** One `Targets` entry of an association or a command: a key and the values it matches. */
 export interface InstanceTarget {

@@ -1,4 +1,4 @@
-import { isKnown } from './validation';
+import { isKnown } from '../private/validation';
 
 /** Names that only AWS can give a document, so a package named so is published by AWS. */
 const AWS_RESERVED_PREFIX = /^(aws|amazon|amzn)/i;

@@ -16,7 +16,7 @@ import {
   InstanceTargets,
   PackageAction,
   SyncCompliance,
-} from '../src';
+} from '../../src';
 
 describe('DistributorPackageAssociation', () => {
   let stack: Stack;

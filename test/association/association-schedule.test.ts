@@ -1,6 +1,6 @@
 import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
-import { AssociationCronOptions, AssociationSchedule } from '../src';
-import { receive, RECEIVER } from './receive';
+import { AssociationCronOptions, AssociationSchedule } from '../../src';
+import { receive, RECEIVER } from '../receive';
 
 /** A string token that only resolves to `value` at synth. */
 function lazyString(value: string): string {

@@ -1,12 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { InstallEventLog } from './monitoring/install-event-log';
-import { NODE_FAILED_STATUSES } from './monitoring/ssm-events';
-import { OneTimeInstall } from './one-time-install';
-import { DistributorPackageAssociation } from './package-association';
-import { checkSameStackSetTemplate } from './private/package-file-placement';
-import { checkPattern, checkWholeMinutes, invalid, validateIn } from './private/validation';
+import { DistributorPackageAssociation } from '../association/package-association';
+import { InstallEventLog } from '../monitoring/install-event-log';
+import { NODE_FAILED_STATUSES } from '../monitoring/ssm-events';
+import { OneTimeInstall } from '../one-time-install';
+import { checkSameStackSetTemplate } from '../private/stackset-template';
+import { checkPattern, checkWholeMinutes, invalid, validateIn } from '../private/validation';
 
 /**
  * Properties of a `PackageFleetDashboard`.

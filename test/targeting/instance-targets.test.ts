@@ -1,8 +1,8 @@
 import { Lazy, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { InstanceTarget, InstanceTargets } from '../src';
-import { receive, RECEIVER } from './receive';
+import { InstanceTarget, InstanceTargets } from '../../src';
+import { receive, RECEIVER } from '../receive';
 
 const TAG_KEY = 'must be 1 to 128 letters, digits, spaces and _ . : / = + - @ (a tag key)';
 const TAG_VALUE = 'must be at most 256 letters, digits, spaces and _ . : / = + - @ (a tag value)';

@@ -1,6 +1,6 @@
 import { CfnParameter, Lazy, Stack, Token } from 'aws-cdk-lib';
-import { Concurrency, ErrorThreshold } from '../src';
-import { receive, RECEIVER } from './receive';
+import { Concurrency, ErrorThreshold } from '../../src';
+import { receive, RECEIVER } from '../receive';
 
 /** The patterns of `AWS::SSM::Association` `MaxConcurrency` and `MaxErrors`. */
 const MAX_CONCURRENCY = /^([1-9][0-9]{0,6}|[1-9][0-9]%|[1-9]%|100%)$/;

@@ -1,6 +1,6 @@
 import { Tokenization } from 'aws-cdk-lib';
-import { SSM_API } from './private/aws-api-model';
-import { checkedWhenReceived, checkInteger } from './private/validation';
+import { SSM_API } from '../private/aws-api-model';
+import { checkedWhenReceived, checkInteger } from '../private/validation';
 
 /** The largest counts `MaxConcurrency` and `MaxErrors` take: as many digits as the model's lengths allow (7). */
 const MAX_CONCURRENCY = 10 ** SSM_API.MaxConcurrency.max - 1;

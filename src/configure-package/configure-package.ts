@@ -1,6 +1,6 @@
-import type { IDistributorPackage } from './distributor-package';
-import { SSM_API } from './private/aws-api-model';
-import { checkedWhenReceived, checkInteger, checkShape } from './private/validation';
+import type { IDistributorPackage } from '../distributor-package';
+import { SSM_API } from '../private/aws-api-model';
+import { checkedWhenReceived, checkInteger, checkShape } from '../private/validation';
 
 /**
  * Action: what `AWS-ConfigureAWSPackage` does with the package.

@@ -1,0 +1,4 @@
+export * from './association-compliance';
+export * from './association-schedule';
+export * from './package-association';
+export * from './package-association-props';

@@ -1,0 +1,2 @@
+export * from './instance-targets';
+export * from './rate-control';
