@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // TypeScript's symbol and modifier flags are bit sets.
 import * as path from 'path';
 import * as ts from 'typescript';
 
