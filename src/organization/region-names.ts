@@ -1,11 +1,14 @@
+import { Annotations } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import { IConstruct } from 'constructs';
 import { CLOUDFORMATION_API } from '../private/aws-api-model';
-import { checkPattern, checkShape, invalid } from '../private/validation';
+import { checkPattern, checkShape, invalid, isKnown } from '../private/validation';
 
 /**
- * AWS region names (`us-east-1`, `us-gov-west-1`). The API takes any 1 to 128 letters, digits and hyphens
- * (`Region`); the library holds a region to the form every AWS region has, so that a typo fails at synth.
+ * AWS region names (`us-east-1`, `us-gov-west-1`, `eusc-de-east-1`). The API takes any 1 to 128 letters, digits and
+ * hyphens (`Region`); the library holds a region to the form every AWS region has, so that a typo fails at synth.
  */
-const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const REGION_NAME = /^[a-z]+(-[a-z]+)+-\d+$/;
 
 /** At least one region, each a region name once. */
 export function checkRegions(prop: string, regions: string[]): void {
@@ -20,4 +23,45 @@ export function checkRegions(prop: string, regions: string[]): void {
   if (repeated !== undefined) {
     invalid(prop, 'must name each region once', repeated);
   }
+}
+
+/**
+ * Warns about each region that aws-cdk-lib's region facts (`aws-cdk-lib/region-info`, `RegionInfo.regions`) do not
+ * know, naming the known ones nearest to it. A warning, not an error: a region AWS launched after that aws-cdk-lib
+ * deploys all the same, while a name no region has fails only at deploy. The package buckets warn; a rollout can only
+ * name regions that have a bucket.
+ */
+export function warnUnknownRegions(scope: IConstruct, prop: string, regions: string[]): void {
+  const known = RegionInfo.regions.map((region) => region.name);
+  for (const region of regions.filter((name) => isKnown(name) && !known.includes(name))) {
+    Annotations.of(scope).addWarningV2('cdk-ssm-distributor:unknownRegion',
+      `${prop}: '${region}' is not a region that aws-cdk-lib knows (aws-cdk-lib/region-info RegionInfo.regions); the ` +
+      `nearest it knows: ${nearest(region, known).join(', ')}. A region launched since deploys all the same; a name no ` +
+      'region has fails at deploy, in each stack of that region.');
+  }
+}
+
+/** The names at the least edit distance from the name, in their order. */
+function nearest(name: string, names: string[]): string[] {
+  const distances = names.map((candidate) => editDistance(name, candidate));
+  const least = Math.min(...distances);
+  return names.filter((_, index) => distances[index] === least);
+}
+
+/**
+ * The number of single-character insertions, deletions, substitutions and swaps of neighbours that turn one string
+ * into the other (optimal string alignment): `us-esat-1` is one from `us-east-1`.
+ */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (__, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return rows[a.length][b.length];
 }
