@@ -1,6 +1,5 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { IConstruct } from 'constructs';
 import { CLOUDFORMATION_API } from '../private/aws-api-model';
 import { checkPattern, checkShape, invalid, isKnown } from '../private/validation';
 
@@ -26,18 +25,17 @@ export function checkRegions(prop: string, regions: string[]): void {
 }
 
 /**
- * Warns about each region that aws-cdk-lib's region facts (`aws-cdk-lib/region-info`, `RegionInfo.regions`) do not
- * know, naming the known ones nearest to it. A warning, not an error: a region AWS launched after that aws-cdk-lib
- * deploys all the same, while a name no region has fails only at deploy. The package buckets warn; a rollout can only
- * name regions that have a bucket.
+ * Warns, on the stack of a region, when aws-cdk-lib's region facts (`aws-cdk-lib/region-info`, `RegionInfo.regions`)
+ * do not know the region, naming the known ones nearest to it. A warning, not an error: a region AWS launched after
+ * that aws-cdk-lib deploys all the same, while a name no region has fails only at deploy.
  */
-export function warnUnknownRegions(scope: IConstruct, prop: string, regions: string[]): void {
-  const known = RegionInfo.regions.map((region) => region.name);
-  for (const region of regions.filter((name) => isKnown(name) && !known.includes(name))) {
-    Annotations.of(scope).addWarningV2('cdk-ssm-distributor:unknownRegion',
+export function warnUnknownRegion(stack: Stack, prop: string, region: string): void {
+  const known = RegionInfo.regions.map((info) => info.name);
+  if (isKnown(region) && !known.includes(region)) {
+    Annotations.of(stack).addWarningV2('cdk-ssm-distributor:unknownRegion',
       `${prop}: '${region}' is not a region that aws-cdk-lib knows (aws-cdk-lib/region-info RegionInfo.regions); the ` +
       `nearest it knows: ${nearest(region, known).join(', ')}. A region launched since deploys all the same; a name no ` +
-      'region has fails at deploy, in each stack of that region.');
+      'region has fails at deploy, in this stack and in every stack instance of a rollout there.');
   }
 }
 
@@ -48,20 +46,15 @@ function nearest(name: string, names: string[]): string[] {
   return names.filter((_, index) => distances[index] === least);
 }
 
-/**
- * The number of single-character insertions, deletions, substitutions and swaps of neighbours that turn one string
- * into the other (optimal string alignment): `us-esat-1` is one from `us-east-1`.
- */
+/** The number of single-character insertions, deletions and substitutions that turn one string into the other. */
 function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (__, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
+    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
-      }
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
+    previous = current;
   }
-  return rows[a.length][b.length];
+  return previous[b.length];
 }
