@@ -163,8 +163,7 @@ export function unreachablePlatform(platform: string): string | undefined {
   }
   const renamed = RENAMED_PLATFORMS[platform];
   if (renamed) {
-    return `platform '${platform}' reaches no node: SSM Agent reports ${renamed.source} as '${renamed.reported}', ` +
-      `the name to use`;
+    return `platform '${platform}' reaches no node: SSM Agent reports ${renamed.source} as '${renamed.reported}', the name to use`;
   }
   if (UNSUPPORTED_PLATFORMS.includes(platform)) {
     return `platform '${platform}' reaches no node: SSM Agent installs no package on ${platform} ` +

@@ -338,8 +338,12 @@ describe('DistributorPackage judged by the rules of SSM Agent', () => {
         const plan = author([{ platform: PackagePlatform.WINDOWS, file: PackageFile.fromDirectory(WINDOWS) }]).installPlan();
 
         expect(nano(plan)).toEqual([{
-          nodeKind: 'Windows Server 2016 Nano Server', platform: 'windows', platformVersion: '10.0.14393nano', architecture: 'x86_64',
-          file: 'windows-agent.zip', declared: true,
+          nodeKind: 'Windows Server 2016 Nano Server',
+          platform: 'windows',
+          platformVersion: '10.0.14393nano',
+          architecture: 'x86_64',
+          file: 'windows-agent.zip',
+          declared: true,
         }]);
         expect(plan.some((entry) => entry.nodeKind === 'Windows Server 2016 Nano Server' && entry.architecture === 'arm64')).toBe(false);
       });
@@ -370,7 +374,7 @@ describe('DistributorPackage judged by the rules of SSM Agent', () => {
       test('a key for another Nano Server version: it gets nothing, a warning', () => {
         author([{ platform: PackagePlatform.WINDOWS, platformVersion: '10.0.17763nano', file: PackageFile.fromDirectory(WINDOWS) }]);
 
-        expect(warnings()).toContain("ExampleAgent: Windows Server 2016 Nano Server (windows 10.0.14393nano) on x86_64 gets no file: " +
+        expect(warnings()).toContain('ExampleAgent: Windows Server 2016 Nano Server (windows 10.0.14393nano) on x86_64 gets no file: ' +
           "platform 'windows' matches, no version matches '10.0.14393nano' ('10.0.17763nano'), and SSM Agent does not go back to another platform");
       });
 

@@ -292,8 +292,8 @@ describe('OrganizationRollout', () => {
 
   describe("region names that aws-cdk-lib's region facts do not know: a warning on that region's bucket stack, naming the nearest", () => {
     const bucketsIn = (regions: string[]) => new OrganizationPackageBuckets(new App(), 'Buckets', { account: ACCOUNT, organizationId: ORGANIZATION, regions });
-    const warningsOf = (stack: Stack) =>
-      Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data).replace(/ \[ack: .*\]$/, ''));
+    const warningsOf = (of: Stack) =>
+      Annotations.fromStack(of).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data).replace(/ \[ack: .*\]$/, ''));
     const warning = (region: string, nearest: string) => `regions: '${region}' is not a region that aws-cdk-lib knows ` +
       `(aws-cdk-lib/region-info RegionInfo.regions); the nearest it knows: ${nearest}. A region launched since deploys all the same; ` +
       'a name no region has fails at deploy, in this stack and in every stack instance of a rollout there.';
