@@ -25,7 +25,7 @@ const ANY = '_any';
  * no version of the matched platform means no file, even where an `_any` platform would have had one.
  */
 export function selectFile(packages: ManifestPackages, platform: string, version: string, architecture: string): Selection {
-  const platformKey = platform in packages ? platform : ANY in packages ? ANY : undefined;
+  const platformKey = matchExactOrAny(platform, Object.keys(packages));
   if (platformKey === undefined) {
     return { reason: `no '${platform}' or '${ANY}' platform` };
   }
@@ -38,7 +38,7 @@ export function selectFile(packages: ManifestPackages, platform: string, version
     };
   }
   const architectures = versions[versionKey];
-  const architectureKey = architecture in architectures ? architecture : ANY in architectures ? ANY : undefined;
+  const architectureKey = matchExactOrAny(architecture, Object.keys(architectures));
   if (architectureKey === undefined) {
     return {
       reason: `platform '${platformKey}' and version '${versionKey}' match, no architecture matches '${architecture}' ` +
@@ -46,6 +46,19 @@ export function selectFile(packages: ManifestPackages, platform: string, version
     };
   }
   return { file: architectures[architectureKey].file, keys: [platformKey, versionKey, architectureKey] };
+}
+
+/** `matchPackageSelectorPlatform` and `matchPackageSelectorArch`: the exact key, else `_any`. */
+export function matchExactOrAny(key: string, keys: string[]): string | undefined {
+  return keys.includes(key) ? key : keys.includes(ANY) ? ANY : undefined;
+}
+
+/**
+ * Whether a version key can match some version of the form given at all: a Nano Server version (`...nano`) only
+ * `_any`, `*` and keys ending in `nano`; any other version only keys that do not (`matchPackageSelectorVersion`).
+ */
+export function versionKeyCanMatch(version: string, key: string): boolean {
+  return key === ANY || key === '*' || key.endsWith('nano') === version.endsWith('nano');
 }
 
 /**
@@ -106,8 +119,58 @@ export function checkVersionKey(platform: string, key: string): void {
   if (!(WMI_VERSION.test(key) || WMI_PREFIX.test(key)) || Number(key.split('.')[0]) > MAX_WMI_MAJOR) {
     const versions = Object.entries(WINDOWS_SERVER_VERSIONS).map(([year, wmi]) => `${wmi} for Windows Server ${year}`).join(', ');
     invalid('platformVersion', 'must be a WMI version for platform \'windows\', which is what Windows nodes report ' +
-      `(osdetect_windows.go): ${versions}, or a prefix such as 10.0.*`, key);
+      `(windows/osdetect.go): ${versions}, or a prefix such as 10.0.*`, key);
   }
+}
+
+/**
+ * The platform names SSM Agent reports, the only ones a manifest's platform key can match (besides `_any`), read from
+ * `agent/plugins/configurepackage/envdetect/osdetect/`: on Linux the names `linux/osdetect.go`
+ * `platformFamilyForPlatform` knows, since on any other it fails, and with it the collection of the node's data
+ * (`osdetect.go` `CollectOSData`) that picking a file needs; `windows` (`windows/osdetect.go`); `mac_os_x`
+ * (`darwin/osdetect.go`, `constants.PlatformDarwin`).
+ */
+const REPORTED_PLATFORMS = [
+  'almalinux', 'alpine', 'amazon', 'arch', 'centos', 'debian', 'fedora', 'gentoo', 'mac_os_x', 'opensuse', 'opensuseleap',
+  'oracle', 'raspbian', 'redhat', 'rocky', 'suse', 'ubuntu', 'windows',
+];
+
+/**
+ * Names a node is known by that SSM Agent reports as another: os-release `ID`s (`linux/osdetect.go`
+ * `parseOSreleaseFile`), the id `lsb_release` prints (`parseLSBreleaseCMD`), and Go's name for macOS
+ * (`darwin/osdetect.go` `DetectPlatform`).
+ */
+const RENAMED_PLATFORMS: Record<string, { reported: string; source: string }> = {
+  'amzn': { reported: 'amazon', source: "the os-release ID 'amzn' (linux/osdetect.go parseOSreleaseFile)" },
+  'rhel': { reported: 'redhat', source: "the os-release ID 'rhel' (linux/osdetect.go parseOSreleaseFile)" },
+  'ol': { reported: 'oracle', source: "the os-release ID 'ol' (linux/osdetect.go parseOSreleaseFile)" },
+  'sles': { reported: 'suse', source: "the os-release ID 'sles' (linux/osdetect.go parseOSreleaseFile)" },
+  'opensuse-leap': { reported: 'opensuseleap', source: "the os-release ID 'opensuse-leap' (linux/osdetect.go parseOSreleaseFile)" },
+  'redhatenterpriseserver': { reported: 'redhat', source: "lsb_release's id 'RedHatEnterpriseServer' (linux/osdetect.go parseLSBreleaseCMD)" },
+  'darwin': { reported: 'mac_os_x', source: "macOS, Go's 'darwin' (darwin/osdetect.go DetectPlatform)" },
+};
+
+/** Linux platforms on which SSM Agent installs no package (`linux/osdetect.go` `platformFamilyForPlatform`). */
+const UNSUPPORTED_PLATFORMS = ['bottlerocket', 'flatcar'];
+
+/**
+ * Why a platform named in a manifest reaches no node, naming the name SSM Agent reports instead where there is one;
+ * nothing for a name it reports, or `_any`.
+ */
+export function unreachablePlatform(platform: string): string | undefined {
+  if (platform === ANY || REPORTED_PLATFORMS.includes(platform)) {
+    return undefined;
+  }
+  const renamed = RENAMED_PLATFORMS[platform];
+  if (renamed) {
+    return `platform '${platform}' reaches no node: SSM Agent reports ${renamed.source} as '${renamed.reported}', the name to use`;
+  }
+  if (UNSUPPORTED_PLATFORMS.includes(platform)) {
+    return `platform '${platform}' reaches no node: SSM Agent installs no package on ${platform} ` +
+      '(linux/osdetect.go platformFamilyForPlatform)';
+  }
+  return `platform '${platform}' reaches no node: SSM Agent reports only ${REPORTED_PLATFORMS.join(', ')} ` +
+    '(envdetect/osdetect: linux/osdetect.go platformFamilyForPlatform fails on any other Linux)';
 }
 
 /** What runs a package's scripts: `sh` for `.sh`, PowerShell for `.ps1`. */

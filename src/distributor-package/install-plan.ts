@@ -1,13 +1,13 @@
-import { ManifestPackages, ScriptKind, selectFile } from './agent-rules';
+import { ManifestPackages, matchExactOrAny, ScriptKind, selectFile, unreachablePlatform, versionKeyCanMatch } from './agent-rules';
 import { InstallPlanEntry } from './install-plan-entry';
 import { COMMON_NODE_KINDS, NodeKind } from './node-kinds';
 
 /**
  * For each common kind of node on each architecture it runs on, the file SSM Agent would pick from the manifest, and
- * whether the node can run the file's scripts.
+ * whether the node can run the file's scripts. A rare kind (macOS, Nano Server) is planned where the manifest reaches it.
  */
 export function planInstalls(packages: ManifestPackages, scriptKinds: ReadonlyMap<string, ScriptKind>): InstallPlanEntry[] {
-  const kinds = COMMON_NODE_KINDS.filter((kind) => kind.os !== 'macos' || kind.platform in packages);
+  const kinds = COMMON_NODE_KINDS.filter((kind) => !kind.rare || reaches(packages, kind));
   return kinds.flatMap((kind) => kind.architectures.map((architecture): InstallPlanEntry => {
     const selection = selectFile(packages, kind.platform, kind.version, architecture);
     const row = {
@@ -15,7 +15,7 @@ export function planInstalls(packages: ManifestPackages, scriptKinds: ReadonlyMa
       platform: kind.platform,
       platformVersion: kind.version,
       architecture,
-      declared: kind.platform in packages || '_any' in packages,
+      declared: matchExactOrAny(kind.platform, Object.keys(packages)) !== undefined,
     };
     if (selection.file === undefined) {
       return { ...row, problem: `gets no file: ${selection.reason}` };
@@ -25,17 +25,31 @@ export function planInstalls(packages: ManifestPackages, scriptKinds: ReadonlyMa
   }));
 }
 
-/** One warning per kind of node of a declared platform with a problem, its architectures together. */
-export function planWarnings(packageName: string, plan: InstallPlanEntry[]): string[] {
+/**
+ * Whether the manifest reaches a node of this kind: its platform, or `_any`, is there, with a version key that such a
+ * node can match at all (a Nano Server one only `_any`, `*` and keys ending in `nano`).
+ */
+function reaches(packages: ManifestPackages, kind: NodeKind): boolean {
+  const platformKey = matchExactOrAny(kind.platform, Object.keys(packages));
+  return platformKey !== undefined && Object.keys(packages[platformKey]).some((key) => versionKeyCanMatch(kind.version, key));
+}
+
+/**
+ * One warning per platform of the manifest that reaches no node (a name SSM Agent never reports), then one per kind of
+ * node of a declared platform with a problem, its architectures together.
+ */
+export function planWarnings(packageName: string, packages: ManifestPackages, plan: InstallPlanEntry[]): string[] {
+  const unreachable = Object.keys(packages).flatMap((platform) => unreachablePlatform(platform) ?? [])
+    .map((reason) => `${packageName}: ${reason}`);
   const byProblem = new Map<string, string[]>();
   for (const entry of plan.filter((row) => row.declared && row.problem)) {
     const key = `${entry.nodeKind} (${entry.platform} ${entry.platformVersion})\u0000${entry.problem}`;
     byProblem.set(key, [...byProblem.get(key) ?? [], entry.architecture]);
   }
-  return [...byProblem].map(([key, architectures]) => {
+  return [...unreachable, ...[...byProblem].map(([key, architectures]) => {
     const [node, problem] = key.split('\u0000');
     return `${packageName}: ${node} on ${architectures.join(' and ')} ${problem}`;
-  });
+  })];
 }
 
 /** The plan as a Markdown table, for the cloud assembly. */

@@ -1,8 +1,9 @@
 /**
- * A common kind of managed node, as SSM Agent reports it to the package's manifest: the platform name (os-release
- * `ID`, renamed: `agent/plugins/configurepackage/envdetect/osdetect/osdetect_unix.go` `DetectPlatform`; `windows`;
- * `mac_os_x`), the platform version (os-release `VERSION_ID`; on Windows the WMI `Win32_OperatingSystem.Version`,
- * `osdetect_windows.go`; on macOS `sw_vers -productVersion`, `osdetect_darwin.go`).
+ * A common kind of managed node, as SSM Agent reports it to the package's manifest (aws/amazon-ssm-agent,
+ * `agent/plugins/configurepackage/envdetect/osdetect/`): the platform name (os-release `ID`, renamed,
+ * `linux/osdetect.go` `parseOSreleaseFile`; `windows`, `windows/osdetect.go`; `mac_os_x`, `darwin/osdetect.go`), the
+ * platform version (os-release `VERSION_ID`; on Windows the WMI `Win32_OperatingSystem.Version`, with `nano` after it
+ * on Nano Server, `windows/osdetect.go` `detectPlatformDetails`; on macOS `sw_vers -productVersion`).
  */
 export interface NodeKind {
   /** How people call it: `Windows Server 2019`. */
@@ -14,6 +15,8 @@ export interface NodeKind {
   readonly os: 'linux' | 'windows' | 'macos';
   /** The architectures it runs on, as the agent reports them: Go's `GOARCH`, `amd64` as `x86_64` (`osdetect.go`). */
   readonly architectures: readonly string[];
+  /** A kind few fleets have, planned only where the manifest reaches it (`reaches`). */
+  readonly rare?: boolean;
 }
 
 /** Linux and macOS run on both; Windows Server has no arm64 release. */
@@ -21,7 +24,8 @@ const BOTH = ['x86_64', 'arm64'];
 const X86_64 = ['x86_64'];
 
 /**
- * The node kinds an install plan covers, each on the architectures it runs on. macOS is covered only where a package names `mac_os_x`: few fleets have it.
+ * The node kinds an install plan covers, each on the architectures it runs on. macOS and Nano Server, which few fleets
+ * have, only where the manifest reaches them.
  */
 export const COMMON_NODE_KINDS: readonly NodeKind[] = [
   { label: 'Amazon Linux 2', platform: 'amazon', version: '2', os: 'linux', architectures: BOTH },
@@ -39,11 +43,14 @@ export const COMMON_NODE_KINDS: readonly NodeKind[] = [
   { label: 'Windows Server 2019', platform: 'windows', version: '10.0.17763', os: 'windows', architectures: X86_64 },
   { label: 'Windows Server 2022', platform: 'windows', version: '10.0.20348', os: 'windows', architectures: X86_64 },
   { label: 'Windows Server 2025', platform: 'windows', version: '10.0.26100', os: 'windows', architectures: X86_64 },
-  { label: 'macOS 14', platform: 'mac_os_x', version: '14.7', os: 'macos', architectures: BOTH },
-  { label: 'macOS 15', platform: 'mac_os_x', version: '15.1', os: 'macos', architectures: BOTH },
+  // Nano Server (OperatingSystemSKU 143 or 144) reports its WMI version with `nano` after it; 2016 is its only release
+  // as a host of its own, later ones are container images.
+  { label: 'Windows Server 2016 Nano Server', platform: 'windows', version: '10.0.14393nano', os: 'windows', architectures: X86_64, rare: true },
+  { label: 'macOS 14', platform: 'mac_os_x', version: '14.7', os: 'macos', architectures: BOTH, rare: true },
+  { label: 'macOS 15', platform: 'mac_os_x', version: '15.1', os: 'macos', architectures: BOTH, rare: true },
 ];
 
 /** The Windows Server releases by WMI version, to say which version a year means. */
 export const WINDOWS_SERVER_VERSIONS: Record<string, string> = Object.fromEntries(COMMON_NODE_KINDS
-  .filter((kind) => kind.os === 'windows')
+  .filter((kind) => kind.os === 'windows' && !kind.rare)
   .map((kind) => [kind.label.replace('Windows Server ', ''), kind.version]));

@@ -4,7 +4,7 @@ import { checkedWhenReceived, checkPattern } from '../private/validation';
 /**
  * A platform that a Distributor package names in its manifest, as SSM Agent reports it: the `ID` of the node's
  * os-release, with `amzn`, `rhel`, `ol` and `sles` renamed `amazon`, `redhat`, `oracle` and `suse`
- * (`agent/plugins/configurepackage/envdetect/osdetect/osdetect_unix.go`); `windows`; `mac_os_x` for macOS. The common
+ * (`agent/plugins/configurepackage/envdetect/osdetect/linux/osdetect.go`); `windows`; `mac_os_x` for macOS. The common
  * ones are constants; `of()` takes any other that the agent reports, such as `fedora`.
  *
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-create.html
@@ -22,7 +22,7 @@ export class PackagePlatform {
   public static readonly ORACLE_LINUX = new PackagePlatform('oracle');
   public static readonly ROCKY_LINUX = new PackagePlatform('rocky');
   public static readonly ALMA_LINUX = new PackagePlatform('almalinux');
-  /** macOS, which SSM Agent reports as `mac_os_x` (`osdetect_darwin.go`). */
+  /** macOS, which SSM Agent reports as `mac_os_x` (`envdetect/osdetect/darwin/osdetect.go`). */
   public static readonly MACOS = new PackagePlatform('mac_os_x');
   /** Any platform that no other entry matches. */
   public static readonly ANY = new PackagePlatform('_any');

@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { checkRegions } from './region-names';
+import { checkRegions, warnUnknownRegion } from './region-names';
 import { CLOUDFORMATION_API, ORGANIZATIONS_API } from '../private/aws-api-model';
 import { checkPattern, checkShape, invalid, isKnown, validateIn, violated } from '../private/validation';
 
@@ -83,6 +83,7 @@ export class OrganizationPackageBuckets extends Construct {
     this.regions = [...props.regions];
     this.stacks = props.regions.map((region) => {
       const stack = new Stack(this, region, { env: { account: props.account, region }, stackName: `${id}-${region}` });
+      warnUnknownRegion(stack, 'regions', region);
       const bucket = new s3.Bucket(stack, 'Bucket', {
         bucketName: this.bucketName(region),
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

@@ -121,7 +121,7 @@ describe('DistributorPackage judged by the rules of SSM Agent', () => {
   describe('platform versions as SSM Agent matches them', () => {
     test.each(['2019', '2022', 'Server2019', '2019.*'])("Windows '%s' is refused: Windows reports WMI versions", (platformVersion) => {
       expect(() => author([{ platform: PackagePlatform.WINDOWS, platformVersion, file: PackageFile.fromDirectory(WINDOWS) }])).toThrow(refusal(
-        "platformVersion must be a WMI version for platform 'windows', which is what Windows nodes report (osdetect_windows.go): " +
+        "platformVersion must be a WMI version for platform 'windows', which is what Windows nodes report (windows/osdetect.go): " +
         '10.0.14393 for Windows Server 2016, 10.0.17763 for Windows Server 2019, 10.0.20348 for Windows Server 2022, ' +
         `10.0.26100 for Windows Server 2025, or a prefix such as 10.0.*, got '${platformVersion}'`));
     });
@@ -313,6 +313,125 @@ describe('DistributorPackage judged by the rules of SSM Agent', () => {
       expect(plan.filter((entry) => entry.platform === 'mac_os_x').map((entry) => [entry.nodeKind, entry.architecture, entry.file])).toEqual([
         ['macOS 14', 'x86_64', undefined], ['macOS 14', 'arm64', undefined], ['macOS 15', 'x86_64', 'linux-agent.zip'], ['macOS 15', 'arm64', 'linux-agent.zip'],
       ]);
+    });
+
+    test('macOS appears where an _any platform reaches it, as SSM Agent picks _any for mac_os_x', () => {
+      const plan = author([{ platform: PackagePlatform.ANY, file: PackageFile.fromDirectory(LINUX) }]).installPlan();
+
+      expect(plan.filter((entry) => entry.platform === 'mac_os_x').map((entry) => [entry.nodeKind, entry.architecture, entry.file, entry.declared])).toEqual([
+        ['macOS 14', 'x86_64', 'linux-agent.zip', true], ['macOS 14', 'arm64', 'linux-agent.zip', true],
+        ['macOS 15', 'x86_64', 'linux-agent.zip', true], ['macOS 15', 'arm64', 'linux-agent.zip', true],
+      ]);
+    });
+
+    test('an _any platform that macOS reaches without a version it matches: macOS gets nothing, a warning', () => {
+      author([{ platform: PackagePlatform.ANY, platformVersion: '2023', file: PackageFile.fromDirectory(LINUX) }]);
+
+      expect(warnings()).toContain("ExampleAgent: macOS 15 (mac_os_x 15.1) on x86_64 and arm64 gets no file: platform '_any' matches, " +
+        "no version matches '15.1' ('2023'), and SSM Agent does not go back to another platform");
+    });
+
+    describe('Windows Server Nano, which reports its version with nano after it', () => {
+      const nano = (plan: ReturnType<DistributorPackage['installPlan']>) => plan.filter((entry) => entry.nodeKind === 'Windows Server 2016 Nano Server');
+
+      test('appears where a Windows version _any reaches it, and gets that file', () => {
+        const plan = author([{ platform: PackagePlatform.WINDOWS, file: PackageFile.fromDirectory(WINDOWS) }]).installPlan();
+
+        expect(nano(plan)).toEqual([{
+          nodeKind: 'Windows Server 2016 Nano Server',
+          platform: 'windows',
+          platformVersion: '10.0.14393nano',
+          architecture: 'x86_64',
+          file: 'windows-agent.zip',
+          declared: true,
+        }]);
+        expect(plan.some((entry) => entry.nodeKind === 'Windows Server 2016 Nano Server' && entry.architecture === 'arm64')).toBe(false);
+      });
+
+      test("takes a key ending in nano before _any, and '*' as well", () => {
+        const windows = PackageFile.fromDirectory(WINDOWS);
+        const nanoFile = PackageFile.fromZip(craftZip(path.join(scratch, 'nano.zip'),
+          [{ name: 'install.ps1', data: 'exit 0\n' }, { name: 'uninstall.ps1', data: 'exit 0\n' }]));
+        const plan = author([
+          { platform: PackagePlatform.WINDOWS, platformVersion: '10.0.*', file: windows },
+          { platform: PackagePlatform.WINDOWS, platformVersion: '10.0.*nano', file: nanoFile },
+        ]).installPlan();
+        expect(nano(plan).map((entry) => entry.file)).toEqual(['nano.zip']);
+        expect(plan.find((entry) => entry.nodeKind === 'Windows Server 2019')?.file).toBe('windows-agent.zip');
+      });
+
+      test("appears under a version '*'", () => {
+        expect(nano(author([{ platform: PackagePlatform.WINDOWS, platformVersion: '*', file: PackageFile.fromDirectory(WINDOWS) }]).installPlan())
+          .map((entry) => entry.file)).toEqual(['windows-agent.zip']);
+      });
+
+      test('does not appear where only keys without nano could match it: no Nano Server node gets a file there', () => {
+        const plan = author([{ platform: PackagePlatform.WINDOWS, platformVersion: '10.0.*', file: PackageFile.fromDirectory(WINDOWS) }]).installPlan();
+
+        expect(nano(plan)).toEqual([]);
+      });
+
+      test('a key for another Nano Server version: it gets nothing, a warning', () => {
+        author([{ platform: PackagePlatform.WINDOWS, platformVersion: '10.0.17763nano', file: PackageFile.fromDirectory(WINDOWS) }]);
+
+        expect(warnings()).toContain('ExampleAgent: Windows Server 2016 Nano Server (windows 10.0.14393nano) on x86_64 gets no file: ' +
+          "platform 'windows' matches, no version matches '10.0.14393nano' ('10.0.17763nano'), and SSM Agent does not go back to another platform");
+      });
+
+      test('an _any platform of .sh scripts reaches it, which cannot run them: a warning', () => {
+        author([{ platform: PackagePlatform.ANY, file: PackageFile.fromDirectory(LINUX) }]);
+
+        expect(warnings()).toContain('ExampleAgent: Windows Server 2016 Nano Server (windows 10.0.14393nano) on x86_64 gets linux-agent.zip, ' +
+          'whose .sh scripts Windows cannot run (aws:runShellScript is registered on Unix only)');
+      });
+    });
+
+    describe('platform names SSM Agent never reports reach no node: a warning naming the name it reports', () => {
+      test.each([
+        ['rhel', "the os-release ID 'rhel' (linux/osdetect.go parseOSreleaseFile) as 'redhat'"],
+        ['sles', "the os-release ID 'sles' (linux/osdetect.go parseOSreleaseFile) as 'suse'"],
+        ['amzn', "the os-release ID 'amzn' (linux/osdetect.go parseOSreleaseFile) as 'amazon'"],
+        ['ol', "the os-release ID 'ol' (linux/osdetect.go parseOSreleaseFile) as 'oracle'"],
+        ['opensuse-leap', "the os-release ID 'opensuse-leap' (linux/osdetect.go parseOSreleaseFile) as 'opensuseleap'"],
+        ['darwin', "macOS, Go's 'darwin' (darwin/osdetect.go DetectPlatform) as 'mac_os_x'"],
+      ])("'%s'", (name, reported) => {
+        author([
+          { platform: PackagePlatform.AMAZON_LINUX, file: PackageFile.fromDirectory(LINUX) },
+          { platform: PackagePlatform.of(name), file: PackageFile.fromDirectory(LINUX) },
+        ]);
+
+        expect(warnings()).toEqual([`ExampleAgent: platform '${name}' reaches no node: SSM Agent reports ${reported}, the name to use`]);
+      });
+
+      test('a platform on which SSM Agent installs no package', () => {
+        author([{ platform: PackagePlatform.of('bottlerocket'), file: PackageFile.fromDirectory(LINUX) }]);
+
+        expect(warnings()).toEqual(["ExampleAgent: platform 'bottlerocket' reaches no node: SSM Agent installs no package on bottlerocket " +
+          '(linux/osdetect.go platformFamilyForPlatform)']);
+      });
+
+      test('a name it knows not at all: the names it reports', () => {
+        author([{ platform: PackagePlatform.of('linux'), file: PackageFile.fromDirectory(LINUX) }]);
+
+        expect(warnings()).toEqual(["ExampleAgent: platform 'linux' reaches no node: SSM Agent reports only almalinux, alpine, amazon, arch, " +
+          'centos, debian, fedora, gentoo, mac_os_x, opensuse, opensuseleap, oracle, raspbian, redhat, rocky, suse, ubuntu, windows ' +
+          '(envdetect/osdetect: linux/osdetect.go platformFamilyForPlatform fails on any other Linux)']);
+      });
+
+      test.each(['fedora', 'raspbian', 'opensuseleap', 'almalinux'])("'%s', which SSM Agent reports, no warning", (name) => {
+        author([{ platform: PackagePlatform.of(name), file: PackageFile.fromDirectory(LINUX) }]);
+
+        expect(warnings()).toEqual([]);
+      });
+
+      test('every platform the library names is one SSM Agent reports', () => {
+        const constants = Object.values(PackagePlatform).filter((value): value is PackagePlatform => value instanceof PackagePlatform);
+        author(constants.filter((platform) => platform !== PackagePlatform.WINDOWS && platform !== PackagePlatform.ANY)
+          .map((platform) => ({ platform, file: PackageFile.fromDirectory(LINUX) })));
+
+        expect(constants).toHaveLength(14);
+        expect(warnings().filter((warning) => warning.includes('reaches no node'))).toEqual([]);
+      });
     });
 
     test('is written to the cloud assembly as a table', () => {

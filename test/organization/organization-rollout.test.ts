@@ -3,9 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { StackSetStack } from 'cdk-stacksets';
 import {
   AccountConcurrency,
@@ -27,6 +28,7 @@ import {
   RolloutAdministrator,
 } from '../../src';
 import { VERSION_LOCK_CONTEXT } from '../../src/distributor-package/version-lock';
+import { checkRegions, warnUnknownRegion } from '../../src/organization/region-names';
 
 const LINUX = path.join(__dirname, '..', 'fixtures', 'linux-agent');
 const ACCOUNT = '111122223333';
@@ -285,6 +287,45 @@ describe('OrganizationRollout', () => {
     ])('OrganizationPackageBuckets: %s', (_, props, message) => {
       expect(() => new OrganizationPackageBuckets(new App(), 'Buckets', { account: ACCOUNT, organizationId: ORGANIZATION, regions: ['eu-west-1'], ...props }))
         .toThrow(`Buckets: ${message}`);
+    });
+  });
+
+  describe("region names that aws-cdk-lib's region facts do not know: a warning on that region's bucket stack, naming the nearest", () => {
+    const bucketsIn = (regions: string[]) => new OrganizationPackageBuckets(new App(), 'Buckets', { account: ACCOUNT, organizationId: ORGANIZATION, regions });
+    const warningsOf = (of: Stack) =>
+      Annotations.fromStack(of).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data).replace(/ \[ack: .*\]$/, ''));
+    const warning = (region: string, nearest: string) => `regions: '${region}' is not a region that aws-cdk-lib knows ` +
+      `(aws-cdk-lib/region-info RegionInfo.regions); the nearest it knows: ${nearest}. A region launched since deploys all the same; ` +
+      'a name no region has fails at deploy, in this stack and in every stack instance of a rollout there.';
+
+    test.each([
+      ['us-east-9', 'us-east-1, us-east-2'],
+      ['eu-wset-1', 'eu-west-1'],
+      ['ap-southeast-9', 'ap-southeast-1, ap-southeast-2, ap-southeast-3, ap-southeast-4, ap-southeast-5, ap-southeast-6, ap-southeast-7'],
+    ])("'%s' synthesizes, with a warning naming %s", (region, nearest) => {
+      const unknown = bucketsIn(['eu-west-1', region]);
+
+      expect(warningsOf(unknown.stacks[0])).toEqual([]);
+      expect(warningsOf(unknown.stacks[1])).toEqual([warning(region, nearest)]);
+    });
+
+    test('a rollout can name only regions with a bucket: the warning is given once, on the bucket stack', () => {
+      buckets = new OrganizationPackageBuckets(app, 'MoreBuckets', { account: ACCOUNT, organizationId: ORGANIZATION, regions: ['us-east-1', 'us-east-9'] });
+      inventoryAgent(rollout({ regions: ['us-east-1', 'us-east-9'] }).memberStack);
+
+      expect(warningsOf(buckets.stacks[1])).toEqual([warning('us-east-9', 'us-east-1, us-east-2')]);
+      expect(warningsOf(stack)).toEqual([]);
+    });
+
+    test('every region aws-cdk-lib knows is a region name (eusc-de-east-1 too), without a warning', () => {
+      const known = RegionInfo.regions.map((region) => region.name);
+      const regionStack = new Stack(new App(), 'Regions');
+      known.forEach((region) => warnUnknownRegion(regionStack, 'regions', region));
+
+      expect(known).toContain('eusc-de-east-1');
+      expect(() => checkRegions('regions', known)).not.toThrow();
+      expect(warningsOf(regionStack)).toEqual([]);
+      expect(warningsOf(bucketsIn(['eusc-de-east-1']).stacks[0])).toEqual([]);
     });
   });
 
