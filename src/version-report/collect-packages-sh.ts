@@ -38,7 +38,7 @@ agent_data=$DISTRIBUTOR_REPORT_AGENT_DATA
 packages=$agent_data/packages
 custom=$agent_data/$AWS_SSM_INSTANCE_ID/inventory/custom
 
-# One entry of the inventory's Content from one package folder, its installstate file on standard input.
+# Reads the package folders listed on standard input and writes the report to REPORT_PARTIAL.
 read_install_state='
 function skip_space() { while (pos <= len && index(" \t\r\n", substr(s, pos, 1)) > 0) pos++ }
 # A JSON string at pos, returned as the escaped text between its quotes (ready to write back); "\/" becomes "/".
@@ -136,25 +136,30 @@ function string_field(key) {
   if (field_kind[key] != "string") bad = 1
   return field[key]
 }
-{ s = s $0 "\n" }
-END {
-  for (i = 1; i < 32; i++) control[sprintf("%c", i)] = sprintf("\\u%04x", i)
-  # InstallState, in the order of its iota (localpackages.go): the number is what the file holds.
-  split("None Unknown Failed Uninstalling Uninstalled New Upgrading Installing Installed RollbackUninstall RollbackInstall Updating", names, " ")
-  folder = escaped(ENVIRON["REPORT_FOLDER"])
-  len = length(s)
+# One entry of the report: a package folder and, when it has no installstate, its last version folder.
+function entry(folder_path, latest,   n, parts, folder, stored, version, state, last, time, installed, name, number,
+  line, read, short) {
+  n = split(folder_path, parts, "/")
+  folder = escaped(parts[n])
   stored = folder; version = ""; state = "Unknown"; last = ""; time = ""; installed = ""
-  if (ENVIRON["REPORT_LATEST"] != "") {
+  if (latest != "") {
     # No installstate: the agent takes the last version folder as the version, in state Unknown.
-    version = escaped(ENVIRON["REPORT_LATEST"])
+    version = escaped(latest)
   } else {
-    parse_object()
+    s = ""
+    while ((read = (getline line < (folder_path "/installstate"))) > 0) s = s line "\n"
+    close(folder_path "/installstate")
+    len = length(s)
+    bad = read < 0
+    split("", field)
+    split("", field_kind)
+    if (!bad) parse_object()
     if (!bad) {
       name = string_field("name"); version = string_field("version"); time = string_field("time")
       last = string_field("lastinstalledversion")
       number = 0
       if ("state" in field && field["state"] != "null") {
-        if (field["state"] !~ /^[0-9]+$/) bad = 1
+        if (field_kind["state"] != "number" || field["state"] !~ /^[0-9]+$/) bad = 1
         number = field["state"] + 0
       }
     }
@@ -172,35 +177,47 @@ END {
   short = stored
   n = split(stored, parts, "/")
   if (n > 1 && parts[n] != "") short = parts[n]
-  printf "{\"Name\":\"%s\",\"InstalledVersion\":\"%s\",\"NameVersion\":\"%s@%s\",", short, installed, short, installed
-  printf "\"State\":\"%s\",\"StateVersion\":\"%s\",", state, version
-  printf "\"LastInstalledVersion\":\"%s\",\"StateTime\":\"%s\",\"StoredName\":\"%s\"}", last, time, stored
+  return "{\"Name\":\"" short "\",\"InstalledVersion\":\"" installed "\",\"NameVersion\":\"" short "@" installed "\"," \
+    "\"State\":\"" state "\",\"StateVersion\":\"" version "\",\"LastInstalledVersion\":\"" last "\"," \
+    "\"StateTime\":\"" time "\",\"StoredName\":\"" stored "\"}"
+}
+BEGIN {
+  FS = "\t"
+  for (i = 1; i < 32; i++) control[sprintf("%c", i)] = sprintf("\\u%04x", i)
+  # InstallState, in the order of its iota (localpackages.go): the number is what the file holds.
+  split("None Unknown Failed Uninstalling Uninstalled New Upgrading Installing Installed RollbackUninstall RollbackInstall Updating", names, " ")
+  content = ""
+  count = 0
+}
+{
+  content = content (count > 0 ? "," : "") entry($1, $2)
+  count++
+}
+END {
+  printf "{\"SchemaVersion\":\"1.0\",\"TypeName\":\"%s\",\"Content\":[%s]}\n", escaped(ENVIRON["REPORT_TYPE_NAME"]), content > ENVIRON["REPORT_PARTIAL"]
+  print count
 }'
-
-content=''
-count=0
-for folder in "$packages"/*; do
-  [ -d "$folder" ] && [ ! -L "$folder" ] || continue
-  latest=''
-  state_file=$folder/installstate
-  if [ ! -f "$state_file" ]; then
-    for version in "$folder"/*; do
-      [ -d "$version" ] && [ ! -L "$version" ] && latest=$(basename "$version")
-    done
-    # Neither an install state nor a version: the agent has nothing for this package (state None).
-    [ -n "$latest" ] || continue
-    state_file=/dev/null
-  fi
-  entry=$(REPORT_FOLDER=$(basename "$folder") REPORT_LATEST=$latest awk "$read_install_state" "$state_file") || exit 1
-  [ "$count" -eq 0 ] || content="$content,"
-  content="$content$entry"
-  count=$((count + 1))
-done
 
 mkdir -p "$custom" || exit 1
 # Not *.json, so the gatherer never reads it half written.
 partial="$custom/.$file_name.$$.partial"
-printf '{"SchemaVersion":"1.0","TypeName":"%s","Content":[%s]}\n' "$type_name" "$content" > "$partial" &&
-  mv -f "$partial" "$custom/$file_name" || { rm -f "$partial"; exit 1; }
+# The package folders (links left out, as Go's ReadDir reports them), one a line with the last version folder of
+# those without an installstate; in byte order, as Go sorts them. The agent's folder names have no tab or newline
+# (normalizeDirectory keeps letters, digits, spaces and _ + = ( ) [ ] { } - . only).
+count=$(
+  for folder in "$packages"/*; do
+    [ -d "$folder" ] && [ ! -L "$folder" ] || continue
+    latest=''
+    if [ ! -f "$folder/installstate" ]; then
+      for version in "$folder"/*; do
+        [ -d "$version" ] && [ ! -L "$version" ] && latest=$version
+      done
+      # Neither an install state nor a version: the agent has nothing for this package (state None).
+      [ -n "$latest" ] || continue
+      latest=$(basename "$latest")
+    fi
+    printf '%s\t%s\n' "$folder" "$latest"
+  done | REPORT_TYPE_NAME=$type_name REPORT_PARTIAL=$partial awk "$read_install_state"
+) && mv -f "$partial" "$custom/$file_name" || { rm -f "$partial"; exit 1; }
 echo "$count Distributor packages written to $custom/$file_name"
 `;
