@@ -5,11 +5,13 @@ const judge = (item: unknown, fileName = 'report.json') => customInventoryViolat
 
 test.each([
   ['one entry (user guide: Custom:RackInformation)', {
-    SchemaVersion: '1.0', TypeName: 'Custom:RackInformation',
+    SchemaVersion: '1.0',
+    TypeName: 'Custom:RackInformation',
     Content: { Location: 'US-EAST-02.CMH.RACK1', InstalledTime: '2016-01-01T01:01:01Z', vendor: 'DELL', Zone: 'BJS12', TimeZone: 'UTC-8' },
   }],
   ['several entries (user guide: Custom:PuppetModuleInfo)', {
-    SchemaVersion: '1.0', TypeName: 'Custom:PuppetModuleInfo',
+    SchemaVersion: '1.0',
+    TypeName: 'Custom:PuppetModuleInfo',
     Content: [{ Name: 'puppetlabs/aws', Version: '1.0' }, { Name: 'puppetlabs/dsc', Version: '2.0' }],
   }],
   ['no entries', { SchemaVersion: '1.0', TypeName: 'Custom:DistributorPackage', Content: [] }],

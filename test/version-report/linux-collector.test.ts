@@ -77,8 +77,14 @@ describe.each(SHELLS)('the Linux collector under %s', (shell) => {
     // Folders in byte order, as Go's ReadDir lists them: the ARN's hashed folder starts with '_', after capitals.
     expect(entries.map((e) => e.Name)).toEqual(['Monitor', 'WebAgent', 'SharedTool']);
     expect(entries.find((e) => e.Name === 'Monitor')).toEqual({
-      Name: 'Monitor', InstalledVersion: '2.1', NameVersion: 'Monitor@2.1', State: 'Installed', StateVersion: '2.1',
-      LastInstalledVersion: '2.1', StateTime: expect.stringMatching(/^2026-12-04T09:00:\d\d\.25Z$/), StoredName: 'Monitor',
+      Name: 'Monitor',
+      InstalledVersion: '2.1',
+      NameVersion: 'Monitor@2.1',
+      State: 'Installed',
+      StateVersion: '2.1',
+      LastInstalledVersion: '2.1',
+      StateTime: expect.stringMatching(/^2026-12-04T09:00:\d\d\.25Z$/),
+      StoredName: 'Monitor',
     });
     expect(entries.find((e) => e.Name === 'SharedTool')).toMatchObject({
       InstalledVersion: '3.1', State: 'Installed', StoredName: 'arn:aws:ssm:us-east-1:111122223333:document/SharedTool',
@@ -137,8 +143,14 @@ describe.each(SHELLS)('the Linux collector under %s', (shell) => {
   test('a first download underway (a version folder, no install state yet): Unknown, nothing installed', () => {
     repo.startDownload('WebAgent', '1.0.0');
     expect(entry('WebAgent')).toEqual({
-      Name: 'WebAgent', InstalledVersion: '', NameVersion: 'WebAgent@', State: 'Unknown', StateVersion: '1.0.0',
-      LastInstalledVersion: '', StateTime: '', StoredName: 'WebAgent',
+      Name: 'WebAgent',
+      InstalledVersion: '',
+      NameVersion: 'WebAgent@',
+      State: 'Unknown',
+      StateVersion: '1.0.0',
+      LastInstalledVersion: '',
+      StateTime: '',
+      StoredName: 'WebAgent',
     });
   });
 

@@ -146,7 +146,9 @@ describe('PackageVersionReport', () => {
           const value = JSON.parse(json);
           if (option === 'aggregators') {
             expect(value.length).toBeLessThanOrEqual(SSM_MODEL.InventoryAggregatorList.max!);
-            value.forEach((a: { Expression: string }) => expect(a.Expression.length).toBeLessThanOrEqual(SSM_MODEL.InventoryAggregatorExpression.max!));
+            for (const aggregator of value) {
+              expect(aggregator.Expression.length).toBeLessThanOrEqual(SSM_MODEL.InventoryAggregatorExpression.max!);
+            }
           } else if (option === 'result-attributes') {
             value.forEach((a: { TypeName: string }) => expect(a.TypeName).toMatch(modelRegExp(SSM_MODEL.InventoryItemTypeName.pattern!)));
           } else if (command.includes(`get-inventory --filters '${json}'`)) {

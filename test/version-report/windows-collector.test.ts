@@ -40,7 +40,7 @@ test('the Windows step parses as PowerShell', () => {
 
 test.each([
   ['a closing brace left out', (s: string) => s.replace('return $entry\n}', 'return $entry\n')],
-  ['a parenthesis left open', (s: string) => s.replace("(ConvertTo-JsonText $short),", '(ConvertTo-JsonText $short,')],
+  ['a parenthesis left open', (s: string) => s.replace('(ConvertTo-JsonText $short),', '(ConvertTo-JsonText $short,')],
 ])('the parse check finds %s', (_, breakIt) => {
   const broken = breakIt(script);
   expect(broken).not.toBe(script);
