@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AssociationSchedule, Concurrency, ErrorThreshold, InstanceTargets, InventoryCollection, PackageVersionReport,
@@ -180,6 +180,17 @@ describe('PackageVersionReport', () => {
 
       fs.writeFileSync(path.join(bin, 'aws'), '#!/bin/sh\ncase "$2" in describe-instance-information) echo i-0000000000000000a ;; *) echo None ;; esac\n', { mode: 0o755 });
       expect(drift(query)).toBe('i-0000000000000000a\n');
+
+      // 5,000 nodes over 100 pages of 50 (GetInventory's most a page), all but every 500th at the version.
+      const ids = Array.from({ length: 5000 }, (_, i) => `i-${i.toString(16).padStart(17, '0')}`);
+      const pages = (list: string[]) => Array.from({ length: Math.ceil(list.length / 50) }, (_, p) => list.slice(p * 50, p * 50 + 50).join('\t')).join('\n') + '\n';
+      fs.writeFileSync(path.join(bin, 'targets.txt'), pages([...ids].reverse()));
+      fs.writeFileSync(path.join(bin, 'at-version.txt'), pages(ids.filter((_, i) => i % 500 !== 0)));
+      fs.writeFileSync(path.join(bin, 'aws'), [
+        '#!/bin/sh',
+        `case "$2" in describe-instance-information) cat ${bin}/targets.txt ;; *) cat ${bin}/at-version.txt ;; esac`,
+      ].join('\n'), { mode: 0o755 });
+      expect(drift(query).trim().split('\n')).toEqual(ids.filter((_, i) => i % 500 === 0));
     });
   });
 
@@ -192,6 +203,11 @@ describe('PackageVersionReport', () => {
       [`Custom:${'A'.repeat(94)}`, 'Fleet/Versions: typeName must be 1 to 100 characters starting AWS: or Custom:, got'],
     ])('typeName %s', (typeName, message) => {
       expect(() => report({ typeName })).toThrow(message);
+    });
+
+    test('a typeName that only deploy time knows', () => {
+      expect(() => report({ typeName: Lazy.string({ produce: () => 'Custom:Later' }) }))
+        .toThrow(/^Fleet\/Versions: typeName must be known at synth: it is written into the collector scripts, got '\$\{Token\[/);
     });
 
     test.each<[string, Partial<PackageVersionReportProps>, string]>([
