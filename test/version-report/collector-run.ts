@@ -35,10 +35,18 @@ export interface CollectorRun {
  * Runs the Linux step's lines as the agent does: joined with newlines into a script file (amazon-ssm-agent
  * `pluginutil.CreateScriptFile`), run by `shell` with `AWS_SSM_INSTANCE_ID` set (`executers.prepareEnvironment`).
  */
-export function runLinuxCollector(shell: string, agentData: string, options: { instanceId?: string; typeName?: string } = {}): CollectorRun {
-  const script = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'collector-')), '_script.sh');
+export function runLinuxCollector(shell: string, agentData: string,
+  options: { instanceId?: string; typeName?: string; awk?: string[] } = {}): CollectorRun {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'collector-'));
+  const script = path.join(folder, '_script.sh');
   fs.writeFileSync(script, synthesizedCommands('collectOnLinux', options.typeName).join('\n') + '\n', { mode: 0o700 });
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', DISTRIBUTOR_REPORT_AGENT_DATA: agentData };
+  let PATH = process.env.PATH ?? '/usr/bin:/bin';
+  if (options.awk) {
+    // This awk first on the PATH, as the node's own awk would be.
+    fs.writeFileSync(path.join(folder, 'awk'), `#!/bin/sh\nexec ${options.awk.join(' ')} "$@"\n`, { mode: 0o755 });
+    PATH = `${folder}:${PATH}`;
+  }
+  const env: Record<string, string> = { PATH, DISTRIBUTOR_REPORT_AGENT_DATA: agentData };
   const instanceId = options.instanceId ?? INSTANCE_ID;
   if (instanceId !== '') {
     env.AWS_SSM_INSTANCE_ID = instanceId;
