@@ -72,6 +72,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-sdk-client-mock-jest@^4',
     // cdk-nag 3 needs aws-cdk-lib 2.257 or later; 2 checks through Aspects.
     'cdk-nag@^2',
+    // The version report's Windows collector is parsed with tree-sitter's PowerShell grammar (WebAssembly, no native
+    // build): no PowerShell can be installed here (test/version-report/windows-collector.test.ts).
+    'web-tree-sitter@^0.25',
+    'tree-sitter-powershell@^0.26',
   ],
   // Handlers (`*.lambda.ts`) are bundled by projen into assets/ at build time, never at the user's synth.
   lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },

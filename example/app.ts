@@ -3,7 +3,7 @@
  * Synthesize it with `npx projen example` (the README's first quick-start command).
  */
 import * as path from 'path';
-import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -22,6 +22,7 @@ import {
   FailureTolerance,
   InstallationType,
   InstanceTargets,
+  InventoryCollection,
   OneTimeInstall,
   OrganizationPackageBuckets,
   OrganizationRollout,
@@ -30,6 +31,7 @@ import {
   PackageFile,
   PackageFleetDashboard,
   PackagePlatform,
+  PackageVersionReport,
 } from '../src';
 
 class FleetPackagesStack extends Stack {
@@ -144,6 +146,21 @@ class FleetPackagesStack extends Stack {
 
     // AWS Config's view: a node is NON_COMPLIANT while any association last failed on it (needs the recorder).
     new AssociationComplianceRule(this, 'AssociationCompliance');
+
+    // Which version runs where: every managed node reports its Distributor packages as custom inventory every hour.
+    // The report's inventory association targets every node, which makes it global: a node with an inventory
+    // association of its own keeps that one (a node runs one inventory association).
+    const versions = new PackageVersionReport(this, 'PackageVersions', {
+      targets: InstanceTargets.allManagedInstances(),
+      inventory: InventoryCollection.newAssociation({ schedule: AssociationSchedule.rate(Duration.hours(1)) }),
+      schedule: AssociationSchedule.rate(Duration.hours(1)),
+    });
+    // The commands that answer, printed by `cdk deploy`: versions across the fleet, and the nodes tagged for the
+    // inventory agent that do not run its version 1.1.0 yet.
+    new CfnOutput(this, 'PackageVersionsQuery', { value: versions.versionCountsQuery() });
+    new CfnOutput(this, 'InventoryAgentDriftQuery', {
+      value: versions.driftQuery('InventoryAgent', '1.1.0', InstanceTargets.tags({ 'inventory-agent': ['enabled'] })),
+    });
   }
 }
 

@@ -6,3 +6,4 @@ export * from './association';
 export * from './one-time-install';
 export * from './organization';
 export * from './fleet-dashboard';
+export * from './version-report';

@@ -19,6 +19,7 @@ import {
   FailureTolerance,
   InstallationType,
   InstanceTargets,
+  InventoryCollection,
   OneTimeInstall,
   OrganizationPackageBuckets,
   OrganizationRollout,
@@ -26,6 +27,7 @@ import {
   PackageFile,
   PackageFleetDashboard,
   PackagePlatform,
+  PackageVersionReport,
 } from 'cdk-ssm-distributor';
 
 const app = new App();
@@ -55,6 +57,14 @@ keepAgent.alertOnFailure('AgentFailed', alerts);
 keepAgent.addFailedNodesAlarm('AgentFailures');
 new PackageFleetDashboard(stack, 'Fleet', { associations: [keepAgent] });
 new AssociationComplianceRule(stack, 'Compliance');
+// The collector scripts ship inside the compiled library: the report's document carries them.
+const versions = new PackageVersionReport(stack, 'Versions', {
+  targets: InstanceTargets.tags({ 'inventory-agent': ['enabled'] }),
+  inventory: InventoryCollection.newAssociation(),
+});
+if (!versions.driftQuery('ConsumerAgent', '1.0.0').includes('ConsumerAgent@1.0.0')) {
+  throw new Error('the drift query does not name the version');
+}
 
 const cloudWatchNow = new OneTimeInstall(stack, 'CloudWatchNow', {
   distributorPackage: DistributorPackage.fromPackageName(stack, 'CloudWatch', 'AmazonCloudWatchAgent'),

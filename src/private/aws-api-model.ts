@@ -52,6 +52,8 @@ export const SSM_API = {
   AssociationSyncCompliance: { enum: ['AUTO', 'MANUAL'] },
   NotificationEvent: { enum: ['All', 'InProgress', 'Success', 'TimedOut', 'Cancelled', 'Failed'] },
   NotificationType: { enum: ['Command', 'Invocation'] },
+  /** `PutInventory` items' `TypeName`: the version report's custom inventory type. */
+  InventoryItemTypeName: { min: 1, max: 100, pattern: '^(AWS|Custom):.*$' },
 } as const satisfies Record<string, ModelShape>;
 
 /** The Resource Groups API model's `GroupName` (botocore's `resource-groups`): `resource-groups:Name` targets. */

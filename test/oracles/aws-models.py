@@ -20,6 +20,8 @@ SSM_OPERATIONS = [
     'AddTagsToResource', 'CancelCommand', 'CreateAssociation', 'CreateDocument', 'DescribeDocumentPermission',
     'GetCommandInvocation', 'ListCommandInvocations', 'ListCommands', 'ModifyDocumentPermission', 'SendCommand',
     'UpdateDocument', 'UpdateDocumentDefaultVersion',
+    # The version report: custom inventory as the agent uploads it (PutInventory) and the queries it gives.
+    'GetInventory', 'ListInventoryEntries', 'PutInventory',
 ]
 RESOURCE_GROUPS_OPERATIONS = ['GetGroup']
 # The organization rollout: StackSets and the ids of AWS Organizations.

@@ -1,0 +1,2 @@
+export * from './inventory-collection';
+export * from './package-version-report';
