@@ -76,6 +76,8 @@ export async function handler(event: InstallEvent, context?: RunContext): Promis
  * (a parameter created with `Overwrite: false`), and only the attempt that claimed it sends.
  * The resource's last command is set to "pending" before the send: a failed write fails the request before anything
  * is sent, and a write that fails after it leaves "pending", which the next update resolves by the comment marker.
+ * "pending" keeps the command before: when SSM refuses the send, that command is still the last one that ran, which
+ * the rollback that follows compares with (and so sends nothing when it restores what that command installed).
  */
 async function install(event: InstallEvent, properties: InstallProperties, budget: RunBudget, previous?: Command): Promise<Record<string, string>> {
   const start = clock.now();
@@ -90,7 +92,7 @@ async function install(event: InstallEvent, properties: InstallProperties, budge
   }
   let data: Record<string, string>;
   try {
-    await writeParameter(last, lastCommandValue(undefined, requestHashOf(event)), budget).catch(nothingSent(last));
+    await writeParameter(last, lastCommandValue(undefined, requestHashOf(event), previous?.CommandId), budget).catch(nothingSent(last));
     const deadline = start + timeoutMs;
     const commandId = await send(event, properties, Math.min(start + REGISTRATION_WAIT_MS, deadline), budget);
     console.log(`sent command ${commandId}`);
@@ -156,7 +158,16 @@ async function lastCommand(event: InstallEvent, budget: RunBudget): Promise<Comm
       return await getCommand(last.commandId, budget);
     }
     if (last?.requestHash) {
-      return await commandOfRequest(event, last.requestHash, budget);
+      const sent = await commandOfRequest(event, last.requestHash, budget);
+      if (sent || !last.previousCommandId) {
+        return sent;
+      }
+      // The pending request sent nothing (SSM refused it): the command before is still the last one that ran.
+      const before = await getCommand(last.previousCommandId, budget);
+      if (before?.CommandId) {
+        await tryWriteParameter(lastCommandParameter(event), lastCommandValue(before.CommandId, (before.Comment ?? '').slice(-HASH_LENGTH)), budget);
+      }
+      return before;
     }
     const found = await findCommand((command) => matchesResource(command.Comment ?? '', event), budget, new Date(clock.now() - HISTORY_MS));
     if (found?.CommandId) {

@@ -22,6 +22,7 @@ import { checkEnum, checkInteger, checkLength, checkReceived, checkShape, invali
 import { Concurrency, ErrorThreshold } from '../rate-control';
 import { NotificationEvent, NotificationType } from './command-notifications';
 import { InstallProperties, MAX_COMMENT_LENGTH } from './install-properties';
+import { installPolicy } from './install-permissions';
 import { InstallProvider, MAX_INSTALL_TIMEOUT, PROVIDER_TOTAL_TIMEOUT, SERVICE_TIMEOUT } from './install-provider';
 
 /**
@@ -208,7 +209,7 @@ export class OneTimeInstall extends Construct {
     this.outputKeyPrefix = props.outputKeyPrefix;
     this.outputLogGroup = props.outputLogGroup;
     const provider = InstallProvider.of(this);
-    const notifications = this.renderNotifications(props, provider);
+    const notifications = this.renderNotifications(props);
 
     const properties: InstallProperties = {
       Parameters: parameters,
@@ -234,6 +235,13 @@ export class OneTimeInstall extends Construct {
       properties,
       serviceTimeout: SERVICE_TIMEOUT,
     });
+    // Created or updated before the resource's Create or Update, deleted after its Delete (see `installPolicy`).
+    resource.node.addDependency(validateIn(this, () => installPolicy(this, 'HandlerPolicy', {
+      role: provider.onEventRole,
+      targets: props.targets,
+      outputBucket: props.outputBucket,
+      notificationRole: notifications.role,
+    })));
     // The command may notify as soon as it is sent: the role's policy must exist by then, not only the role.
     if (notifications.role) {
       resource.node.addDependency(notifications.role);
@@ -310,11 +318,11 @@ export class OneTimeInstall extends Construct {
     return grants.reduce((all, grant) => all.combine(grant));
   }
 
-  private renderNotifications(props: OneTimeInstallProps, provider: InstallProvider): { properties: Partial<InstallProperties>; role?: iam.Role } {
+  private renderNotifications(props: OneTimeInstallProps): { properties: Partial<InstallProperties>; role?: iam.Role } {
     if (!props.notificationTopic) {
       return { properties: {} };
     }
-    // SSM publishes through a role it assumes; the provider passes that role, and only that role.
+    // SSM publishes through a role it assumes; the provider passes that role, and only that role (`installPolicy`).
     const role = new iam.Role(this, 'NotificationRole', {
       // Only SSM acting for this account may assume it (no confused deputy).
       assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com').withConditions({
@@ -330,7 +338,6 @@ export class OneTimeInstall extends Construct {
         resources: [props.notificationTopic.masterKey.keyArn],
       }));
     }
-    provider.grantPassRole(role);
     return {
       properties: {
         NotificationArn: props.notificationTopic.topicArn,
