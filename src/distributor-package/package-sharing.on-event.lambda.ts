@@ -25,8 +25,12 @@ export interface ShareEvent {
 
 /**
  * Shares a package with other accounts, which CloudFormation cannot do: adds the accounts on Create, adds and
- * removes the difference on Update, removes them all on Delete. The physical id is the document's name, so a
- * renamed package is a replacement: the new one is shared, then the old one's sharing is removed.
+ * removes the difference on Update, removes them all on Delete.
+ *
+ * A renamed package (a new document) is handled by the Update itself: the old document is unshared, the new one
+ * shared, and the physical id kept, so that CloudFormation sends no Delete for the old document in the cleanup
+ * phase, when the permission on it may be gone already (see `PackageSharing`). A Delete therefore names the document
+ * by its properties, not by the physical id (the first name the resource was created with).
  */
 export async function handler(event: ShareEvent): Promise<{ PhysicalResourceId: string }> {
   const { ResponseURL: _, ...logged } = event;
@@ -36,15 +40,21 @@ export async function handler(event: ShareEvent): Promise<{ PhysicalResourceId: 
 
   if (event.RequestType === 'Create') {
     await modify(name, wanted, 'add');
-  } else if (event.RequestType === 'Update') {
-    const before = event.PhysicalResourceId === name ? normalize(event.OldResourceProperties?.AccountIds ?? []) : [];
-    // A document is shared publicly or with accounts, never both: what leaves goes before what comes.
-    await modify(name, before.filter((id) => !wanted.includes(id)), 'remove');
-    await modify(name, wanted.filter((id) => !before.includes(id)), 'add');
-  } else {
-    await unshareAll(event.PhysicalResourceId ?? name);
+    return { PhysicalResourceId: name };
   }
-  return { PhysicalResourceId: name };
+  if (event.RequestType === 'Delete') {
+    await unshareAll(name);
+    return { PhysicalResourceId: event.PhysicalResourceId ?? name };
+  }
+  const oldName = event.OldResourceProperties?.Name ?? event.PhysicalResourceId ?? name;
+  if (oldName !== name) {
+    await unshareAll(oldName);
+  }
+  const before = oldName === name ? normalize(event.OldResourceProperties?.AccountIds ?? []) : [];
+  // A document is shared publicly or with accounts, never both: what leaves goes before what comes.
+  await modify(name, before.filter((id) => !wanted.includes(id)), 'remove');
+  await modify(name, wanted.filter((id) => !before.includes(id)), 'add');
+  return { PhysicalResourceId: event.PhysicalResourceId ?? name };
 }
 
 /**

@@ -58,10 +58,29 @@ describe('package sharing handler', () => {
     expect(calls()).toEqual([{ remove: ['111122223333'] }, { add: ['All'] }]);
   });
 
-  test('a renamed package is shared in full, the old one is unshared by its own Delete', async () => {
-    expect(await handler(shareEvent('Update', ['111122223333'], ['111122223333'], 'RenamedAgent'))).toEqual({ PhysicalResourceId: 'RenamedAgent' });
+  test('a renamed package is unshared and the new one shared in full by the Update, which keeps the physical id', async () => {
+    // GIVEN: the old document is shared with the account and one added by hand
+    ssm.on(DescribeDocumentPermissionCommand, { Name: 'ExampleAgent' }).resolves({ AccountIds: ['111122223333', '999999999999'] });
 
-    expect(calls()).toEqual([{ add: ['111122223333'] }]);
+    // WHEN
+    const answer = await handler(shareEvent('Update', ['111122223333'], ['111122223333'], 'RenamedAgent'));
+
+    // THEN: no new physical id, so CloudFormation sends no Delete of the old document in its cleanup phase
+    expect(answer).toEqual({ PhysicalResourceId: 'ExampleAgent' });
+    expect(ssm.commandCalls(ModifyDocumentPermissionCommand).map((call) => call.args[0].input)).toEqual([
+      { Name: 'ExampleAgent', PermissionType: 'Share', AccountIdsToRemove: ['111122223333', '999999999999'] },
+      { Name: 'RenamedAgent', PermissionType: 'Share', AccountIdsToAdd: ['111122223333'] },
+    ]);
+  });
+
+  test('Delete after a rename unshares the document the properties name, not the first name', async () => {
+    ssm.on(DescribeDocumentPermissionCommand, { Name: 'RenamedAgent' }).resolves({ AccountIds: ['111122223333'] });
+
+    await handler(shareEvent('Delete', ['111122223333'], undefined, 'RenamedAgent'));
+
+    expect(ssm.commandCalls(ModifyDocumentPermissionCommand).map((call) => call.args[0].input)).toEqual([
+      { Name: 'RenamedAgent', PermissionType: 'Share', AccountIdsToRemove: ['111122223333'] },
+    ]);
   });
 
   test('Delete removes every account the document is shared with, those added by hand included, all pages', async () => {
