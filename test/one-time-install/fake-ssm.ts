@@ -71,6 +71,8 @@ export interface FakeSsmOptions {
    * (see test/lifecycle/iam-evaluator.ts).
    */
   readonly authorize?: (operation: string, input: any) => void;
+  /** How every command ends that `nextSend` does not script. */
+  readonly sendsFinish?: { status: string; statusDetails: string[] };
 }
 
 /**
@@ -204,7 +206,8 @@ export class FakeSsm {
     if (refuse) {
       throw Object.assign(new Error(`SendCommand refused: ${refuse}`), { name: refuse, $metadata: { httpStatusCode: 400 } });
     }
-    const status = finishes?.status ?? 'Pending';
+    const ending = finishes ?? this.options.sendsFinish;
+    const status = ending?.status ?? 'Pending';
     const command = this.addCommand({
       CommandId: `sent-${++this.sent}`,
       Comment: input.Comment,
@@ -212,7 +215,7 @@ export class FakeSsm {
       Targets: input.Targets,
       Status: status as Command['Status'],
       StatusDetails: status,
-    }, finishes?.statusDetails ?? [], { commandAfterMs: listedAfterMs ?? 1_000, invocationsAfterMs: listedAfterMs ?? 1_000 });
+    }, ending?.statusDetails ?? [], { commandAfterMs: listedAfterMs ?? 1_000, invocationsAfterMs: listedAfterMs ?? 1_000 });
     if (loseAnswer) {
       throw Object.assign(new Error('We encountered an internal error'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } });
     }
