@@ -58,17 +58,21 @@ export function installPolicy(scope: Construct, id: string, props: InstallPermis
     }));
   }
   const policy = new iam.Policy(scope, id, { roles: [props.role], statements });
-  suppressNagFindings(policy, [{
-    id: 'AwsSolutions-IAM5',
-    reason: 'SendCommand on the nodes of tag targets is every instance and managed node, narrowed by the ssm:resourceTag ' +
-      'condition to the tagged ones; a resource group\'s members are resolved by SSM when it sends, and tag:GetResources, ' +
-      'which listing a group\'s resources calls, takes no resource.',
-    applies_to: [
-      { regex: '/^Resource::arn:.+:ec2:.+:instance\\/\\*$/' },
-      { regex: '/^Resource::arn:.+:ssm:.+:managed-instance\\/\\*$/' },
-      'Resource::*',
-    ],
-  }]);
+  const wildcards = statements.flatMap((statement) => statement.resources).filter((arn) => arn === '*' || arn.endsWith('/*'));
+  if (wildcards.length > 0) {
+    // The findings that the provider's default policy carried, with the same reasons, where they now are.
+    suppressNagFindings(policy, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'SendCommand on the nodes of tag targets is every instance and managed node, narrowed by the ssm:resourceTag ' +
+        'condition to the tagged ones; a resource group\'s members are resolved by SSM when it sends, and tag:GetResources, ' +
+        'which listing a group\'s resources calls, takes no resource.',
+      applies_to: [
+        { regex: '/^Resource::arn:.+:ec2:.+:instance\\/\\*$/' },
+        { regex: '/^Resource::arn:.+:ssm:.+:managed-instance\\/\\*$/' },
+        ...wildcards.includes('*') ? ['Resource::*'] : [],
+      ],
+    }]);
+  }
   return policy;
 }
 
