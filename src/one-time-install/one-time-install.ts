@@ -1,7 +1,6 @@
 import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -9,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ConfigurePackageOptions } from '../configure-package';
 import { InstanceTargets } from '../instance-targets';
+import { AlertTopic } from '../monitoring/alert-topic';
 import { commandFailureMessage } from '../monitoring/failure-message';
 import { InstallSubject, installSubject } from '../monitoring/install-subject';
 import { runCommandMetric, RunCommandMetric } from '../monitoring/run-command-metrics';
@@ -287,10 +287,13 @@ export class OneTimeInstall extends Construct {
 
   /** Publishes `failureMessage()` to the topic when the install's command fails: `onInstallFailed()` with an SNS target. */
   public alertOnFailure(id: string, topic: sns.ITopic): events.Rule {
-    validateIn(this, () => checkSameStackSetTemplate(this, 'topic', topic));
+    const target = validateIn(this, () => {
+      checkSameStackSetTemplate(this, 'topic', topic);
+      return AlertTopic.checked(this, topic, this.failureMessage());
+    });
     return this.onInstallFailed(id, {
       description: `Alerts when the command of ${this.node.path} fails`,
-      target: new targets.SnsTopic(topic, { message: this.failureMessage() }),
+      target,
     });
   }
 
