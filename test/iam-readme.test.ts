@@ -6,8 +6,8 @@ import { Template as Assertions } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { resolve, StackEnvironment, Template } from './lifecycle/template-values';
 import { DistributorPackage, InstanceTargets, OneTimeInstall, PackageFile, PackagePlatform } from '../src';
+import { resolve, StackEnvironment, Template } from './lifecycle/template-values';
 import { VERSION_LOCK_CONTEXT } from '../src/distributor-package/version-lock';
 
 const ENV: StackEnvironment = { account: '111122223333', region: 'us-east-1', stackName: 'Stack' };

@@ -1,9 +1,10 @@
-import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { policySize, ROLE_POLICY_QUOTA } from './install-permissions';
 import { PARAMETER_ROOT } from './install-request';
 import { OneTimeInstallIsCompleteFunction } from './one-time-install.is-complete-function';
 import { OneTimeInstallOnEventFunction } from './one-time-install.on-event-function';
@@ -47,6 +48,8 @@ export class InstallProvider extends Construct {
   public readonly serviceToken: string;
   /** The role of onEvent, the one function that sends: each install attaches its own policy to it. */
   public readonly onEventRole: iam.IRole;
+  /** The characters of the onEvent role's inline policies so far (see `ROLE_POLICY_QUOTA`). */
+  private onEventPolicySize: number;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -95,6 +98,7 @@ export class InstallProvider extends Construct {
     });
     this.serviceToken = provider.serviceToken;
     this.onEventRole = onEvent.role!;
+    this.onEventPolicySize = policySize(onEvent.role!.node.findChild('DefaultPolicy') as iam.Policy);
 
     suppressNagFindings(onEvent.role!.node.findChild('DefaultPolicy'), [{
       id: 'AwsSolutions-IAM5',
@@ -112,4 +116,17 @@ export class InstallProvider extends Construct {
     }]);
   }
 
+  /**
+   * Counts an install's policy against the onEvent role's quota: past it, CloudFormation cannot attach the policy
+   * and the deployment fails, so synth warns on the install that crosses it.
+   */
+  public attach(install: Construct, policy: iam.Policy): void {
+    this.onEventPolicySize += policySize(policy);
+    if (this.onEventPolicySize > ROLE_POLICY_QUOTA) {
+      Annotations.of(install).addWarningV2('cdk-ssm-distributor:rolePolicySize',
+        `the OneTimeInstalls of this stack may need up to ${this.onEventPolicySize} characters of policy on their provider's ` +
+        `role, past IAM's quota of ${ROLE_POLICY_QUOTA} for a role's inline policies, and the deployment would then fail: ` +
+        'target fewer installs by instance ids (tags need one statement whatever the number of nodes), or split them across stacks');
+    }
+  }
 }

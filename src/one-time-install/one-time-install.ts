@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ConfigurePackageOptions } from '../configure-package';
 import { InstanceTargets } from '../instance-targets';
+import { installPolicy } from './install-permissions';
 import { AlertTopic } from '../monitoring/alert-topic';
 import { commandFailureMessage } from '../monitoring/failure-message';
 import { InstallSubject, installSubject } from '../monitoring/install-subject';
@@ -22,7 +23,6 @@ import { checkEnum, checkInteger, checkLength, checkReceived, checkShape, invali
 import { Concurrency, ErrorThreshold } from '../rate-control';
 import { NotificationEvent, NotificationType } from './command-notifications';
 import { InstallProperties, MAX_COMMENT_LENGTH } from './install-properties';
-import { installPolicy } from './install-permissions';
 import { InstallProvider, MAX_INSTALL_TIMEOUT, PROVIDER_TOTAL_TIMEOUT, SERVICE_TIMEOUT } from './install-provider';
 
 /**
@@ -236,12 +236,14 @@ export class OneTimeInstall extends Construct {
       serviceTimeout: SERVICE_TIMEOUT,
     });
     // Created or updated before the resource's Create or Update, deleted after its Delete (see `installPolicy`).
-    resource.node.addDependency(validateIn(this, () => installPolicy(this, 'HandlerPolicy', {
+    const handlerPolicy = validateIn(this, () => installPolicy(this, 'HandlerPolicy', {
       role: provider.onEventRole,
       targets: props.targets,
       outputBucket: props.outputBucket,
       notificationRole: notifications.role,
-    })));
+    }));
+    provider.attach(this, handlerPolicy);
+    resource.node.addDependency(handlerPolicy);
     // The command may notify as soon as it is sent: the role's policy must exist by then, not only the role.
     if (notifications.role) {
       resource.node.addDependency(notifications.role);

@@ -270,9 +270,9 @@ describe('the update player', () => {
         PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'ssm:DescribeDocumentPermission', Resource: documents.map((d) => `arn:aws:ssm:us-east-1:111122223333:document/${d}`) }] },
       },
     });
-    const sharing = (name: string) => ({ Type: 'Custom::Sharing', Properties: { ServiceToken: { 'Fn::GetAtt': ['Framework', 'Arn'] }, Name: name } });
-    const before = { Resources: { ...provider, Policy: policy('A', 'B'), ShareA: sharing('A'), ShareB: sharing('B') } } as Template;
-    const after = { Resources: { ...provider, Policy: policy('B'), ShareB: sharing('B') } } as Template;
+    const sharingOf = (name: string) => ({ Type: 'Custom::Sharing', Properties: { ServiceToken: { 'Fn::GetAtt': ['Framework', 'Arn'] }, Name: name } });
+    const before = { Resources: { ...provider, Policy: policy('A', 'B'), ShareA: sharingOf('A'), ShareB: sharingOf('B') } } as Template;
+    const after = { Resources: { ...provider, Policy: policy('B'), ShareB: sharingOf('B') } } as Template;
 
     // WHEN
     const verdicts: string[] = [];

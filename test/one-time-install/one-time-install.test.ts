@@ -483,6 +483,23 @@ describe('OneTimeInstall', () => {
       });
     });
 
+    test('installs whose policies would pass IAM\'s quota on a role\'s inline policies are warned about at synth', () => {
+      // GIVEN: 50 instance ids an install, about 4,000 characters of policy each; 10 tag installs, about 400 each
+      const ids = Array.from({ length: 50 }, (_, i) => `i-${i.toString(16).padStart(17, '0')}`);
+      for (let i = 0; i < 10; i++) {
+        install({ targets: InstanceTargets.tags({ Role: [`web${i}`] }) }, `Tagged${i}`);
+      }
+      const quotaWarning = Match.stringLikeRegexp("past IAM's quota of 10240");
+      install({ targets: InstanceTargets.instanceIds(ids) }, 'First');
+      expect(Annotations.fromStack(stack).findWarning('*', quotaWarning)).toEqual([]);
+
+      // WHEN
+      install({ targets: InstanceTargets.instanceIds(ids) }, 'Second');
+
+      // THEN
+      expect(Annotations.fromStack(stack).findWarning('*', quotaWarning).map((warning) => warning.id)).toEqual(['/Stack/Second']);
+    });
+
     test('a tag key known only at deploy time is refused: the condition key names it', () => {
       expect(() => install({ targets: InstanceTargets.tags({ [Lazy.string({ produce: () => 'Role' })]: ['web'] }) }))
         .toThrow(/^Stack\/Install: targets must name tag keys known at synth: the handler's permission to send is conditioned on them \(ssm:resourceTag\/KEY\), got '\$\{Token/);
