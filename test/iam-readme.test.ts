@@ -138,3 +138,21 @@ describe('the README\'s permissions table', () => {
     expect(rows.filter((row) => !grants.some((grant) => matches(row, grant))).map((row) => `${row.handler}: ${row.action} ${row.resource}`)).toEqual([]);
   });
 });
+
+describe('the handlers\' grants and their code', () => {
+  const grants = synthesizedGrants();
+  /** The SSM operations a bundled handler sends: the client's command classes it constructs (`new x.SendCommandCommand(`). */
+  const operationsOf = (asset: string) => [...new Set([...fs.readFileSync(path.join(__dirname, '..', 'assets', asset, 'index.js'), 'utf8')
+    .matchAll(/new [A-Za-z_$]+\.([A-Z][A-Za-z]+)Command\(/g)].map((match) => match[1]))].sort();
+
+  test.each([
+    ['OneTimeInstall onEvent', 'one-time-install/one-time-install.on-event.lambda'],
+    ['OneTimeInstall isComplete', 'one-time-install/one-time-install.is-complete.lambda'],
+    ['DistributorPackage sharing', 'distributor-package/package-sharing.on-event.lambda'],
+  ])('%s is granted the SSM actions its bundled code calls, and no other', (handler, asset) => {
+    const granted = [...new Set(grants.filter((grant) => grant.handler === handler && grant.action.startsWith('ssm:'))
+      .map((grant) => grant.action.slice('ssm:'.length)))].sort();
+
+    expect(granted).toEqual(operationsOf(asset));
+  });
+});
