@@ -158,15 +158,25 @@ describe('OneTimeInstall at fleet scale', () => {
       expect(fake.callsTo('ListCommands') - reads).toBe(1);
     });
 
-    test('the rollback of an update that did run sends the old version again', async () => {
+    test('the rollback of an update that did run sends the old version again: create, failed update and rollback', async () => {
+      // GIVEN: v1 created; the update to v2 was sent and failed on the nodes
       const fake = new FakeSsm(ssm, clock);
-      const event = installEvent('Update', { old: { Parameters: v2 }, properties: { Parameters: v1 } });
-      fake.addCommand({ CommandId: 'v2-command', Status: 'Failed', Parameters: v2, Targets: installProperties().Targets }, fleet(3, 'Failed'));
-      fake.parameters.set(lastCommandParameter(event), 'v2-command');
+      fake.nextSend = { finishes: { status: 'Success', statusDetails: fleet(3) } };
+      const create = { ...installEvent('Create', { properties: { Parameters: v1 } }), RequestId: 'create' };
+      await deployLikeTheFramework(create, clock);
+      const physical = { PhysicalResourceId: create.RequestId };
+      fake.nextSend = { finishes: { status: 'Failed', statusDetails: fleet(3, 'Failed') } };
+      const update = { ...installEvent('Update', { old: { Parameters: v1 }, properties: { Parameters: v2 } }), ...physical, RequestId: 'update' };
+      expect((await deployLikeTheFramework(update, clock)).status).toBe('FAILED');
 
-      await onEvent(event);
+      // WHEN: CloudFormation rolls back to v1
+      fake.nextSend = { finishes: { status: 'Success', statusDetails: fleet(3) } };
+      const rollback = { ...installEvent('Update', { old: { Parameters: v2 }, properties: { Parameters: v1 } }), ...physical, RequestId: 'rollback' };
+      const rolledBack = await deployLikeTheFramework(rollback, clock);
 
-      expect(ssm).toHaveReceivedCommandWith(SendCommandCommand, { Parameters: v1 });
+      // THEN: v1 is sent again, and its run is what the resource reports
+      expect(ssm.commandCalls(SendCommandCommand).map((call) => call.args[0].input.Parameters)).toEqual([v1, v2, v1]);
+      expect(rolledBack).toMatchObject({ status: 'SUCCESS', data: { CommandId: 'sent-3', SucceededCount: '3' } });
     });
 
     test('a no-op update in a busy account reports the last run, in a bounded number of calls', async () => {
