@@ -3,6 +3,19 @@ import { DescribeDocumentPermissionCommand, ModifyDocumentPermissionCommand, SSM
 /** One client per Lambda container; adaptive retries slow down on throttling. */
 const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: 8 });
 
+/**
+ * How long a call that IAM refuses is made again: the sharing's own policy is attached just before its Create or
+ * Update, and IAM applies a change after a delay (eventual consistency:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency).
+ */
+const IAM_PROPAGATION_MS = 30 * 1000;
+const IAM_POLL_MS = 5 * 1000;
+/** The handler's clock: tests replace it. */
+export const clock = {
+  now: () => Date.now(),
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
+
 /** ModifyDocumentPermission takes at most 20 account ids a call. */
 const MAX_IDS_PER_CALL = 20;
 /** The value that shares a document with every AWS account (matched in any case, sent as documented). */
@@ -77,7 +90,7 @@ async function sharedWith(name: string): Promise<string[]> {
   const accountIds: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await ssm.send(new DescribeDocumentPermissionCommand({ Name: name, PermissionType: 'Share', MaxResults: 200, NextToken: nextToken }));
+    const page = await authorized(() => ssm.send(new DescribeDocumentPermissionCommand({ Name: name, PermissionType: 'Share', MaxResults: 200, NextToken: nextToken })));
     accountIds.push(...(page.AccountIds ?? []));
     nextToken = page.NextToken;
   } while (nextToken);
@@ -126,11 +139,27 @@ async function undo(name: string, batches: string[][]): Promise<void> {
 
 /** One ModifyDocumentPermission call. */
 async function modifyBatch(name: string, batch: string[], change: 'add' | 'remove'): Promise<void> {
-  await ssm.send(new ModifyDocumentPermissionCommand({
+  await authorized(() => ssm.send(new ModifyDocumentPermissionCommand({
     Name: name,
     PermissionType: 'Share',
     ...(change === 'add' ? { AccountIdsToAdd: batch } : { AccountIdsToRemove: batch }),
-  }));
+  })));
+}
+
+/** The call, made again while IAM refuses it for up to `IAM_PROPAGATION_MS`: a refused call changed nothing. */
+async function authorized<T>(call: () => Promise<T>): Promise<T> {
+  const until = clock.now() + IAM_PROPAGATION_MS;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if ((error as Error).name !== 'AccessDeniedException' || clock.now() + IAM_POLL_MS > until) {
+        throw error;
+      }
+      console.log('AccessDeniedException: waiting for IAM to apply the sharing\'s policy');
+      await clock.sleep(IAM_POLL_MS);
+    }
+  }
 }
 
 function normalize(accountIds: string[]): string[] {

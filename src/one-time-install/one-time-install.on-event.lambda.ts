@@ -32,6 +32,14 @@ import { CONFIGURE_PACKAGE_DOCUMENT } from '../private/configure-document';
  */
 const REGISTRATION_WAIT_MS = 4 * 60 * 1000;
 const REGISTRATION_POLL_MS = 15 * 1000;
+/**
+ * How long a send that IAM refuses is tried again: the install's own policy is attached just before its Create or
+ * Update, and IAM applies a change after a delay (eventual consistency:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency).
+ * A refused send sent nothing, so it is safe to send again.
+ */
+const IAM_PROPAGATION_MS = 30 * 1000;
+const IAM_POLL_MS = 5 * 1000;
 /** How often a second attempt at a request looks whether the first one has sent. */
 const CLAIM_POLL_MS = 5 * 1000;
 /** A run without a Lambda context (a test) has as long as the function's timeout, 6 minutes. */
@@ -242,6 +250,7 @@ function describe(error: unknown): string {
 async function send(event: InstallEvent, properties: InstallProperties, registeredBy: number, budget: RunBudget): Promise<string> {
   const input = commandInput(event, properties);
   const marker = commentMarker(event);
+  const deniedUntil = clock.now() + IAM_PROPAGATION_MS;
   for (;;) {
     try {
       return await sendCommandOnce(input, marker, budget);
@@ -249,6 +258,11 @@ async function send(event: InstallEvent, properties: InstallProperties, register
       const { name, message } = error as Error;
       if (name === 'LostAnswer') {
         throw failure(message);
+      }
+      if (name === 'AccessDeniedException' && clock.now() + IAM_POLL_MS < deniedUntil && budget.allows(IAM_POLL_MS)) {
+        console.log('AccessDeniedException: waiting for IAM to apply the install\'s policy');
+        await clock.sleep(IAM_POLL_MS);
+        continue;
       }
       if (name === 'InvalidInstanceId' && clock.now() + REGISTRATION_POLL_MS < registeredBy && budget.allows(REGISTRATION_POLL_MS)) {
         console.log('InvalidInstanceId: waiting for the nodes to register with SSM');

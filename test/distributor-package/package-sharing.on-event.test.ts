@@ -1,7 +1,7 @@
 import { DescribeDocumentPermissionCommand, ModifyDocumentPermissionCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { handler, ShareEvent } from '../../src/distributor-package/package-sharing.on-event.lambda';
+import { clock, handler, ShareEvent } from '../../src/distributor-package/package-sharing.on-event.lambda';
 
 const ssm = mockClient(SSMClient);
 const ids = (n: number, from = 0) => Array.from({ length: n }, (_, i) => String(100000000000 + from + i));
@@ -129,6 +129,31 @@ describe('package sharing handler', () => {
 
     await expect(handler(shareEvent('Create', ['111122223333']))).rejects.toThrow(
       'Could not add 1 account(s) to the sharing of ExampleAgent: DocumentPermissionLimit: limit reached');
+  });
+
+  test('a call that IAM refuses is made again while the sharing\'s new policy may still be applying, then fails', async () => {
+    // GIVEN: a simulated clock; IAM refuses twice, then allows
+    let now = 0;
+    const real = { ...clock };
+    Object.assign(clock, { now: () => now, sleep: async (ms: number) => { now += ms; } });
+    const denied = Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' });
+    try {
+      ssm.on(ModifyDocumentPermissionCommand).rejectsOnce(denied).rejectsOnce(denied).resolves({});
+
+      // WHEN / THEN
+      await handler(shareEvent('Create', ['111122223333']));
+      expect(ssm).toHaveReceivedCommandTimes(ModifyDocumentPermissionCommand, 3);
+      expect(now).toBe(10_000);
+
+      // AND a refusal that outlasts 30 seconds fails
+      ssm.on(ModifyDocumentPermissionCommand).rejects(denied);
+      now = 0;
+      await expect(handler(shareEvent('Create', ['111122223333']))).rejects.toThrow(
+        'Could not add 1 account(s) to the sharing of ExampleAgent: AccessDeniedException: not authorized');
+      expect(now).toBeLessThanOrEqual(30_000);
+    } finally {
+      Object.assign(clock, real);
+    }
   });
 
   test('the ResponseURL is not logged', async () => {

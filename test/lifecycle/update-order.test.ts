@@ -12,7 +12,7 @@ import { AuthorizationRequest } from './iam-evaluator';
 import { ManagedNode, ssmAuthorizations } from './ssm-authorization';
 import { stackId, StackEnvironment, Template } from './template-values';
 import { DistributorPackage, InstanceTargets, OneTimeInstall, OneTimeInstallProps, PackageFile, PackagePlatform } from '../../src';
-import { handler as shareHandler } from '../../src/distributor-package/package-sharing.on-event.lambda';
+import { clock as shareClock, handler as shareHandler } from '../../src/distributor-package/package-sharing.on-event.lambda';
 import { VERSION_LOCK_CONTEXT } from '../../src/distributor-package/version-lock';
 import type { InstallEvent } from '../../src/one-time-install/install-request';
 import { handler as onEvent } from '../../src/one-time-install/one-time-install.on-event.lambda';
@@ -30,6 +30,7 @@ const NODES: ManagedNode[] = [
 ];
 
 const ssm = mockClient(SSMClient);
+const realShareClock = { ...shareClock };
 const clock = useSimulatedClock();
 let lockDir: string;
 /** Every call IAM refused, with the phase and handler that made it. */
@@ -123,9 +124,12 @@ beforeEach(() => {
     return {};
   });
   stack = new SimulatedStack(ENV, run);
+  // The sharing handler waits on the simulated clock too (a refused call is made again for 30 seconds).
+  Object.assign(shareClock, { now: () => clock.now(), sleep: async (ms: number) => clock.advance(ms) });
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
 afterEach(() => {
+  Object.assign(shareClock, realShareClock);
   jest.restoreAllMocks();
   fs.rmSync(lockDir, { recursive: true, force: true });
 });
