@@ -78,7 +78,8 @@ export class AlertTopic implements events.IRuleTarget {
   private warn(rule: events.IRule, policy: string, arn: string, statement: iam.PolicyStatement): void {
     const resource = Token.isUnresolved(arn) ? 'it' : arn;
     Annotations.of(this.scope).addWarningV2('cdk-ssm-distributor:alertTopicPolicy',
-      `${rule.node.path} publishes to a topic this app does not own: EventBridge can publish only once the owner of ${resource} adds ` +
+      `${rule.node.path} publishes to a topic ${policy === 'key policy' ? 'whose key ' : ''}this app does not own: EventBridge can ` +
+      `publish only once the owner of ${resource} adds ` +
       `this statement to its ${policy}: ${JSON.stringify(Stack.of(rule).resolve(statement.toStatementJson()))}`);
   }
 }

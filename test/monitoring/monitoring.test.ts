@@ -145,6 +145,17 @@ describe('DistributorPackageAssociation event hooks', () => {
       `${JSON.stringify(statement)} [ack: cdk-ssm-distributor:alertTopicPolicy]`);
   });
 
+  test('alertOnFailure to a topic whose key the app does not own warns with the key policy statement to add', () => {
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    association.alertOnFailure('Alert', new sns.Topic(stack, 'Topic', { masterKey: key }));
+
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Agent', Match.stringLikeRegexp('to its key policy'));
+    expect(warnings.map((warning) => warning.entry.data)).toEqual([expect.stringContaining(
+      'Stack/Agent/Alert publishes to a topic whose key this app does not own: EventBridge can publish only once the owner of ' +
+      'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab adds this statement to its key policy: ' +
+      '{"Action":["kms:GenerateDataKey","kms:Decrypt"]')]);
+  });
+
   test.each([
     ['a topic of the app', (scope: Stack) => new sns.Topic(scope, 'Topic', { masterKey: kms.Alias.fromAliasName(scope, 'Managed', 'alias/aws/sns') }), 'alias/aws/sns'],
     ['an imported topic', (scope: Stack) => sns.Topic.fromTopicAttributes(scope, 'Topic', {

@@ -354,22 +354,24 @@ describe('OneTimeInstall at fleet scale', () => {
     });
 
     test('3. a last command whose write failed after the send is not mistaken for the one before: the rollback reinstalls', async () => {
-      // GIVEN: v1 was installed; the update to v2 was sent, then every parameter write failed
-      let writesFail = true;
-      const fake: FakeSsm = new FakeSsm(ssm, clock, { failing: (op) => writesFail && op === 'PutParameter' && fake.callsTo('SendCommand') > 0 ? serverError() : undefined });
-      const update = installEvent('Update', { old: { Parameters: v1 }, properties: { Parameters: v2 } });
-      fake.addCommand({ CommandId: 'v1-command', Status: 'Success', Parameters: v1, Targets: installProperties().Targets }, fleet(3));
-      fake.parameters.set(lastCommandParameter(update), 'v1-command');
-      await onEvent(update);
+      // GIVEN: v1 was created and installed; the update to v2 was sent, then every parameter write failed
+      let writesFail = false;
+      const fake: FakeSsm = new FakeSsm(ssm, clock, { failing: (op) => writesFail && op === 'PutParameter' && fake.callsTo('SendCommand') > 1 ? serverError() : undefined });
+      fake.nextSend = { finishes: { status: 'Success', statusDetails: fleet(3) } };
+      const create = { ...installEvent('Create', { properties: { Parameters: v1 } }), RequestId: 'create' };
+      expect((await deployLikeTheFramework(create, clock)).status).toBe('SUCCESS');
+      const physical = { PhysicalResourceId: create.RequestId };
+      writesFail = true;
+      clock.advance(60_000);
+      await onEvent({ ...installEvent('Update', { old: { Parameters: v1 }, properties: { Parameters: v2 } }), ...physical, RequestId: 'update' });
 
       // WHEN: CloudFormation rolls back to v1, in another request
       writesFail = false;
       clock.advance(60_000);
-      await onEvent({ ...installEvent('Update', { old: { Parameters: v2 }, properties: { Parameters: v1 } }), RequestId: 'request-2' });
+      await onEvent({ ...installEvent('Update', { old: { Parameters: v2 }, properties: { Parameters: v1 } }), ...physical, RequestId: 'rollback' });
 
       // THEN
-      expect(ssm).toHaveReceivedCommandWith(SendCommandCommand, { Parameters: v1 });
-      expect(fake.callsTo('SendCommand')).toBe(2);
+      expect(ssm.commandCalls(SendCommandCommand).map((call) => call.args[0].input.Parameters)).toEqual([v1, v2, v1]);
     });
 
     test('3. a parameter that cannot be written fails the request before anything is sent', async () => {
