@@ -4,11 +4,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { policySize, ROLE_POLICY_QUOTA } from './install-permissions';
 import { PARAMETER_ROOT } from './install-request';
 import { OneTimeInstallIsCompleteFunction } from './one-time-install.is-complete-function';
 import { OneTimeInstallOnEventFunction } from './one-time-install.on-event-function';
 import { suppressNagFindings } from '../private/nag-suppressions';
+import { policySize, ROLE_POLICY_QUOTA } from '../private/policy-size';
 import { loggingTo, newProvider, stackSingleton, LOG_RETENTION } from '../private/provider-parts';
 
 /**
