@@ -24,34 +24,70 @@ export interface CustomResourceAnswer {
 
 export type RunRequest = (request: CustomResourceRequest) => Promise<CustomResourceAnswer | void>;
 
+/** One version of a policy (`undefined`: absent), with the template that resolves it. */
+type PolicyVersion = { template: Template; resource: TemplateResource } | undefined;
+
 /**
  * Plays a stack update as CloudFormation orders it
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks.html):
  * - update phase: the new and changed resources, each after what it depends on (`Ref`, `Fn::GetAtt`, `DependsOn`);
- *   a policy's new statements are in force from its own update on; removed resources, their policies included, are
- *   all still there;
+ *   removed resources, their policies included, are all still there;
  * - cleanup phase: the removed resources and the old physical resources of replaced ones, deleted in the reverse
  *   order of the old template's dependencies (a resource before what it depends on: the `DependsOn` attribute's
  *   documented deletion order, https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html).
- *   A removed policy is in force until its own deletion.
- * Each custom resource request is handed to `run` with an authorizer that judges a handler's call against the
- * identity policies attached to that handler's role at that moment. A stack's creation is an update from nothing.
+ * CloudFormation orders only what depends on what: resources without a dependency between them may go in either
+ * order, or at once. So a handler's call is allowed only if it is allowed whichever way each such policy went: a
+ * policy the custom resource depends on is in its new version (update phase) or still there (cleanup phase); one
+ * that depends on the resource is in its old version; any other changed, added or removed policy is judged both
+ * before and after its change.
+ * Each custom resource request is handed to `run` with that authorizer. A stack's creation is an update from nothing.
  */
 export async function playStackUpdate(
   before: Template, after: Template, env: StackEnvironment, run: RunRequest, physicalIds = new Map<string, string>(),
 ): Promise<CustomResourceRequest[]> {
   const requests: CustomResourceRequest[] = [];
-  // The policies in force, by logical id: the old template's at first.
-  const inForce = new Map<string, { template: Template; resource: TemplateResource }>();
-  for (const [id, resource] of Object.entries(before.Resources)) {
-    if (resource.Type === 'AWS::IAM::Policy') {
-      inForce.set(id, { template: before, resource });
+  const policyIds = [...new Set([...Object.keys(before.Resources), ...Object.keys(after.Resources)])]
+    .filter((id) => (after.Resources[id] ?? before.Resources[id]).Type === 'AWS::IAM::Policy');
+  const versions = (id: string) => ({
+    old: before.Resources[id] ? { template: before, resource: before.Resources[id] } : undefined,
+    new: after.Resources[id] ? { template: after, resource: after.Resources[id] } : undefined,
+  });
+  // Only a change of properties updates a resource (not of `DependsOn` or metadata).
+  const propertiesOf = (template: Template, id: string) => JSON.stringify(resolve(template.Resources[id].Properties ?? {}, template, env));
+  const unchanged = (id: string) => before.Resources[id] && after.Resources[id] && propertiesOf(before, id) === propertiesOf(after, id);
+
+  /** The versions each policy may be in when a request for `logicalId` runs. */
+  const choicesFor = (phase: 'update' | 'cleanup', logicalId: string): PolicyVersion[][] => policyIds.map((id) => {
+    const { old: oldVersion, new: newVersion } = versions(id);
+    if (unchanged(id)) {
+      return [newVersion];
     }
-  }
-  const authorizerFor = (template: Template, logicalId: string) => (handler: HandlerName, request: AuthorizationRequest) =>
-    isAllowed(statementsFor(roleOf(template, logicalId, handler), inForce, env), request);
+    if (phase === 'update') {
+      if (!newVersion) {
+        return [oldVersion];
+      }
+      if (dependsOn(after, logicalId, id)) {
+        return [newVersion];
+      }
+      return dependsOn(after, id, logicalId) ? [oldVersion] : [oldVersion, newVersion];
+    }
+    if (newVersion) {
+      return [newVersion];
+    }
+    if (dependsOn(before, logicalId, id)) {
+      return [oldVersion];
+    }
+    return dependsOn(before, id, logicalId) ? [undefined] : [oldVersion, undefined];
+  });
+  const authorizerFor = (phase: 'update' | 'cleanup', template: Template, logicalId: string) => {
+    const choices = choicesFor(phase, logicalId);
+    return (handler: HandlerName, request: AuthorizationRequest) => {
+      const role = roleOf(template, logicalId, handler);
+      return combinations(choices).every((inForce) => isAllowed(statementsFor(role, inForce, env), request));
+    };
+  };
   const send = async (request: Omit<CustomResourceRequest, 'authorize'>, template: Template) => {
-    const full = { ...request, authorize: authorizerFor(template, request.logicalId) };
+    const full = { ...request, authorize: authorizerFor(request.phase, template, request.logicalId) };
     requests.push(full);
     return (await run(full)) ?? {};
   };
@@ -61,56 +97,62 @@ export async function playStackUpdate(
   for (const id of dependencyOrder(after)) {
     const resource = after.Resources[id];
     const old = before.Resources[id];
-    const resolved = resolve(resource.Properties ?? {}, after, env);
-    const oldResolved = old && resolve(old.Properties ?? {}, before, env);
-    if (old && JSON.stringify(oldResolved) === JSON.stringify(resolved)) {
+    if (!isCustomResource(resource) || unchanged(id)) {
       continue;
     }
-    if (resource.Type === 'AWS::IAM::Policy') {
-      inForce.set(id, { template: after, resource });
-    } else if (isCustomResource(resource)) {
-      const physicalResourceId = old ? physicalIdOf(id, physicalIds) : undefined;
-      const answer = await send({
-        logicalId: id,
-        resourceType: resource.Type,
-        phase: 'update',
-        requestType: old ? 'Update' : 'Create',
-        physicalResourceId,
-        properties: withoutServiceToken(resolved),
-        oldProperties: old ? withoutServiceToken(oldResolved) : undefined,
-      }, after);
-      // The Provider framework's physical id on Create is the request's id, unless the handler names one.
-      const newId = answer.PhysicalResourceId ?? physicalResourceId ?? `${id}-physical`;
-      if (physicalResourceId && newId !== physicalResourceId) {
-        replaced.push({ logicalId: id, physicalResourceId });
-      }
-      physicalIds.set(id, newId);
+    const physicalResourceId = old ? physicalIdOf(id, physicalIds) : undefined;
+    const answer = await send({
+      logicalId: id,
+      resourceType: resource.Type,
+      phase: 'update',
+      requestType: old ? 'Update' : 'Create',
+      physicalResourceId,
+      properties: withoutServiceToken(resolve(resource.Properties ?? {}, after, env)),
+      oldProperties: old ? withoutServiceToken(resolve(old.Properties ?? {}, before, env)) : undefined,
+    }, after);
+    // The Provider framework's physical id on Create is the request's id, unless the handler names one.
+    const newId = answer.PhysicalResourceId ?? physicalResourceId ?? `${id}-physical`;
+    if (physicalResourceId && newId !== physicalResourceId) {
+      replaced.push({ logicalId: id, physicalResourceId });
     }
+    physicalIds.set(id, newId);
   }
 
   // Cleanup phase.
-  const removed = new Set(Object.keys(before.Resources).filter((id) => !after.Resources[id]));
   for (const id of dependencyOrder(before).reverse()) {
     const resource = before.Resources[id];
     const replacement = replaced.find((r) => r.logicalId === id);
-    if (!removed.has(id) && !replacement) {
+    if ((after.Resources[id] && !replacement) || !isCustomResource(resource) || resource.DeletionPolicy === 'Retain') {
       continue;
     }
-    if (isCustomResource(resource) && resource.DeletionPolicy !== 'Retain') {
-      await send({
-        logicalId: id,
-        resourceType: resource.Type,
-        phase: 'cleanup',
-        requestType: 'Delete',
-        physicalResourceId: replacement?.physicalResourceId ?? physicalIdOf(id, physicalIds),
-        properties: withoutServiceToken(resolve(resource.Properties ?? {}, before, env)),
-      }, before);
-    }
-    if (removed.has(id) && resource.Type === 'AWS::IAM::Policy') {
-      inForce.delete(id);
-    }
+    await send({
+      logicalId: id,
+      resourceType: resource.Type,
+      phase: 'cleanup',
+      requestType: 'Delete',
+      physicalResourceId: replacement?.physicalResourceId ?? physicalIdOf(id, physicalIds),
+      properties: withoutServiceToken(resolve(resource.Properties ?? {}, before, env)),
+    }, before);
   }
   return requests;
+}
+
+/** Whether `id` depends on `other` in the template, directly or through others. */
+function dependsOn(template: Template, id: string, other: string): boolean {
+  const seen = new Set<string>();
+  const visit = (current: string): boolean => {
+    if (seen.has(current) || !template.Resources[current]) {
+      return false;
+    }
+    seen.add(current);
+    return dependenciesOf(template.Resources[current], template).some((next) => next === other || visit(next));
+  };
+  return visit(id);
+}
+
+/** Every way of picking one version of each policy. */
+function combinations(choices: PolicyVersion[][]): PolicyVersion[][] {
+  return choices.reduce<PolicyVersion[][]>((all, options) => all.flatMap((picked) => options.map((option) => [...picked, option])), [[]]);
 }
 
 /** A stack deployed again and again: each deployment is played as an update from the last template. */
@@ -169,9 +211,9 @@ function refTarget(value: any): string {
 }
 
 /** The statements of the policies in force that are attached to the role. */
-function statementsFor(role: string, inForce: Map<string, { template: Template; resource: TemplateResource }>, env: StackEnvironment): Statement[] {
-  return [...inForce.values()]
-    .filter(({ resource }) => (resource.Properties?.Roles ?? []).some((r: any) => r?.Ref === role))
+function statementsFor(role: string, inForce: PolicyVersion[], env: StackEnvironment): Statement[] {
+  return inForce
+    .filter((version): version is NonNullable<PolicyVersion> => (version?.resource.Properties?.Roles ?? []).some((r: any) => r?.Ref === role))
     .flatMap(({ template, resource }) => resolve(resource.Properties!.PolicyDocument, template, env).Statement as Statement[]);
 }
 
