@@ -245,6 +245,23 @@ describe('stack updates in the order CloudFormation runs them, each call under t
         .toEqual(['Install 1.0.0', 'Install 1.1.0', 'Uninstall']);
     });
 
+    test('targets changed in place, from tags to a resource group to ids: each update sends under its own new policy', async () => {
+      const build = (targets: InstanceTargets) => synth((s) => install(s, 'Agent', { targets, uninstallOnDelete: true }));
+
+      await stack.deploy(build(InstanceTargets.tags({ Role: ['db'] })));
+      await stack.deploy(build(InstanceTargets.resourceGroup('web-servers')));
+      await stack.deploy(build(InstanceTargets.instanceIds(['i-0000000000000000b'])));
+      await stack.deploy(synth(() => undefined));
+
+      expect(denied).toEqual([]);
+      expect(sendInputs().map((input) => `${input.Parameters.action[0]} ${JSON.stringify(input.Targets)}`)).toEqual([
+        'Install [{"Key":"tag:Role","Values":["db"]}]',
+        'Install [{"Key":"resource-groups:Name","Values":["web-servers"]}]',
+        'Install [{"Key":"InstanceIds","Values":["i-0000000000000000b"]}]',
+        'Uninstall [{"Key":"InstanceIds","Values":["i-0000000000000000b"]}]',
+      ]);
+    });
+
     test('tag targets: a node without the tags is refused, so the grant is no wider than the targets', async () => {
       await stack.deploy(synth((s) => install(s, 'Agent')));
       const request = (await stack.deploy(synth((s) => install(s, 'Agent', { version: '2.0.0' }))))[0];
