@@ -1,7 +1,6 @@
 import { Annotations, IResource, Names, Resource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -12,6 +11,7 @@ import { ComplianceSeverity, SyncCompliance } from './association-compliance';
 import { DistributorPackageAssociationProps } from './package-association-props';
 import { CONFIGURE_PACKAGE_DOCUMENT } from '../configure-package/configure-document';
 import { renderConfigurePackageParameters, warnDeployTimeParameters } from '../configure-package/configure-parameters';
+import { AlertTopic } from '../monitoring/alert-topic';
 import { onEventRule } from '../monitoring/event-rule';
 import { failedNodesAlarm } from '../monitoring/failed-nodes-alarm';
 import { FailedNodesAlarmOptions } from '../monitoring/failed-nodes-alarm-options';
@@ -171,10 +171,13 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html
    */
   public alertOnFailure(id: string, topic: sns.ITopic): events.Rule {
-    validateIn(this, () => checkSameStackSetTemplate(this, 'topic', topic));
+    const target = validateIn(this, () => {
+      checkSameStackSetTemplate(this, 'topic', topic);
+      return AlertTopic.checked(this, topic, this.failureMessage());
+    });
     return this.onInstallFailed(id, {
       description: `Alerts when ${this.node.path} fails on a node`,
-      target: new targets.SnsTopic(topic, { message: this.failureMessage() }),
+      target,
     });
   }
 

@@ -233,7 +233,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
         'of its own there, installed by name; share a package from one account instead', accountIds.join(', ')));
     }
     if (!this.sharing) {
-      this.sharing = new PackageSharing(this, 'Sharing', this.document.ref, this.packageArn);
+      this.sharing = new PackageSharing(this, 'Sharing', this.document.ref, this.packageName, this.packageArn);
     }
     validateIn(this, () => this.sharing!.add(accountIds));
   }

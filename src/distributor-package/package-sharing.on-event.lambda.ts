@@ -3,6 +3,19 @@ import { DescribeDocumentPermissionCommand, ModifyDocumentPermissionCommand, SSM
 /** One client per Lambda container; adaptive retries slow down on throttling. */
 const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: 8 });
 
+/**
+ * How long a call that IAM refuses is made again: the sharing's own policy is attached just before its Create or
+ * Update, and IAM applies a change after a delay (eventual consistency:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency).
+ */
+const IAM_PROPAGATION_MS = 30 * 1000;
+const IAM_POLL_MS = 5 * 1000;
+/** The handler's clock: tests replace it. */
+export const clock = {
+  now: () => Date.now(),
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
+
 /** ModifyDocumentPermission takes at most 20 account ids a call. */
 const MAX_IDS_PER_CALL = 20;
 /** The value that shares a document with every AWS account (matched in any case, sent as documented). */
@@ -25,8 +38,12 @@ export interface ShareEvent {
 
 /**
  * Shares a package with other accounts, which CloudFormation cannot do: adds the accounts on Create, adds and
- * removes the difference on Update, removes them all on Delete. The physical id is the document's name, so a
- * renamed package is a replacement: the new one is shared, then the old one's sharing is removed.
+ * removes the difference on Update, removes them all on Delete.
+ *
+ * A renamed package (a new document) is handled by the Update itself: the old document is unshared, the new one
+ * shared, and the physical id kept, so that CloudFormation sends no Delete for the old document in the cleanup
+ * phase, when the permission on it may be gone already (see `PackageSharing`). A Delete therefore names the document
+ * by its properties, not by the physical id (the first name the resource was created with).
  */
 export async function handler(event: ShareEvent): Promise<{ PhysicalResourceId: string }> {
   const { ResponseURL: _, ...logged } = event;
@@ -36,15 +53,21 @@ export async function handler(event: ShareEvent): Promise<{ PhysicalResourceId: 
 
   if (event.RequestType === 'Create') {
     await modify(name, wanted, 'add');
-  } else if (event.RequestType === 'Update') {
-    const before = event.PhysicalResourceId === name ? normalize(event.OldResourceProperties?.AccountIds ?? []) : [];
-    // A document is shared publicly or with accounts, never both: what leaves goes before what comes.
-    await modify(name, before.filter((id) => !wanted.includes(id)), 'remove');
-    await modify(name, wanted.filter((id) => !before.includes(id)), 'add');
-  } else {
-    await unshareAll(event.PhysicalResourceId ?? name);
+    return { PhysicalResourceId: name };
   }
-  return { PhysicalResourceId: name };
+  if (event.RequestType === 'Delete') {
+    await unshareAll(name);
+    return { PhysicalResourceId: event.PhysicalResourceId ?? name };
+  }
+  const oldName = event.OldResourceProperties?.Name ?? event.PhysicalResourceId ?? name;
+  if (oldName !== name) {
+    await unshareAll(oldName);
+  }
+  const before = oldName === name ? normalize(event.OldResourceProperties?.AccountIds ?? []) : [];
+  // A document is shared publicly or with accounts, never both: what leaves goes before what comes.
+  await modify(name, before.filter((id) => !wanted.includes(id)), 'remove');
+  await modify(name, wanted.filter((id) => !before.includes(id)), 'add');
+  return { PhysicalResourceId: event.PhysicalResourceId ?? name };
 }
 
 /**
@@ -67,7 +90,7 @@ async function sharedWith(name: string): Promise<string[]> {
   const accountIds: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await ssm.send(new DescribeDocumentPermissionCommand({ Name: name, PermissionType: 'Share', MaxResults: 200, NextToken: nextToken }));
+    const page = await authorized(() => ssm.send(new DescribeDocumentPermissionCommand({ Name: name, PermissionType: 'Share', MaxResults: 200, NextToken: nextToken })));
     accountIds.push(...(page.AccountIds ?? []));
     nextToken = page.NextToken;
   } while (nextToken);
@@ -116,11 +139,27 @@ async function undo(name: string, batches: string[][]): Promise<void> {
 
 /** One ModifyDocumentPermission call. */
 async function modifyBatch(name: string, batch: string[], change: 'add' | 'remove'): Promise<void> {
-  await ssm.send(new ModifyDocumentPermissionCommand({
+  await authorized(() => ssm.send(new ModifyDocumentPermissionCommand({
     Name: name,
     PermissionType: 'Share',
     ...(change === 'add' ? { AccountIdsToAdd: batch } : { AccountIdsToRemove: batch }),
-  }));
+  })));
+}
+
+/** The call, made again while IAM refuses it for up to `IAM_PROPAGATION_MS`: a refused call changed nothing. */
+async function authorized<T>(call: () => Promise<T>): Promise<T> {
+  const until = clock.now() + IAM_PROPAGATION_MS;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if ((error as Error).name !== 'AccessDeniedException' || clock.now() + IAM_POLL_MS > until) {
+        throw error;
+      }
+      console.log('AccessDeniedException: waiting for IAM to apply the sharing\'s policy');
+      await clock.sleep(IAM_POLL_MS);
+    }
+  }
 }
 
 function normalize(accountIds: string[]): string[] {

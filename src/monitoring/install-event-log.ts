@@ -67,11 +67,24 @@ export class InstallEventLog extends Construct {
     });
     this.policy = new logs.ResourcePolicy(this, 'Policy', {
       resourcePolicyName: Names.uniqueResourceName(this, { maxLength: 255 }),
-      policyStatements: [new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn],
-      })],
+      // PutLogEvents only for EventBridge rules of this account and Region (confused deputy prevention:
+      // https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html).
+      // CreateLogStream carries no aws:SourceArn, so it takes no such condition (AWS's own sample, aws-samples/
+      // serverless-patterns eventbridge-cloudwatch, pull request 618). Not each rule's ARN: the rules depend on this
+      // policy, which must exist before they deliver.
+      policyStatements: [
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['logs:CreateLogStream'],
+          resources: [this.logGroup.logGroupArn],
+        }),
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['logs:PutLogEvents'],
+          resources: [this.logGroup.logGroupArn],
+          conditions: { ArnLike: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: '*' }) } },
+        }),
+      ],
     });
     // JSON filter patterns on the event as EventBridge logs it:
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html. Dimension values come

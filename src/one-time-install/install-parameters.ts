@@ -6,8 +6,9 @@ import { read, ssm } from './ssm-commands';
 /**
  * The SSM parameters an install keeps (String parameters, read in one `GetParameter` call however busy the account:
  * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html):
- * - the resource's last command: `<command id> <request hash>`, or `pending <request hash>` while a request sends, so
- *   that a write that fails after the send is never mistaken for the command before;
+ * - the resource's last command: `<command id> <request hash>`, or `pending <request hash> <command id before>` while
+ *   a request sends, so that a write that fails after the send is never mistaken for the command before, and a send
+ *   that SSM refused still knows the command before (what a rollback compares with);
  * - one per request, claimed before sending: `sending <attempt>`, then what onEvent answered (JSON), or `failed <reason>`.
  */
 export interface LastCommand {
@@ -15,6 +16,8 @@ export interface LastCommand {
   readonly commandId?: string;
   /** The hash of the request that sent it (see `requestHashOf`); absent in parameters written by older versions. */
   readonly requestHash?: string;
+  /** While pending: the resource's command before this request, if it had one. */
+  readonly previousCommandId?: string;
 }
 
 const PENDING = 'pending';
@@ -36,12 +39,13 @@ export async function readParameter(name: string, budget: RunBudget): Promise<st
 }
 
 export function parseLastCommand(value: string): LastCommand {
-  const [first, requestHash] = value.split(' ');
-  return first === PENDING ? { requestHash } : { commandId: first, requestHash };
+  const [first, requestHash, previousCommandId] = value.split(' ');
+  return first === PENDING ? { requestHash, previousCommandId } : { commandId: first, requestHash };
 }
 
-export function lastCommandValue(commandId: string | undefined, requestHash: string): string {
-  return `${commandId ?? PENDING} ${requestHash}`;
+/** The value of the last command; `pending` (no `commandId`) remembers the command before, if any. */
+export function lastCommandValue(commandId: string | undefined, requestHash: string, previousCommandId?: string): string {
+  return commandId ? `${commandId} ${requestHash}` : [PENDING, requestHash, previousCommandId].filter(Boolean).join(' ');
 }
 
 /** Writes the parameter; throws when SSM refuses (the caller decides whether that matters). */

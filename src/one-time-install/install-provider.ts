@@ -1,4 +1,4 @@
-import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,8 +7,8 @@ import { Construct } from 'constructs';
 import { PARAMETER_ROOT } from './install-request';
 import { OneTimeInstallIsCompleteFunction } from './one-time-install.is-complete-function';
 import { OneTimeInstallOnEventFunction } from './one-time-install.on-event-function';
-import { CONFIGURE_PACKAGE_DOCUMENT } from '../configure-package/configure-document';
 import { suppressNagFindings } from '../private/nag-suppressions';
+import { policySize, ROLE_POLICY_QUOTA } from '../private/policy-size';
 import { loggingTo, newProvider, stackSingleton, LOG_RETENTION } from '../private/provider-parts';
 
 /**
@@ -46,7 +46,10 @@ export class InstallProvider extends Construct {
   }
 
   public readonly serviceToken: string;
-  private readonly onEventRole: iam.IRole;
+  /** The role of onEvent, the one function that sends: each install attaches its own policy to it. */
+  public readonly onEventRole: iam.IRole;
+  /** The characters of the onEvent role's inline policies so far (see `ROLE_POLICY_QUOTA`). */
+  private onEventPolicySize: number;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -63,28 +66,20 @@ export class InstallProvider extends Construct {
       ...loggingTo(this, 'IsComplete'),
     });
 
-    // SendCommand only for AWS-ConfigureAWSPackage (an AWS-owned document: no account in its ARN), never
-    // document/*: running any AWS-* document makes the caller administrator of the node.
-    const instances = stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
-    const managedInstances = stack.formatArn({ service: 'ssm', resource: 'managed-instance', resourceName: '*' });
-    onEvent.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['ssm:SendCommand'],
-      resources: [
-        stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: CONFIGURE_PACKAGE_DOCUMENT }),
-        instances,
-        managedInstances,
-      ],
-    }));
-    const readCommands = new iam.PolicyStatement({ actions: ['ssm:ListCommands', 'ssm:ListCommandInvocations'], resources: ['*'] });
+    // What every install needs; what each install sends, and to which nodes, is granted by a policy of the install's
+    // own (`installPolicy`). onEvent reads commands (ListCommands) but never their invocations: isComplete does.
+    // ListCommands, ListCommandInvocations and CancelCommand take no resource type (Service Authorization Reference).
+    onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:ListCommands'], resources: ['*'] }));
     // Each install's last command and each request's claim (see `lastCommandParameter`), under the stack's own name:
     // the provider is one per stack, so no stack's provider can touch another's parameters.
     onEvent.addToRolePolicy(new iam.PolicyStatement({
       actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
       resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${PARAMETER_ROOT}/${Aws.STACK_NAME}/*` })],
     }));
-    onEvent.addToRolePolicy(readCommands);
-    isComplete.addToRolePolicy(readCommands);
-    isComplete.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:CancelCommand'], resources: ['*'] }));
+    isComplete.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ssm:ListCommands', 'ssm:ListCommandInvocations', 'ssm:CancelCommand'],
+      resources: ['*'],
+    }));
 
     const provider = newProvider(this, {
       onEventHandler: onEvent,
@@ -103,16 +98,14 @@ export class InstallProvider extends Construct {
     });
     this.serviceToken = provider.serviceToken;
     this.onEventRole = onEvent.role!;
+    this.onEventPolicySize = policySize(onEvent.role!.node.findChild('DefaultPolicy') as iam.Policy);
 
     suppressNagFindings(onEvent.role!.node.findChild('DefaultPolicy'), [{
       id: 'AwsSolutions-IAM5',
-      reason: 'SendCommand is limited to AWS-ConfigureAWSPackage; its targets are any instance or managed node of this ' +
-        'account and region, resolved by SSM from tags at run time. ListCommands and ListCommandInvocations take no resource. ' +
-        'The parameters are those this provider keeps, per install and per request, under its own stack\'s path.',
+      reason: 'ListCommands takes no resource. The parameters are those this provider keeps, per install and per request, ' +
+        'under its own stack\'s path.',
       applies_to: [
         { regex: '/^Resource::arn:.+:ssm:.+:parameter\\/cdk-ssm-distributor\\/one-time-install\\/<AWS::StackName>\\/\\*$/' },
-        { regex: '/^Resource::arn:.+:ec2:.+:instance\\/\\*$/' },
-        { regex: '/^Resource::arn:.+:ssm:.+:managed-instance\\/\\*$/' },
         'Resource::*',
       ],
     }]);
@@ -123,8 +116,17 @@ export class InstallProvider extends Construct {
     }]);
   }
 
-  /** Lets the provider pass `role` to SSM, for SNS notifications. */
-  public grantPassRole(role: iam.IRole): void {
-    role.grantPassRole(this.onEventRole);
+  /**
+   * Counts an install's policy against the onEvent role's quota: past it, CloudFormation cannot attach the policy
+   * and the deployment fails, so synth warns on the install that crosses it.
+   */
+  public attach(install: Construct, policy: iam.Policy): void {
+    this.onEventPolicySize += policySize(policy);
+    if (this.onEventPolicySize > ROLE_POLICY_QUOTA) {
+      Annotations.of(install).addWarningV2('cdk-ssm-distributor:rolePolicySize',
+        `the OneTimeInstalls of this stack may need up to ${this.onEventPolicySize} characters of policy on their provider's ` +
+        `role, past IAM's quota of ${ROLE_POLICY_QUOTA} for a role's inline policies, and the deployment would then fail: ` +
+        'target fewer installs by instance ids (tags need one statement whatever the number of nodes), or split them across stacks');
+    }
   }
 }

@@ -32,6 +32,14 @@ import { CONFIGURE_PACKAGE_DOCUMENT } from '../configure-package/configure-docum
  */
 const REGISTRATION_WAIT_MS = 4 * 60 * 1000;
 const REGISTRATION_POLL_MS = 15 * 1000;
+/**
+ * How long a send that IAM refuses is tried again: the install's own policy is attached just before its Create or
+ * Update, and IAM applies a change after a delay (eventual consistency:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency).
+ * A refused send sent nothing, so it is safe to send again.
+ */
+const IAM_PROPAGATION_MS = 30 * 1000;
+const IAM_POLL_MS = 5 * 1000;
 /** How often a second attempt at a request looks whether the first one has sent. */
 const CLAIM_POLL_MS = 5 * 1000;
 /** A run without a Lambda context (a test) has as long as the function's timeout, 6 minutes. */
@@ -76,6 +84,8 @@ export async function handler(event: InstallEvent, context?: RunContext): Promis
  * (a parameter created with `Overwrite: false`), and only the attempt that claimed it sends.
  * The resource's last command is set to "pending" before the send: a failed write fails the request before anything
  * is sent, and a write that fails after it leaves "pending", which the next update resolves by the comment marker.
+ * "pending" keeps the command before: when SSM refuses the send, that command is still the last one that ran, which
+ * the rollback that follows compares with (and so sends nothing when it restores what that command installed).
  */
 async function install(event: InstallEvent, properties: InstallProperties, budget: RunBudget, previous?: Command): Promise<Record<string, string>> {
   const start = clock.now();
@@ -90,7 +100,7 @@ async function install(event: InstallEvent, properties: InstallProperties, budge
   }
   let data: Record<string, string>;
   try {
-    await writeParameter(last, lastCommandValue(undefined, requestHashOf(event)), budget).catch(nothingSent(last));
+    await writeParameter(last, lastCommandValue(undefined, requestHashOf(event), previous?.CommandId), budget).catch(nothingSent(last));
     const deadline = start + timeoutMs;
     const commandId = await send(event, properties, Math.min(start + REGISTRATION_WAIT_MS, deadline), budget);
     console.log(`sent command ${commandId}`);
@@ -156,7 +166,16 @@ async function lastCommand(event: InstallEvent, budget: RunBudget): Promise<Comm
       return await getCommand(last.commandId, budget);
     }
     if (last?.requestHash) {
-      return await commandOfRequest(event, last.requestHash, budget);
+      const sent = await commandOfRequest(event, last.requestHash, budget);
+      if (sent || !last.previousCommandId) {
+        return sent;
+      }
+      // The pending request sent nothing (SSM refused it): the command before is still the last one that ran.
+      const before = await getCommand(last.previousCommandId, budget);
+      if (before?.CommandId) {
+        await tryWriteParameter(lastCommandParameter(event), lastCommandValue(before.CommandId, (before.Comment ?? '').slice(-HASH_LENGTH)), budget);
+      }
+      return before;
     }
     const found = await findCommand((command) => matchesResource(command.Comment ?? '', event), budget, new Date(clock.now() - HISTORY_MS));
     if (found?.CommandId) {
@@ -231,6 +250,7 @@ function describe(error: unknown): string {
 async function send(event: InstallEvent, properties: InstallProperties, registeredBy: number, budget: RunBudget): Promise<string> {
   const input = commandInput(event, properties);
   const marker = commentMarker(event);
+  const deniedUntil = clock.now() + IAM_PROPAGATION_MS;
   for (;;) {
     try {
       return await sendCommandOnce(input, marker, budget);
@@ -238,6 +258,11 @@ async function send(event: InstallEvent, properties: InstallProperties, register
       const { name, message } = error as Error;
       if (name === 'LostAnswer') {
         throw failure(message);
+      }
+      if (name === 'AccessDeniedException' && clock.now() + IAM_POLL_MS < deniedUntil && budget.allows(IAM_POLL_MS)) {
+        console.log('AccessDeniedException: waiting for IAM to apply the install\'s policy');
+        await clock.sleep(IAM_POLL_MS);
+        continue;
       }
       if (name === 'InvalidInstanceId' && clock.now() + REGISTRATION_POLL_MS < registeredBy && budget.allows(REGISTRATION_POLL_MS)) {
         console.log('InvalidInstanceId: waiting for the nodes to register with SSM');

@@ -1,17 +1,18 @@
 import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { NotificationEvent, NotificationType } from './command-notifications';
+import { installPolicy } from './install-permissions';
 import { InstallProperties, MAX_COMMENT_LENGTH } from './install-properties';
 import { InstallProvider, MAX_INSTALL_TIMEOUT, PROVIDER_TOTAL_TIMEOUT, SERVICE_TIMEOUT } from './install-provider';
 import { ConfigurePackageOptions } from '../configure-package/configure-package';
 import { renderConfigurePackageParameters, warnDeployTimeParameters } from '../configure-package/configure-parameters';
+import { AlertTopic } from '../monitoring/alert-topic';
 import { onEventRule } from '../monitoring/event-rule';
 import { commandFailureMessage } from '../monitoring/failure-message';
 import { InstallSubject, installSubject } from '../monitoring/install-subject';
@@ -209,7 +210,7 @@ export class OneTimeInstall extends Construct {
     this.outputKeyPrefix = props.outputKeyPrefix;
     this.outputLogGroup = props.outputLogGroup;
     const provider = InstallProvider.of(this);
-    const notifications = this.renderNotifications(props, provider);
+    const notifications = this.renderNotifications(props);
 
     const properties: InstallProperties = {
       Parameters: parameters,
@@ -235,6 +236,15 @@ export class OneTimeInstall extends Construct {
       properties,
       serviceTimeout: SERVICE_TIMEOUT,
     });
+    // Created or updated before the resource's Create or Update, deleted after its Delete (see `installPolicy`).
+    const handlerPolicy = validateIn(this, () => installPolicy(this, 'HandlerPolicy', {
+      role: provider.onEventRole,
+      targets: props.targets,
+      outputBucket: props.outputBucket,
+      notificationRole: notifications.role,
+    }));
+    provider.attach(this, handlerPolicy);
+    resource.node.addDependency(handlerPolicy);
     // The command may notify as soon as it is sent: the role's policy must exist by then, not only the role.
     if (notifications.role) {
       resource.node.addDependency(notifications.role);
@@ -280,10 +290,13 @@ export class OneTimeInstall extends Construct {
 
   /** Publishes `failureMessage()` to the topic when the install's command fails: `onInstallFailed()` with an SNS target. */
   public alertOnFailure(id: string, topic: sns.ITopic): events.Rule {
-    validateIn(this, () => checkSameStackSetTemplate(this, 'topic', topic));
+    const target = validateIn(this, () => {
+      checkSameStackSetTemplate(this, 'topic', topic);
+      return AlertTopic.checked(this, topic, this.failureMessage());
+    });
     return this.onInstallFailed(id, {
       description: `Alerts when the command of ${this.node.path} fails`,
-      target: new targets.SnsTopic(topic, { message: this.failureMessage() }),
+      target,
     });
   }
 
@@ -309,11 +322,11 @@ export class OneTimeInstall extends Construct {
     return grants.reduce((all, grant) => all.combine(grant));
   }
 
-  private renderNotifications(props: OneTimeInstallProps, provider: InstallProvider): { properties: Partial<InstallProperties>; role?: iam.Role } {
+  private renderNotifications(props: OneTimeInstallProps): { properties: Partial<InstallProperties>; role?: iam.Role } {
     if (!props.notificationTopic) {
       return { properties: {} };
     }
-    // SSM publishes through a role it assumes; the provider passes that role, and only that role.
+    // SSM publishes through a role it assumes; the provider passes that role, and only that role (`installPolicy`).
     const role = new iam.Role(this, 'NotificationRole', {
       // Only SSM acting for this account may assume it (no confused deputy).
       assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com').withConditions({
@@ -329,7 +342,6 @@ export class OneTimeInstall extends Construct {
         resources: [props.notificationTopic.masterKey.keyArn],
       }));
     }
-    provider.grantPassRole(role);
     return {
       properties: {
         NotificationArn: props.notificationTopic.topicArn,

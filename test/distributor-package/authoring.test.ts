@@ -411,7 +411,7 @@ describe('DistributorPackage authoring', () => {
 
       const [install] = Object.values(Template.fromStack(stack).findResources('Custom::DistributorOneTimeInstall'));
       expect(install.Properties.Parameters).toMatchObject({ name: ['ExampleAgent'], version: ['1.0.0'] });
-      expect(install.DependsOn).toEqual([expect.stringMatching(/^Package/)]);
+      expect(install.DependsOn).toEqual([expect.stringMatching(/^InstallHandlerPolicy/), expect.stringMatching(/^Package/)]);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { DescribeDocumentPermissionCommand, ModifyDocumentPermissionCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { handler, ShareEvent } from '../../src/distributor-package/package-sharing.on-event.lambda';
+import { clock, handler, ShareEvent } from '../../src/distributor-package/package-sharing.on-event.lambda';
 
 const ssm = mockClient(SSMClient);
 const ids = (n: number, from = 0) => Array.from({ length: n }, (_, i) => String(100000000000 + from + i));
@@ -58,10 +58,29 @@ describe('package sharing handler', () => {
     expect(calls()).toEqual([{ remove: ['111122223333'] }, { add: ['All'] }]);
   });
 
-  test('a renamed package is shared in full, the old one is unshared by its own Delete', async () => {
-    expect(await handler(shareEvent('Update', ['111122223333'], ['111122223333'], 'RenamedAgent'))).toEqual({ PhysicalResourceId: 'RenamedAgent' });
+  test('a renamed package is unshared and the new one shared in full by the Update, which keeps the physical id', async () => {
+    // GIVEN: the old document is shared with the account and one added by hand
+    ssm.on(DescribeDocumentPermissionCommand, { Name: 'ExampleAgent' }).resolves({ AccountIds: ['111122223333', '999999999999'] });
 
-    expect(calls()).toEqual([{ add: ['111122223333'] }]);
+    // WHEN
+    const answer = await handler(shareEvent('Update', ['111122223333'], ['111122223333'], 'RenamedAgent'));
+
+    // THEN: no new physical id, so CloudFormation sends no Delete of the old document in its cleanup phase
+    expect(answer).toEqual({ PhysicalResourceId: 'ExampleAgent' });
+    expect(ssm.commandCalls(ModifyDocumentPermissionCommand).map((call) => call.args[0].input)).toEqual([
+      { Name: 'ExampleAgent', PermissionType: 'Share', AccountIdsToRemove: ['111122223333', '999999999999'] },
+      { Name: 'RenamedAgent', PermissionType: 'Share', AccountIdsToAdd: ['111122223333'] },
+    ]);
+  });
+
+  test('Delete after a rename unshares the document the properties name, not the first name', async () => {
+    ssm.on(DescribeDocumentPermissionCommand, { Name: 'RenamedAgent' }).resolves({ AccountIds: ['111122223333'] });
+
+    await handler(shareEvent('Delete', ['111122223333'], undefined, 'RenamedAgent'));
+
+    expect(ssm.commandCalls(ModifyDocumentPermissionCommand).map((call) => call.args[0].input)).toEqual([
+      { Name: 'RenamedAgent', PermissionType: 'Share', AccountIdsToRemove: ['111122223333'] },
+    ]);
   });
 
   test('Delete removes every account the document is shared with, those added by hand included, all pages', async () => {
@@ -110,6 +129,31 @@ describe('package sharing handler', () => {
 
     await expect(handler(shareEvent('Create', ['111122223333']))).rejects.toThrow(
       'Could not add 1 account(s) to the sharing of ExampleAgent: DocumentPermissionLimit: limit reached');
+  });
+
+  test('a call that IAM refuses is made again while the sharing\'s new policy may still be applying, then fails', async () => {
+    // GIVEN: a simulated clock; IAM refuses twice, then allows
+    let now = 0;
+    const real = { ...clock };
+    Object.assign(clock, { now: () => now, sleep: async (ms: number) => { now += ms; } });
+    const denied = Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' });
+    try {
+      ssm.on(ModifyDocumentPermissionCommand).rejectsOnce(denied).rejectsOnce(denied).resolves({});
+
+      // WHEN / THEN
+      await handler(shareEvent('Create', ['111122223333']));
+      expect(ssm).toHaveReceivedCommandTimes(ModifyDocumentPermissionCommand, 3);
+      expect(now).toBe(10_000);
+
+      // AND a refusal that outlasts 30 seconds fails
+      ssm.on(ModifyDocumentPermissionCommand).rejects(denied);
+      now = 0;
+      await expect(handler(shareEvent('Create', ['111122223333']))).rejects.toThrow(
+        'Could not add 1 account(s) to the sharing of ExampleAgent: AccessDeniedException: not authorized');
+      expect(now).toBeLessThanOrEqual(30_000);
+    } finally {
+      Object.assign(clock, real);
+    }
   });
 
   test('the ResponseURL is not logged', async () => {

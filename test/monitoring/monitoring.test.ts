@@ -1,5 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
@@ -13,6 +14,9 @@ import {
 
 let stack: Stack;
 let association: DistributorPackageAssociation;
+
+/** `aws:SourceArn` of the rules of the stack's account and Region. */
+const RULES_OF_THIS_ACCOUNT = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':rule/*']] };
 
 beforeEach(() => {
   stack = new Stack(new App(), 'Stack');
@@ -84,10 +88,84 @@ describe('DistributorPackageAssociation event hooks', () => {
       '(error code <detail-error-code>: <detail-execution-summary>) in association example-agent (<detail-association-id>), ' +
       '<region>, at <time>. Output: output URL <detail-output-url>. ' +
       'Every node\'s status: aws ssm describe-instance-associations-status --instance-id <detail-instance-id>"');
-    // EventBridge may publish to the topic (aws-cdk-lib's SnsTopic target writes the topic policy).
+    // EventBridge may publish to the topic, for rules of this account and Region only.
     Template.fromStack(stack).hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish' })] },
+      PolicyDocument: {
+        Statement: [{
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sns:Publish',
+          Effect: 'Allow',
+          Resource: { Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) },
+          Condition: { ArnLike: { 'aws:SourceArn': RULES_OF_THIS_ACCOUNT } },
+        }],
+      },
     });
+  });
+
+  test('alertOnFailure to a topic encrypted with its own key: EventBridge may use the key for this account\'s topics only', () => {
+    const key = new kms.Key(stack, 'Key');
+    const topic = new sns.Topic(stack, 'Topic', { masterKey: key });
+
+    association.alertOnFailure('Alert', topic);
+
+    const statements = Object.values(Template.fromStack(stack).findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
+    expect(statements.filter((statement: any) => statement.Principal?.Service === 'events.amazonaws.com')).toEqual([{
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Resource: '*',
+      Condition: {
+        ArnLike: {
+          'aws:SourceArn': RULES_OF_THIS_ACCOUNT,
+          'kms:EncryptionContext:aws:sns:topicArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*']] },
+        },
+      },
+    }]);
+  });
+
+  test('alertOnFailure to an imported topic warns with the statement its owner must add', () => {
+    const known = new Stack(new App(), 'Known', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const agent = new DistributorPackageAssociation(known, 'Agent', {
+      distributorPackage: DistributorPackage.fromPackageName(known, 'Package', 'ExamplePackage'),
+      targets: InstanceTargets.tags({ Role: ['web'] }),
+    });
+    const topic = sns.Topic.fromTopicArn(known, 'Topic', 'arn:aws:sns:eu-west-1:111122223333:alerts');
+
+    agent.alertOnFailure('Alert', topic);
+
+    const statement = {
+      Action: 'sns:Publish',
+      Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:events:eu-west-1:111122223333:rule/*' } },
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Resource: 'arn:aws:sns:eu-west-1:111122223333:alerts',
+    };
+    Annotations.fromStack(known).hasWarning('/Known/Agent', 'Known/Agent/Alert publishes to a topic this app does not own: EventBridge can ' +
+      'publish only once the owner of arn:aws:sns:eu-west-1:111122223333:alerts adds this statement to its topic policy: ' +
+      `${JSON.stringify(statement)} [ack: cdk-ssm-distributor:alertTopicPolicy]`);
+  });
+
+  test('alertOnFailure to a topic whose key the app does not own warns with the key policy statement to add', () => {
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    association.alertOnFailure('Alert', new sns.Topic(stack, 'Topic', { masterKey: key }));
+
+    const warnings = Annotations.fromStack(stack).findWarning('/Stack/Agent', Match.stringLikeRegexp('to its key policy'));
+    expect(warnings.map((warning) => warning.entry.data)).toEqual([expect.stringContaining(
+      'Stack/Agent/Alert publishes to a topic whose key this app does not own: EventBridge can publish only once the owner of ' +
+      'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab adds this statement to its key policy: ' +
+      '{"Action":["kms:GenerateDataKey","kms:Decrypt"]')]);
+  });
+
+  test.each([
+    ['a topic of the app', (scope: Stack) => new sns.Topic(scope, 'Topic', { masterKey: kms.Alias.fromAliasName(scope, 'Managed', 'alias/aws/sns') }), 'alias/aws/sns'],
+    ['an imported topic', (scope: Stack) => sns.Topic.fromTopicAttributes(scope, 'Topic', {
+      topicArn: 'arn:aws:sns:us-east-1:111122223333:alerts', keyArn: 'arn:aws:kms:us-east-1:111122223333:alias/aws/sns',
+    }), 'arn:aws:kms:us-east-1:111122223333:alias/aws/sns'],
+  ])('alertOnFailure refuses %s encrypted with the AWS managed key alias/aws/sns', (_name, topicOf, key) => {
+    expect(() => association.alertOnFailure('Alert', topicOf(stack))).toThrow(
+      'Stack/Agent: topic must not be encrypted with the AWS managed key alias/aws/sns: EventBridge cannot use it to publish (its key ' +
+      'policy cannot be changed; https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html); encrypt the topic with a customer ' +
+      `managed key, got '${key}'`);
   });
 
   test('the message names the default version and the S3 output when the association has them', () => {
@@ -142,14 +220,21 @@ describe('DistributorPackageAssociation metrics and alarm', () => {
     const template = Template.fromStack(stack);
     const [logGroup] = Object.keys(template.findResources('AWS::Logs::LogGroup'));
     const [policy] = Object.values(template.findResources('AWS::Logs::ResourcePolicy'));
-    // The policy document is JSON text with the log group's ARN joined in.
-    expect(policy.Properties.PolicyDocument).toEqual({
-      'Fn::Join': ['', [
-        '{"Statement":[{"Action":["logs:CreateLogStream","logs:PutLogEvents"],"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Resource":"',
-        { 'Fn::GetAtt': [logGroup, 'Arn'] },
-        '"}],"Version":"2012-10-17"}',
-      ]],
-    });
+    // The policy document is JSON text with the log group's ARN joined in: PutLogEvents only for this account's rules.
+    const text = policy.Properties.PolicyDocument['Fn::Join'][1]
+      .map((part: unknown) => (typeof part === 'string' ? part : `<${JSON.stringify(part).replace(/"/g, "'")}>`)).join('');
+    const logGroupArn = `<{'Fn::GetAtt':['${logGroup}','Arn']}>`;
+    const rules = "arn:<{'Ref':'AWS::Partition'}>:events:<{'Ref':'AWS::Region'}>:<{'Ref':'AWS::AccountId'}>:rule/*";
+    expect(JSON.parse(text).Statement).toEqual([
+      { Action: 'logs:CreateLogStream', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Resource: logGroupArn },
+      {
+        Action: 'logs:PutLogEvents',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Resource: logGroupArn,
+        Condition: { ArnLike: { 'aws:SourceArn': rules } },
+      },
+    ]);
     template.hasResource('AWS::Events::Rule', {
       DependsOn: [Match.stringLikeRegexp('Policy')],
       Properties: { Targets: [Match.objectLike({ Arn: Match.anyValue() })] },

@@ -66,6 +66,13 @@ export interface FakeSsmOptions {
   readonly failedFilterByStatus?: boolean;
   /** An error that every call answers instead (a 500 after the SDK's own retries, say) while it returns true. */
   readonly failing?: (operation: string) => Error | undefined;
+  /**
+   * Judges each call as IAM would before SSM runs it: throws AccessDeniedException (or anything) to refuse it
+   * (see test/lifecycle/iam-evaluator.ts).
+   */
+  readonly authorize?: (operation: string, input: any) => void;
+  /** How every command ends that `nextSend` does not script. */
+  readonly sendsFinish?: { status: string; statusDetails: string[] };
 }
 
 /**
@@ -80,7 +87,13 @@ export class FakeSsm {
    * What the next SendCommand does: answer, or run and lose its answer (a 500); SSM lists it after `listedAfterMs`
    * (1 second by default), already finished with one invocation a status detail in `finishes`.
    */
-  public nextSend: { loseAnswer?: boolean; listedAfterMs?: number; finishes?: { status: string; statusDetails: string[] } } = {};
+  public nextSend: {
+    loseAnswer?: boolean;
+    listedAfterMs?: number;
+    finishes?: { status: string; statusDetails: string[] };
+    /** SSM refuses the send with this error (InvalidParameters, say): nothing is sent. */
+    refuse?: string;
+  } = {};
   public readonly parameters = new Map<string, string>();
   private readonly modified = new Map<string, Date>();
   private readonly commands: FakeCommand[] = [];
@@ -93,7 +106,10 @@ export class FakeSsm {
   ) {
     // aws-sdk-client-mock passes the fake only the input: the abort signal is the stubbed send's second argument.
     const signal = () => (mock.send as any).lastCall?.args?.[1]?.abortSignal as AbortSignal | undefined;
-    const handle = (name: string, fn: (input: any) => unknown) => async (input: any) => this.call(name, () => fn(input), signal());
+    const handle = (name: string, fn: (input: any) => unknown) => async (input: any) => {
+      this.options.authorize?.(name, input);
+      return this.call(name, () => fn(input), signal());
+    };
     mock.on(ListCommandsCommand).callsFake(handle('ListCommands', (i) => this.listCommands(i)));
     mock.on(ListCommandInvocationsCommand).callsFake(handle('ListCommandInvocations', (i) => this.listInvocations(i)));
     mock.on(SendCommandCommand).callsFake(handle('SendCommand', (i) => this.send(i)));
@@ -185,9 +201,13 @@ export class FakeSsm {
   }
 
   private send(input: SendCommandCommandInput) {
-    const { loseAnswer, listedAfterMs, finishes } = this.nextSend;
+    const { loseAnswer, listedAfterMs, finishes, refuse } = this.nextSend;
     this.nextSend = {};
-    const status = finishes?.status ?? 'Pending';
+    if (refuse) {
+      throw Object.assign(new Error(`SendCommand refused: ${refuse}`), { name: refuse, $metadata: { httpStatusCode: 400 } });
+    }
+    const ending = finishes ?? this.options.sendsFinish;
+    const status = ending?.status ?? 'Pending';
     const command = this.addCommand({
       CommandId: `sent-${++this.sent}`,
       Comment: input.Comment,
@@ -195,7 +215,7 @@ export class FakeSsm {
       Targets: input.Targets,
       Status: status as Command['Status'],
       StatusDetails: status,
-    }, finishes?.statusDetails ?? [], { commandAfterMs: listedAfterMs ?? 1_000, invocationsAfterMs: listedAfterMs ?? 1_000 });
+    }, ending?.statusDetails ?? [], { commandAfterMs: listedAfterMs ?? 1_000, invocationsAfterMs: listedAfterMs ?? 1_000 });
     if (loseAnswer) {
       throw Object.assign(new Error('We encountered an internal error'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } });
     }

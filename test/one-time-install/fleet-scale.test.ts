@@ -130,30 +130,53 @@ describe('OneTimeInstall at fleet scale', () => {
       expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 0);
     });
 
-    test('the rollback of an update that SSM refused sends nothing: the old version is what was last sent', async () => {
-      // GIVEN: the resource last sent v1; the update to v2 was refused, so CloudFormation rolls back to v1
+    test('the rollback of an update that SSM refused sends nothing: create, refused update and rollback as CloudFormation calls them', async () => {
+      // GIVEN: v1 created and installed on three nodes
       const fake = new FakeSsm(ssm, clock);
-      const event = installEvent('Update', { old: { Parameters: v2 }, properties: { Parameters: v1 } });
-      fake.addCommand({ CommandId: 'v1-command', Status: 'Success', Parameters: v1, Targets: installProperties().Targets }, fleet(3));
-      fake.parameters.set(lastCommandParameter(event), 'v1-command');
+      fake.nextSend = { finishes: { status: 'Success', statusDetails: fleet(3) } };
+      const create = { ...installEvent('Create', { properties: { Parameters: v1 } }), RequestId: 'create' };
+      expect(await deployLikeTheFramework(create, clock)).toMatchObject({ status: 'SUCCESS', data: { CommandId: 'sent-1', SucceededCount: '3' } });
+      // The framework's physical id is the Create's request id (custom-resources `framework.js`, `defaultPhysicalResourceId`).
+      const physical = { PhysicalResourceId: create.RequestId };
 
-      // WHEN
-      const outcome = await deployLikeTheFramework(event, clock);
+      // WHEN: the update to v2 is refused by SSM, and CloudFormation rolls the resource back to v1 in a request of its own
+      clock.advance(60_000);
+      fake.nextSend = { refuse: 'InvalidParameters' };
+      const update = { ...installEvent('Update', { old: { Parameters: v1 }, properties: { Parameters: v2 } }), ...physical, RequestId: 'update' };
+      const refused = await deployLikeTheFramework(update, clock);
+      clock.advance(60_000);
+      const rollback = { ...installEvent('Update', { old: { Parameters: v2 }, properties: { Parameters: v1 } }), ...physical, RequestId: 'rollback' };
+      const rolledBack = await deployLikeTheFramework(rollback, clock);
 
-      // THEN
-      expect(fake.callsTo('SendCommand')).toBe(0);
-      expect(outcome.data).toEqual({ CommandId: 'v1-command', TargetedCount: '3', SucceededCount: '3', FailedCount: '0' });
+      // THEN: one command in all, v1's; the rollback reports it
+      expect(refused).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/^SendCommand refused the AWS-ConfigureAWSPackage command: InvalidParameters/) });
+      expect(ssm.commandCalls(SendCommandCommand).map((call) => call.args[0].input.Parameters)).toEqual([v1, v2]);
+      expect(rolledBack).toMatchObject({ status: 'SUCCESS', data: { CommandId: 'sent-1', TargetedCount: '3', SucceededCount: '3', FailedCount: '0' } });
+      // AND a later update reads the last command in one call, the marker search not repeated
+      const reads = fake.callsTo('ListCommands');
+      await onEvent({ ...installEvent('Update', { old: { Parameters: v1 }, properties: { Parameters: v1, MaxConcurrency: '1' } }), ...physical, RequestId: 'later' });
+      expect(fake.callsTo('ListCommands') - reads).toBe(1);
     });
 
-    test('the rollback of an update that did run sends the old version again', async () => {
+    test('the rollback of an update that did run sends the old version again: create, failed update and rollback', async () => {
+      // GIVEN: v1 created; the update to v2 was sent and failed on the nodes
       const fake = new FakeSsm(ssm, clock);
-      const event = installEvent('Update', { old: { Parameters: v2 }, properties: { Parameters: v1 } });
-      fake.addCommand({ CommandId: 'v2-command', Status: 'Failed', Parameters: v2, Targets: installProperties().Targets }, fleet(3, 'Failed'));
-      fake.parameters.set(lastCommandParameter(event), 'v2-command');
+      fake.nextSend = { finishes: { status: 'Success', statusDetails: fleet(3) } };
+      const create = { ...installEvent('Create', { properties: { Parameters: v1 } }), RequestId: 'create' };
+      await deployLikeTheFramework(create, clock);
+      const physical = { PhysicalResourceId: create.RequestId };
+      fake.nextSend = { finishes: { status: 'Failed', statusDetails: fleet(3, 'Failed') } };
+      const update = { ...installEvent('Update', { old: { Parameters: v1 }, properties: { Parameters: v2 } }), ...physical, RequestId: 'update' };
+      expect((await deployLikeTheFramework(update, clock)).status).toBe('FAILED');
 
-      await onEvent(event);
+      // WHEN: CloudFormation rolls back to v1
+      fake.nextSend = { finishes: { status: 'Success', statusDetails: fleet(3) } };
+      const rollback = { ...installEvent('Update', { old: { Parameters: v2 }, properties: { Parameters: v1 } }), ...physical, RequestId: 'rollback' };
+      const rolledBack = await deployLikeTheFramework(rollback, clock);
 
-      expect(ssm).toHaveReceivedCommandWith(SendCommandCommand, { Parameters: v1 });
+      // THEN: v1 is sent again, and its run is what the resource reports
+      expect(ssm.commandCalls(SendCommandCommand).map((call) => call.args[0].input.Parameters)).toEqual([v1, v2, v1]);
+      expect(rolledBack).toMatchObject({ status: 'SUCCESS', data: { CommandId: 'sent-3', SucceededCount: '3' } });
     });
 
     test('a no-op update in a busy account reports the last run, in a bounded number of calls', async () => {
@@ -331,22 +354,24 @@ describe('OneTimeInstall at fleet scale', () => {
     });
 
     test('3. a last command whose write failed after the send is not mistaken for the one before: the rollback reinstalls', async () => {
-      // GIVEN: v1 was installed; the update to v2 was sent, then every parameter write failed
-      let writesFail = true;
-      const fake: FakeSsm = new FakeSsm(ssm, clock, { failing: (op) => writesFail && op === 'PutParameter' && fake.callsTo('SendCommand') > 0 ? serverError() : undefined });
-      const update = installEvent('Update', { old: { Parameters: v1 }, properties: { Parameters: v2 } });
-      fake.addCommand({ CommandId: 'v1-command', Status: 'Success', Parameters: v1, Targets: installProperties().Targets }, fleet(3));
-      fake.parameters.set(lastCommandParameter(update), 'v1-command');
-      await onEvent(update);
+      // GIVEN: v1 was created and installed; the update to v2 was sent, then every parameter write failed
+      let writesFail = false;
+      const fake: FakeSsm = new FakeSsm(ssm, clock, { failing: (op) => writesFail && op === 'PutParameter' && fake.callsTo('SendCommand') > 1 ? serverError() : undefined });
+      fake.nextSend = { finishes: { status: 'Success', statusDetails: fleet(3) } };
+      const create = { ...installEvent('Create', { properties: { Parameters: v1 } }), RequestId: 'create' };
+      expect((await deployLikeTheFramework(create, clock)).status).toBe('SUCCESS');
+      const physical = { PhysicalResourceId: create.RequestId };
+      writesFail = true;
+      clock.advance(60_000);
+      await onEvent({ ...installEvent('Update', { old: { Parameters: v1 }, properties: { Parameters: v2 } }), ...physical, RequestId: 'update' });
 
       // WHEN: CloudFormation rolls back to v1, in another request
       writesFail = false;
       clock.advance(60_000);
-      await onEvent({ ...installEvent('Update', { old: { Parameters: v2 }, properties: { Parameters: v1 } }), RequestId: 'request-2' });
+      await onEvent({ ...installEvent('Update', { old: { Parameters: v2 }, properties: { Parameters: v1 } }), ...physical, RequestId: 'rollback' });
 
       // THEN
-      expect(ssm).toHaveReceivedCommandWith(SendCommandCommand, { Parameters: v1 });
-      expect(fake.callsTo('SendCommand')).toBe(2);
+      expect(ssm.commandCalls(SendCommandCommand).map((call) => call.args[0].input.Parameters)).toEqual([v1, v2, v1]);
     });
 
     test('3. a parameter that cannot be written fails the request before anything is sent', async () => {

@@ -72,17 +72,30 @@ describe('OneTimeInstall and cdk-nag AwsSolutions', () => {
     // THEN
     expect(awsSolutionsFindings(stack)).toEqual([]);
 
-    // The suppressions the library ships are the provider's own, each with a reason.
+    // The suppressions the library ships are the provider's own and the wildcards of tag targets in the install's
+    // handler policy, each with a reason.
     const suppressed = stack.node.findAll()
       .filter((c): c is CfnResource => c instanceof CfnResource && c.getMetadata('cdk_nag') !== undefined)
       .filter((c) => !c.node.path.startsWith('Stack/NodeRole/'));
     expect(suppressed.length).toBeGreaterThan(0);
     for (const resource of suppressed) {
-      expect(resource.node.path).toMatch(/^Stack\/CdkSsmDistributorOneTimeInstallProvider\//);
+      expect(resource.node.path).toMatch(/^Stack\/(CdkSsmDistributorOneTimeInstallProvider\/|Install\/HandlerPolicy\/)/);
       for (const rule of resource.getMetadata('cdk_nag').rules_to_suppress) {
         expect(rule.reason.length).toBeGreaterThanOrEqual(10);
       }
     }
+  });
+
+  test.each([
+    ['instance ids', InstanceTargets.instanceIds(['i-0123456789abcdef0', 'mi-0123456789abcdef0'])],
+    ['tag keys', InstanceTargets.tagKeys(['Role', 'Patched'])],
+    ['a resource group', InstanceTargets.resourceGroup('web-servers')],
+  ])('targets by %s: no unsuppressed finding', (_name, targets) => {
+    const stack = new Stack(new App(), 'Stack');
+    new OneTimeInstall(stack, 'Install', { distributorPackage: DistributorPackage.fromPackageName(stack, 'Package', 'ExamplePackage'), targets });
+    Aspects.of(stack).add(new AwsSolutionsChecks());
+
+    expect(awsSolutionsFindings(stack)).toEqual([]);
   });
 
   test("the user's own resources are still judged", () => {

@@ -119,6 +119,26 @@ describe('onEvent', () => {
       expect(response.Data?.CommandId).toBe('command-2');
     });
 
+    test('a send that IAM refuses is sent again while the install\'s new policy may still be applying, then fails', async () => {
+      // GIVEN: IAM refuses the first two sends (the policy attached just before), then allows
+      const denied = Object.assign(new Error('not authorized to perform: ssm:SendCommand'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
+      ssm.on(SendCommandCommand).rejectsOnce(denied).rejectsOnce(denied).resolves({ Command: { CommandId: 'command-1' } });
+
+      // WHEN
+      const response = await handler(installEvent('Create'), clock.context(360_000));
+
+      // THEN
+      expect(response.Data?.CommandId).toBe('command-1');
+      expect(ssm).toHaveReceivedCommandTimes(SendCommandCommand, 3);
+
+      // AND a refusal that outlasts 30 seconds fails
+      ssm.on(SendCommandCommand).rejects(denied);
+      const start = clock.now();
+      await expect(handler({ ...installEvent('Create'), RequestId: 'request-2' }, clock.context(360_000)))
+        .rejects.toThrow('SendCommand refused the AWS-ConfigureAWSPackage command: AccessDeniedException: not authorized to perform: ssm:SendCommand');
+      expect(clock.now() - start).toBeLessThanOrEqual(30_000);
+    });
+
     test('a refused command fails with a short reason, without the argument values', async () => {
       ssm.on(SendCommandCommand).rejects(Object.assign(new Error('Parameter additionalArguments {"SSM_TOKEN":"s3cr3t"} is invalid'), { name: 'InvalidParameters' }));
 

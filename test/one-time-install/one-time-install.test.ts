@@ -280,15 +280,16 @@ describe('OneTimeInstall', () => {
       expect(countOf(ten, RESOURCE_TYPE)).toBe(10);
     });
 
-    test.each([1, 2, 5])('install %i + 1 adds exactly one resource, its custom resource', (count) => {
+    test.each([1, 2, 5])('install %i + 1 adds exactly two resources, its custom resource and its handler policy', (count) => {
       const before = templateWith(count);
       const after = templateWith(count + 1);
 
-      expect(resourceCount(after)).toBe(resourceCount(before) + 1);
+      expect(resourceCount(after)).toBe(resourceCount(before) + 2);
       expect(countOf(after, RESOURCE_TYPE)).toBe(count + 1);
+      expect(countOf(after, 'AWS::IAM::Policy')).toBe(countOf(before, 'AWS::IAM::Policy') + 1);
     });
 
-    test('with notifications, each install adds its custom resource, its role and the role\'s policy', () => {
+    test('with notifications, each install adds its custom resource, its handler policy, its role and the role\'s policy', () => {
       const topic = (scope: Construct) => new sns.Topic(scope, 'Topic');
       const templates = [1, 2].map((count) => {
         const scope = new Stack(new App(), 'Stack');
@@ -300,7 +301,7 @@ describe('OneTimeInstall', () => {
         return Template.fromStack(scope);
       });
 
-      expect(resourceCount(templates[1])).toBe(resourceCount(templates[0]) + 3);
+      expect(resourceCount(templates[1])).toBe(resourceCount(templates[0]) + 4);
       expect(countOf(templates[1], 'AWS::Lambda::Function')).toBe(countOf(templates[0], 'AWS::Lambda::Function'));
     });
 
@@ -405,16 +406,103 @@ describe('OneTimeInstall', () => {
         new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action));
     }
 
-    test('the onEvent role may send AWS-ConfigureAWSPackage, and only it, to instances and managed nodes', () => {
-      install();
+    /** The statements of the install's own policy, attached to the onEvent role, and the custom resource's dependencies. */
+    function handlerPolicy(oneTimeInstall: OneTimeInstall): { statements: Statement[]; roles: Json[]; dependents: Json } {
+      const template = Template.fromStack(stack).toJSON();
+      const id = logicalId(oneTimeInstall.node.findChild('HandlerPolicy').node.defaultChild!);
+      const resource = template.Resources[logicalId(oneTimeInstall.node.findChild('Resource').node.defaultChild!)];
+      return {
+        statements: template.Resources[id].Properties.PolicyDocument.Statement,
+        roles: template.Resources[id].Properties.Roles,
+        dependents: asList(resource.DependsOn).includes(id),
+      };
+    }
 
-      const sends = statementsOf(Template.fromStack(stack), roleId(providerFunction('OnEvent')))
-        .filter((statement) => allows(statement, 'ssm:SendCommand'));
-      expect(sends).toEqual([{
+    test('each install has a policy of its own on the onEvent role, which its custom resource depends on', () => {
+      const oneTimeInstall = install();
+
+      const policy = handlerPolicy(oneTimeInstall);
+      expect(policy.roles).toEqual([{ Ref: roleId(providerFunction('OnEvent')) }]);
+      expect(policy.dependents).toBe(true);
+    });
+
+    test('instance ids: SendCommand on AWS-ConfigureAWSPackage and on each node, an EC2 instance or a hybrid node', () => {
+      const oneTimeInstall = install({ targets: InstanceTargets.instanceIds(['i-0123456789abcdef0', 'mi-0123456789abcdef0']) });
+
+      expect(handlerPolicy(oneTimeInstall).statements).toEqual([
+        { Action: 'ssm:SendCommand', Effect: 'Allow', Resource: configurePackageDocument },
+        {
+          Action: 'ssm:SendCommand',
+          Effect: 'Allow',
+          Resource: [
+            { 'Fn::Join': ['', ['arn:', partition, ':ec2:', region, ':', account, ':instance/i-0123456789abcdef0']] },
+            { 'Fn::Join': ['', ['arn:', partition, ':ssm:', region, ':', account, ':managed-instance/mi-0123456789abcdef0']] },
+          ],
+        },
+      ]);
+    });
+
+    test('tags: SendCommand on every node that carries them (ssm:resourceTag), one statement a key of tag-key targets', () => {
+      const tagged = install({ targets: InstanceTargets.tags({ Environment: ['prod'], Role: ['web', 'api'] }) }, 'Tagged');
+      const keyed = install({ targets: InstanceTargets.tagKeys(['Patched', 'Managed']) }, 'Keyed');
+
+      expect(handlerPolicy(tagged).statements[1]).toEqual({
         Action: 'ssm:SendCommand',
         Effect: 'Allow',
-        Resource: [configurePackageDocument, ec2Instances, managedInstances],
-      }]);
+        Resource: [ec2Instances, managedInstances],
+        Condition: { StringEquals: { 'ssm:resourceTag/Environment': ['prod'], 'ssm:resourceTag/Role': ['web', 'api'] } },
+      });
+      expect(handlerPolicy(keyed).statements.slice(1).map((statement: any) => statement.Condition)).toEqual([
+        { Null: { 'ssm:resourceTag/Patched': 'false' } },
+        { Null: { 'ssm:resourceTag/Managed': 'false' } },
+      ]);
+    });
+
+    test('a resource group: every node, and listing the group\'s resources as the user guide asks of the sender', () => {
+      const oneTimeInstall = install({ targets: InstanceTargets.resourceGroup('web-servers') });
+
+      expect(handlerPolicy(oneTimeInstall).statements.slice(1)).toEqual([
+        { Action: 'ssm:SendCommand', Effect: 'Allow', Resource: [ec2Instances, managedInstances] },
+        {
+          Action: 'resource-groups:ListGroupResources',
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', ['arn:', partition, ':resource-groups:', region, ':', account, ':group/web-servers']] },
+        },
+        { Action: 'tag:GetResources', Effect: 'Allow', Resource: '*' },
+      ]);
+    });
+
+    test('an output bucket: SendCommand on the bucket too', () => {
+      const bucket = new s3.Bucket(stack, 'Output');
+      const oneTimeInstall = install({ outputBucket: bucket });
+
+      expect(handlerPolicy(oneTimeInstall).statements).toContainEqual({
+        Action: 'ssm:SendCommand',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [logicalId(bucket.node.defaultChild as CfnElement), 'Arn'] },
+      });
+    });
+
+    test('installs whose policies would pass IAM\'s quota on a role\'s inline policies are warned about at synth', () => {
+      // GIVEN: 50 instance ids an install, about 4,000 characters of policy each; 10 tag installs, about 400 each
+      const ids = Array.from({ length: 50 }, (_, i) => `i-${i.toString(16).padStart(17, '0')}`);
+      for (let i = 0; i < 10; i++) {
+        install({ targets: InstanceTargets.tags({ Role: [`web${i}`] }) }, `Tagged${i}`);
+      }
+      const quotaWarning = Match.stringLikeRegexp("past IAM's quota of 10240");
+      install({ targets: InstanceTargets.instanceIds(ids) }, 'First');
+      expect(Annotations.fromStack(stack).findWarning('*', quotaWarning)).toEqual([]);
+
+      // WHEN
+      install({ targets: InstanceTargets.instanceIds(ids) }, 'Second');
+
+      // THEN
+      expect(Annotations.fromStack(stack).findWarning('*', quotaWarning).map((warning) => warning.id)).toEqual(['/Stack/Second']);
+    });
+
+    test('a tag key known only at deploy time is refused: the condition key names it', () => {
+      expect(() => install({ targets: InstanceTargets.tags({ [Lazy.string({ produce: () => 'Role' })]: ['web'] }) }))
+        .toThrow(/^Stack\/Install: targets must name tag keys known at synth: the handler's permission to send is conditioned on them \(ssm:resourceTag\/KEY\), got '\$\{Token/);
     });
 
     test('the onEvent role keeps parameters under its own stack\'s path only: each install\'s last command, each request\'s claim', () => {
@@ -438,8 +526,7 @@ describe('OneTimeInstall', () => {
         .filter((statement) => allows(statement, 'ssm:SendCommand'));
       expect(sends.flatMap((statement) => asList(statement.Resource))).toEqual([
         { 'Fn::Join': ['', ['arn:', partition, ':ssm:eu-west-1::document/AWS-ConfigureAWSPackage']] },
-        { 'Fn::Join': ['', ['arn:', partition, ':ec2:eu-west-1:111122223333:instance/*']] },
-        { 'Fn::Join': ['', ['arn:', partition, ':ssm:eu-west-1:111122223333:managed-instance/*']] },
+        { 'Fn::Join': ['', ['arn:', partition, ':ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0']] },
       ]);
     });
 
@@ -450,7 +537,7 @@ describe('OneTimeInstall', () => {
       const sendResources = statements
         .filter((statement) => allows(statement, 'ssm:SendCommand'))
         .flatMap((statement) => asList(statement.Resource));
-      expect(sendResources).toHaveLength(3);
+      expect(sendResources).toHaveLength(2);
       for (const resource of sendResources) {
         expect(resource).not.toBe('*');
         expect(JSON.stringify(resource)).not.toMatch(/document\/\*|:ssm:\*|:\*"\]\]\}$/);
@@ -466,11 +553,14 @@ describe('OneTimeInstall', () => {
       expect(senders).toEqual([roleId(providerFunction('OnEvent'))]);
     });
 
-    test.each(['OnEvent', 'IsComplete'] as const)('the %s role reads commands and invocations on *', (id) => {
+    test.each([
+      ['OnEvent', ['ssm:ListCommands']],
+      ['IsComplete', ['ssm:ListCommands', 'ssm:ListCommandInvocations']],
+    ] as const)('the %s role reads commands on * (invocations only in isComplete, which reads them)', (id, actions) => {
       install();
 
       const statements = statementsOf(Template.fromStack(stack), roleId(providerFunction(id)));
-      for (const action of ['ssm:ListCommands', 'ssm:ListCommandInvocations']) {
+      for (const action of actions) {
         expect(statements.filter((statement) => allows(statement, action)).flatMap((s) => asList(s.Resource))).toEqual(['*']);
       }
     });
@@ -485,7 +575,7 @@ describe('OneTimeInstall', () => {
     });
 
     test.each<[string, 'OnEvent' | 'IsComplete', string[]]>([
-      ['onEvent', 'OnEvent', ['ssm:SendCommand', 'ssm:ListCommands', 'ssm:ListCommandInvocations', 'ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter']],
+      ['onEvent', 'OnEvent', ['ssm:SendCommand', 'ssm:SendCommand', 'ssm:ListCommands', 'ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter']],
       ['isComplete', 'IsComplete', ['ssm:ListCommands', 'ssm:ListCommandInvocations', 'ssm:CancelCommand']],
     ])('the %s role has no other SSM or IAM action and no wildcard action', (_, id, expected) => {
       install();
@@ -509,7 +599,12 @@ describe('OneTimeInstall', () => {
       // THEN
       const template = Template.fromStack(stack);
       const notificationRole = logicalId(oneTimeInstall.node.findChild('NotificationRole').node.defaultChild!);
-      const passRole = { Action: 'iam:PassRole', Effect: 'Allow', Resource: { 'Fn::GetAtt': [notificationRole, 'Arn'] } };
+      const passRole = {
+        Action: 'iam:PassRole',
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [notificationRole, 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+      };
       expect(allStatements(template).filter((statement) => allows(statement, 'iam:PassRole'))).toEqual([passRole]);
       expect(statementsOf(template, roleId(providerFunction('OnEvent')))).toContainEqual(passRole);
     });

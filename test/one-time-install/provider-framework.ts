@@ -33,10 +33,12 @@ export interface FrameworkOutcome {
  * provider's own. With `onEventInvokeErrorAfterMs`, onEvent runs twice with the same event, as after an invoke error.
  */
 export async function deployLikeTheFramework(
-  event: InstallEvent, clock: SimulatedClock, options: { onEventInvokeErrorAfterMs?: number } = {},
+  event: InstallEvent, clock: SimulatedClock,
+  options: { onEventInvokeErrorAfterMs?: number; onRun?: (handler: 'onEvent' | 'isComplete') => void } = {},
 ): Promise<FrameworkOutcome> {
   let longestRunMs = 0;
-  const run = async <T>(fn: (context: RunContext) => Promise<T>, timeoutMs: number): Promise<T> => {
+  const run = async <T>(fn: (context: RunContext) => Promise<T>, timeoutMs: number, handler: 'onEvent' | 'isComplete' = 'onEvent'): Promise<T> => {
+    options.onRun?.(handler);
     const start = clock.now();
     const overran = () => clock.now() - start > timeoutMs;
     try {
@@ -63,7 +65,7 @@ export async function deployLikeTheFramework(
     const waiting = { ...event, ...started } as InstallEvent;
     const maxAttempts = PROVIDER_TOTAL_TIMEOUT.toSeconds() / QUERY_INTERVAL.toSeconds();
     for (; polls < maxAttempts; polls++) {
-      const answer = await run((context) => isComplete(waiting, context), IS_COMPLETE_TIMEOUT.toMilliseconds());
+      const answer = await run((context) => isComplete(waiting, context), IS_COMPLETE_TIMEOUT.toMilliseconds(), 'isComplete');
       if (answer.IsComplete) {
         return { status: 'SUCCESS', data: { ...waiting.Data, ...answer.Data }, polls: polls + 1, longestRunMs };
       }

@@ -1,0 +1,143 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { CONFIGURE_PACKAGE_DOCUMENT } from '../configure-package/configure-document';
+import { suppressNagFindings } from '../private/nag-suppressions';
+import { invalid, isKnown } from '../private/validation';
+import { InstanceTargets } from '../targeting/instance-targets';
+
+/** What one install lets the provider's onEvent function do, beyond what every install needs. */
+export interface InstallPermissionsProps {
+  /** The role of the stack's onEvent function. */
+  readonly role: iam.IRole;
+  readonly targets: InstanceTargets;
+  readonly outputBucket?: s3.IBucket;
+  /** The role SSM assumes to publish notifications, which onEvent passes with the command. */
+  readonly notificationRole?: iam.IRole;
+}
+
+/** The key a `ssm:resourceTag/KEY` condition names (Service Authorization Reference, Systems Manager, condition keys). */
+const RESOURCE_TAG = 'ssm:resourceTag/';
+
+/**
+ * The policy that lets the stack's onEvent function send this install's command and only this one: SendCommand on
+ * `AWS-ConfigureAWSPackage`, on the install's targets and output bucket, and PassRole on its notification role.
+ *
+ * A policy of the install's own, attached to the shared role, rather than statements in the role's default policy:
+ * the install's custom resource depends on it, so CloudFormation creates or updates it before the resource's Create
+ * or Update, and, when the install leaves the stack (removed or renamed), deletes it in the cleanup phase only after
+ * the resource's Delete, which may uninstall (the same SendCommand, with the same `ServiceRoleArn`). In the default
+ * policy, the statements would leave with the update phase's new policy, before that Delete runs.
+ *
+ * Resource types and condition keys of SendCommand: `document` (required), `instance`, `managed-instance` and `bucket`,
+ * with `ssm:resourceTag/${TagKey}` on the nodes
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html).
+ */
+export function installPolicy(scope: Construct, id: string, props: InstallPermissionsProps): iam.Policy {
+  const stack = Stack.of(scope);
+  const statements = [
+    // AWS-ConfigureAWSPackage only, never document/*: running any AWS-* document is administrator on the node. An
+    // AWS-owned document has no account in its ARN.
+    new iam.PolicyStatement({
+      actions: ['ssm:SendCommand'],
+      resources: [stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: CONFIGURE_PACKAGE_DOCUMENT })],
+    }),
+    ...targetStatements(stack, props.targets),
+  ];
+  if (props.outputBucket) {
+    // `bucket` is a resource type of SendCommand (the output bucket): SSM authorizes the send on it too.
+    statements.push(new iam.PolicyStatement({ actions: ['ssm:SendCommand'], resources: [props.outputBucket.bucketArn] }));
+  }
+  if (props.notificationRole) {
+    // PassRole to SSM only (`iam:PassedToService`, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PassedToService).
+    statements.push(new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [props.notificationRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+    }));
+  }
+  const policy = new iam.Policy(scope, id, { roles: [props.role], statements });
+  const wildcards = statements.flatMap((statement) => statement.resources).filter((arn) => arn === '*' || arn.endsWith('/*'));
+  if (wildcards.length > 0) {
+    // The findings that the provider's default policy carried, with the same reasons, where they now are.
+    suppressNagFindings(policy, [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'SendCommand on the nodes of tag targets is every instance and managed node, narrowed by the ssm:resourceTag ' +
+        'condition to the tagged ones; a resource group\'s members are resolved by SSM when it sends, and tag:GetResources, ' +
+        'which listing a group\'s resources calls, takes no resource.',
+      applies_to: [
+        { regex: '/^Resource::arn:.+:ec2:.+:instance\\/\\*$/' },
+        { regex: '/^Resource::arn:.+:ssm:.+:managed-instance\\/\\*$/' },
+        ...wildcards.includes('*') ? ['Resource::*'] : [],
+      ],
+    }]);
+  }
+  return policy;
+}
+
+/**
+ * SendCommand on the targeted nodes, as narrow as IAM can say it:
+ * - listed ids: each node's ARN, an EC2 instance's (`i-`) or a hybrid node's (`mi-`); both for an id known only at
+ *   deploy time (a token), which is an EC2 instance's in practice (`InstanceTargets.instances()`);
+ * - tags: every node, on the condition that it carries the tags (`ssm:resourceTag/KEY`), one statement a tag key of
+ *   a `tag-key` target, since a statement's condition keys are ANDed and the target's keys ORed;
+ * - a resource group: every node, since SSM resolves the group's members when it sends and no condition key names
+ *   a group; plus listing the group's resources, which SSM does as the sender (user guide, "Run commands at scale",
+ *   targeting a resource group): `resource-groups:ListGroupResources` on the group, and `tag:GetResources`, which it
+ *   calls and which takes no resource type: what AWS's managed policy AmazonSSMMaintenanceWindowRole grants a sender
+ *   that targets resource groups (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMMaintenanceWindowRole.html).
+ */
+function targetStatements(stack: Stack, targets: InstanceTargets): iam.PolicyStatement[] {
+  const instance = (id: string) => stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: id });
+  const managedInstance = (id: string) => stack.formatArn({ service: 'ssm', resource: 'managed-instance', resourceName: id });
+  const everyNode = [instance('*'), managedInstance('*')];
+
+  const ids = targets.targets.find((target) => target.key === 'InstanceIds')?.values ?? [];
+  const group = targets.targets.find((target) => target.key === 'resource-groups:Name')?.values[0];
+  const tagValues: Record<string, string[]> = {};
+  for (const target of targets.targets.filter((t) => t.key.startsWith('tag:'))) {
+    tagValues[`${RESOURCE_TAG}${knownTagKey(target.key.slice('tag:'.length))}`] = target.values;
+  }
+  const tagKeys = (targets.targets.find((target) => target.key === 'tag-key')?.values ?? []).map(knownTagKey);
+
+  if (ids.length > 0) {
+    return [new iam.PolicyStatement({
+      actions: ['ssm:SendCommand'],
+      resources: ids.flatMap((id) => {
+        if (isKnown(id)) {
+          return [id.startsWith('mi-') ? managedInstance(id) : instance(id)];
+        }
+        return [instance(id), managedInstance(id)];
+      }),
+    })];
+  }
+  if (group !== undefined) {
+    return [
+      new iam.PolicyStatement({ actions: ['ssm:SendCommand'], resources: everyNode }),
+      new iam.PolicyStatement({
+        actions: ['resource-groups:ListGroupResources'],
+        resources: [stack.formatArn({ service: 'resource-groups', resource: 'group', resourceName: group })],
+      }),
+      new iam.PolicyStatement({ actions: ['tag:GetResources'], resources: ['*'] }),
+    ];
+  }
+  const tagged = (extra: Record<string, Record<string, unknown>>) => new iam.PolicyStatement({
+    actions: ['ssm:SendCommand'],
+    resources: everyNode,
+    conditions: { ...Object.keys(tagValues).length > 0 ? { StringEquals: tagValues } : {}, ...extra },
+  });
+  if (tagKeys.length > 0) {
+    return tagKeys.map((key) => tagged({ Null: { [`${RESOURCE_TAG}${key}`]: 'false' } }));
+  }
+  return [tagged({})];
+}
+
+/** A condition key names the tag key: it must be known at synth. */
+function knownTagKey(key: string): string {
+  if (!isKnown(key)) {
+    invalid('targets', "must name tag keys known at synth: the handler's permission to send is conditioned on them " +
+      `(${RESOURCE_TAG}KEY)`, key);
+  }
+  return key;
+}
