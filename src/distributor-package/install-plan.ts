@@ -1,4 +1,6 @@
-import { ManifestPackages, matchExactOrAny, ScriptKind, selectFile, unreachablePlatform, versionKeyCanMatch } from './agent-rules';
+import { unreachablePlatform } from './agent-platforms';
+import { ScriptKind } from './agent-rules';
+import { ManifestPackages, matchExactOrAny, selectFile, versionKeyCanMatch } from './agent-selection';
 import { InstallPlanEntry } from './install-plan-entry';
 import { COMMON_NODE_KINDS, NodeKind } from './node-kinds';
 

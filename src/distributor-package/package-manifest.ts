@@ -1,4 +1,5 @@
-import { checkPackageZip, checkScriptsRunOn, checkVersionKey, ScriptKind } from './agent-rules';
+import { checkPackageZip, checkScriptsRunOn, ScriptKind } from './agent-rules';
+import { checkVersionKey } from './agent-selection';
 import { BuiltPackageFile, ZipStaging } from './built-package-file';
 import { PackageArchitecture, PackageTarget } from './package-target';
 import { SSM_API } from '../private/aws-api-model';

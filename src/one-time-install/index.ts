@@ -1,2 +1,3 @@
 export * from './command-notifications';
 export * from './one-time-install';
+export * from './one-time-install-props';

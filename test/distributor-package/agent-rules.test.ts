@@ -13,7 +13,7 @@ import {
   PackagePlatform,
   PackageTarget,
 } from '../../src';
-import { matchVersion, selectFile } from '../../src/distributor-package/agent-rules';
+import { matchVersion, selectFile } from '../../src/distributor-package/agent-selection';
 import { VERSION_LOCK_CONTEXT } from '../../src/distributor-package/version-lock';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
