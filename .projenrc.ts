@@ -1,6 +1,9 @@
 import { awscdk, javascript, JsonFile } from 'projen';
 
-/** aws-cdk-lib that the library is built and tested with; `@aws-cdk/integ-tests-alpha` exists for this one. */
+/**
+ * aws-cdk-lib that the library is built and tested with, the oldest it supports (the peer's floor);
+ * `@aws-cdk/integ-tests-alpha` exists for this one. `.ci/consumer/run` also synthesizes with the newest on npm.
+ */
 const CDK_VERSION = '2.245.0';
 /** The Lambda runtime of the handlers; `.ci/handlers-on-node` runs their suites on its Node.js. */
 const HANDLER_RUNTIME = awscdk.LambdaRuntime.NODEJS_24_X;
