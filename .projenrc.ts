@@ -1,7 +1,12 @@
 import { awscdk, javascript, JsonFile } from 'projen';
 
-/** aws-cdk-lib that the library is built and tested with; `@aws-cdk/integ-tests-alpha` exists for this one. */
+/**
+ * aws-cdk-lib that the library is built and tested with, the oldest it supports (the peer's floor);
+ * `@aws-cdk/integ-tests-alpha` exists for this one. `.ci/consumer/run` also synthesizes with the newest on npm.
+ */
 const CDK_VERSION = '2.245.0';
+/** The Lambda runtime of the handlers; `.ci/handlers-on-node` runs their suites on its Node.js. */
+const HANDLER_RUNTIME = awscdk.LambdaRuntime.NODEJS_24_X;
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-ssm-distributor',
@@ -16,8 +21,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
 
-  // zlib.crc32, which the package zips use, came with Node.js 20.15.
-  minNodeVersion: '20.15.0',
+  // The apps' Node.js (engines): 22 or later, as the AWS CDK supports no Node.js 20 since 2026-10-30
+  // (aws/aws-cdk#37762: the construct library, jsii and projen alike); 22.2 for zlib.crc32, which the package zips
+  // use (doc/api/zlib.md: added in v22.2.0). `.ci/consumer/run` synthesizes on exactly this version and on the newest.
+  minNodeVersion: '22.2.0',
   cdkVersion: CDK_VERSION,
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
@@ -34,6 +41,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   githubOptions: { mergify: false },
   pullRequestTemplate: false,
   stale: false,
+  // The toolchain (projen, jsii, jest) runs on the Node.js of the CI machine, 20.20, which is below the apps' floor:
+  // what users run is proven by downloaded Node.js binaries (.ci/fetch-node), not by this one.
   workflowNodeVersion: '20.x',
   buildWorkflowOptions: {
     preBuildSteps: [
@@ -59,6 +68,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // `^0.0.153` would take that version only: a range lets an app that uses cdk-stacksets itself share one copy.
   deps: ['cdk-stacksets@>=0.0.153 <0.1.0'],
   devDeps: [
+    // The library's code runs on the toolchain's Node.js 20 (the tests) and the apps' 22.2 or later: typed by 20's API.
     '@types/node@^20',
     'aws-cdk@2.1148.1',
     `@aws-cdk/integ-tests-alpha@${CDK_VERSION}-alpha.0`,
@@ -78,7 +88,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'tree-sitter-powershell@^0.26',
   ],
   // Handlers (`*.lambda.ts`) are bundled by projen into assets/ at build time, never at the user's synth.
-  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
+  lambdaOptions: { runtime: HANDLER_RUNTIME },
 
   jestOptions: {
     // A changed snapshot must fail the test run, never be rewritten by it (`test:update` rewrites on purpose).
@@ -140,11 +150,19 @@ project.addTask('integ:update', {
   exec: 'integ-runner --language typescript --directory test --force --dry-run $@',
 });
 project.testTask.spawn(integ);
+
+/** The handler suites on the Node.js of the handlers' Lambda runtime (from the npm registry), not on the machine's. */
+const handlersTask = project.addTask('test:handlers', {
+  description: `Run the suites that drive the handlers, and load their bundles, on the Node.js of ${HANDLER_RUNTIME.functionRuntime}`,
+  receiveArgs: true,
+  exec: 'bash .ci/handlers-on-node $@',
+});
 // Tests and the example synthesize the bundled handlers, so the bundles come first.
 const bundle = project.tasks.tryFind('bundle')!;
 project.testTask.prependSpawn(bundle);
 project.tasks.tryFind('example')!.prependSpawn(bundle);
 benchTask.prependSpawn(bundle);
+handlersTask.prependSpawn(bundle);
 
 // The OneTimeInstall handlers are minified, names kept for readable stack traces: together under 25,000 bytes.
 for (const task of project.tasks.all.filter((t) => /^bundle:one-time-install\/.*lambda$/.test(t.name))) {

@@ -112,8 +112,6 @@ export class OrganizationRollout extends Construct {
         `s3://${Fn.join('-', [buckets.bucketNamePrefix, memberStack.region])}/${buckets._place(zipPath, assetHash)}`,
     });
     this.memberStack = memberStack;
-    // The rollout reads the files from the buckets, filled by their own stacks.
-    buckets.stacks.forEach((stack) => Stack.of(this).addDependency(stack));
 
     const stackSet = new StackSet(this, 'StackSet', {
       template: StackSetTemplate.fromStackSetStack(memberStack),
@@ -134,6 +132,12 @@ export class OrganizationRollout extends Construct {
         failureTolerancePercentage: tolerance.percent,
       },
     });
+    // The StackSet reads the files from the buckets, filled by their own stacks: CDK turns this dependency on
+    // resources of other stacks into a dependency of this stack on theirs. `node.addDependency`, not
+    // `Stack#addDependency` (deprecated: aws-cdk-lib 2.278 warns) nor `Stack#addStackDependency` (missing from the
+    // oldest aws-cdk-lib this library supports): it is in both, and on the StackSet alone it never reaches the
+    // resources of the member template.
+    stackSet.node.addDependency(...buckets.stacks);
     const cfnStackSet = stackSet.node.defaultChild as CfnStackSet;
     cfnStackSet.addPropertyOverride('OperationPreferences.ConcurrencyMode',
       props.keepConcurrencyOnFailure ? 'SOFT_FAILURE_TOLERANCE' : 'STRICT_FAILURE_TOLERANCE');

@@ -6,6 +6,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { StackSetStack } from 'cdk-stacksets';
 import {
@@ -225,10 +226,15 @@ describe('OrganizationRollout', () => {
       Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', { Capabilities: ['CAPABILITY_NAMED_IAM'] });
     });
 
-    test('deploys after the buckets it reads from', () => {
-      inventoryAgent(rollout().memberStack);
+    test('deploys after the buckets it reads from, as the cloud assembly tells the CDK CLI', () => {
+      const member = rollout().memberStack;
+      inventoryAgent(member);
 
-      expect(stack.dependencies.map((dependency) => dependency.stackName).sort()).toEqual(['PackageBuckets-eu-west-1', 'PackageBuckets-us-east-1']);
+      const dependencies = app.synth().getStackArtifact(stack.artifactId).dependencies as cxapi.CloudFormationStackArtifact[];
+      expect(dependencies.map((dependency) => dependency.stackName).sort()).toEqual(['PackageBuckets-eu-west-1', 'PackageBuckets-us-east-1']);
+      // A dependency between stacks, never a DependsOn; the member template, deployed in other accounts, has none.
+      Template.fromStack(stack).hasResource('AWS::CloudFormation::StackSet', { DependsOn: Match.absent() });
+      expect(member.dependencies.map((dependency) => dependency.stackName)).toEqual([]);
     });
   });
 
