@@ -65,6 +65,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@2.197.10',
     // The handlers' SDK: bundled as external, since the Lambda runtime provides it.
     '@aws-sdk/client-ssm@^3',
+    // The ring rollout's gate reads alarms and metrics, and its stack's status (rollback or not).
+    '@aws-sdk/client-cloudwatch@^3',
+    '@aws-sdk/client-cloudformation@^3',
     // The EventBridge pattern tests route sample events through moto server (test/monitoring/moto-server.ts).
     '@aws-sdk/client-eventbridge@^3',
     '@aws-sdk/client-sqs@^3',
