@@ -146,7 +146,8 @@ project.tasks.tryFind('example')!.prependSpawn(bundle);
 benchTask.prependSpawn(bundle);
 
 // The OneTimeInstall handlers are minified, names kept for readable stack traces: together under 25,000 bytes.
-for (const task of project.tasks.all.filter((t) => /^bundle:one-time-install\/.*lambda$/.test(t.name))) {
+// So are the ring rollout's gate handlers.
+for (const task of project.tasks.all.filter((t) => /^bundle:(one-time-install|rollout-rings)\/.*lambda$/.test(t.name))) {
   const step = task.steps[0] as { execArgs?: string[] };
   task.reset();
   task.exec([...step.execArgs!, '--minify', '--keep-names'].map((arg) => arg.includes('*') ? `"${arg}"` : arg).join(' '));
@@ -155,6 +156,7 @@ for (const task of project.tasks.all.filter((t) => /^bundle:one-time-install\/.*
 // The handlers' SDK calls live beside them; the Lambda runtime provides @aws-sdk/*, so it stays a devDependency.
 project.eslint?.allowDevDeps('src/one-time-install/ssm-commands.ts');
 project.eslint?.allowDevDeps('src/one-time-install/install-parameters.ts');
+project.eslint?.allowDevDeps('src/rollout-rings/gate-reads.ts');
 
 // The build workflow runs every check of CI after projen's build.
 project.buildWorkflow!.addPostBuildSteps({ name: 'Every check of CI (.ci/run)', run: 'bash .ci/run' });
