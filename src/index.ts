@@ -9,3 +9,4 @@ export * from './one-time-install';
 export * from './organization';
 export * from './package-association';
 export * from './rate-control';
+export * from './rollout-rings';

@@ -1,0 +1,342 @@
+import { Annotations, CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { CfnAssociation } from 'aws-cdk-lib/aws-ssm';
+import { Construct, IConstruct } from 'constructs';
+import { GateProperties } from './gate-event';
+import { GateProvider } from './gate-provider';
+import { MAX_BAKE_MINUTES, SERVICE_TIMEOUT_MINUTES } from './gate-timing';
+import { RolloutRing } from './rollout-ring';
+import { mayOverlap, visibleOverlap } from './target-overlap';
+import { AssociationSchedule } from '../association-schedule';
+import { DocumentVersion, InstallationType } from '../configure-package';
+import { IDistributorPackage } from '../distributor-package';
+import { InstanceTarget } from '../instance-targets';
+import { nodeFailureMessage } from '../monitoring/failure-message';
+import { ASSOCIATION_ID_DIMENSION, INSTALL_METRICS_NAMESPACE, InstallMetric } from '../monitoring/install-event-log';
+import { DistributorPackageAssociation } from '../package-association';
+import { checkNotLatest } from '../distributor-package/agent-rules';
+import { checkInteger, checkPattern, checkVersionName, invalid, isKnown, toSeconds, validateIn, violated } from '../private/validation';
+
+/**
+ * Properties of a `PackageRingRollout`.
+ */
+export interface PackageRingRolloutProps {
+  /**
+   * The package to roll out.
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
+   */
+  readonly distributorPackage: IDistributorPackage;
+
+  /**
+   * The version every ring is pinned to. Change it to roll a new version out, ring after ring.
+   * @default - the version of a package authored in this app; any other package needs one
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
+   */
+  readonly version?: string;
+
+  /**
+   * The rings, in rollout order: 1 to 10.
+   */
+  readonly rings: RolloutRing[];
+
+  /**
+   * Alarms that gate every ring (the fleet's own error alarm, say), besides each ring's own.
+   * @default - each ring's alarms only
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+   */
+  readonly alarms?: cloudwatch.IAlarm[];
+
+  /**
+   * Installation type: how a node that has an older version is updated.
+   * @default InstallationType.UNINSTALL_AND_REINSTALL
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
+   */
+  readonly installationType?: InstallationType;
+
+  /**
+   * Additional arguments for the package's scripts, as `DistributorPackageAssociation` takes them (keys start with
+   * `SSM_`; plain text in the template: never secrets).
+   * @default - none
+   */
+  readonly additionalArguments?: Record<string, string>;
+
+  /**
+   * Document version: which version of `AWS-ConfigureAWSPackage` runs.
+   * @default - the document's default version
+   */
+  readonly documentVersion?: DocumentVersion;
+
+  /**
+   * Specify schedule: when each ring's association runs again, keeping its nodes (and nodes that join it) on the
+   * version. A scheduled run installs the version the ring already passed its gate with.
+   * @default - no schedule: each ring runs when it changes, and on nodes as they become its targets
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
+   */
+  readonly schedule?: AssociationSchedule;
+}
+
+/** The most rings a rollout takes: see `MAX_RINGS` in the README's limits. */
+const MAX_RINGS = 10;
+/** DescribeAlarms takes at most 100 names (API reference, `AlarmNames`): one call per poll. */
+const MAX_ALARMS = 100;
+const RING_NAME = /^[A-Za-z0-9_-]{1,32}$/;
+const DEFAULT_BAKE = Duration.minutes(30);
+const DEFAULT_INSTALL_TIMEOUT = Duration.hours(1);
+
+/** The rings of each rollout, so that an app-wide check can tell a ring from any other association. */
+const ROLLOUT_RINGS = new WeakMap<IConstruct, PackageRingRollout>();
+
+/**
+ * Rolls one version of a Distributor package out through ordered rings, with CloudFormation as the engine: each ring
+ * is a State Manager association pinned to the version, which CloudFormation waits for until it succeeded on the
+ * ring's nodes (`WaitForSuccessTimeoutSeconds`), followed by a gate (a custom resource) that holds the next ring until
+ * the ring has baked: its bake time passed with none of its alarms in ALARM and no more failed nodes than it allows.
+ * A failed gate fails the deployment with a reason that names the ring, and CloudFormation's rollback puts the rings
+ * already updated back on the previous version. A deployment that changes nothing sends nothing and waits for nothing.
+ *
+ * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-creating-deployment-strategy.html
+ */
+export class PackageRingRollout extends Construct {
+  /** The version every ring is pinned to. */
+  public readonly version: string;
+
+  /** The rings' names, in rollout order. */
+  public readonly ringNames: string[];
+
+  private readonly rings: RolloutRing[];
+  private readonly associations: DistributorPackageAssociation[] = [];
+  private readonly gates: CustomResource[] = [];
+  private readonly gateAlarms: cloudwatch.IAlarm[][] = [];
+  private readonly packageName: string;
+
+  constructor(scope: Construct, id: string, props: PackageRingRolloutProps) {
+    super(scope, id);
+    this.version = validateIn(this, () => checkRollout(props));
+    this.rings = props.rings;
+    this.ringNames = props.rings.map((ring) => ring.name);
+    this.packageName = props.distributorPackage.packageName;
+    const provider = GateProvider.of(this);
+
+    props.rings.forEach((ring, index) => {
+      const alarms = uniqueAlarms([...props.alarms ?? [], ...ring.alarms ?? []]);
+      const { bake, maxFailedNodes } = validateIn(this, () => checkRing(ring, alarms));
+      const ringScope = new Construct(this, ring.name);
+      const association = new DistributorPackageAssociation(ringScope, 'Association', {
+        distributorPackage: props.distributorPackage,
+        version: this.version,
+        installationType: props.installationType,
+        additionalArguments: props.additionalArguments,
+        documentVersion: props.documentVersion,
+        targets: ring.targets,
+        concurrency: ring.concurrency,
+        errorThreshold: ring.errorThreshold,
+        schedule: props.schedule,
+        waitForSuccessTimeout: ring.installTimeout ?? DEFAULT_INSTALL_TIMEOUT,
+      });
+      ROLLOUT_RINGS.set(association, this);
+      // The gate counts the ring's failed nodes with the library's per-association metric: set up its counting.
+      association.metricNodesFailed();
+      const resource = association.node.defaultChild as CfnAssociation;
+
+      provider.allowRing(alarms);
+      const properties: GateProperties = {
+        RingName: ring.name,
+        RingPosition: `${index + 1} of ${props.rings.length}`,
+        Rollout: this.node.path,
+        PackageName: props.distributorPackage.packageName,
+        Version: this.version,
+        AssociationId: association.associationId,
+        Install: Stack.of(this).toJsonString({ Parameters: resource.parameters, Targets: resource.targets }),
+        AlarmNames: alarms.map((alarm) => alarm.alarmName),
+        BakeSeconds: String(bake),
+        MaxFailedNodes: String(maxFailedNodes),
+        MetricNamespace: INSTALL_METRICS_NAMESPACE,
+        MetricName: InstallMetric.NODES_FAILED,
+        MetricDimension: ASSOCIATION_ID_DIMENSION,
+      };
+      const gate = new CustomResource(ringScope, 'Gate', {
+        serviceToken: provider.serviceToken,
+        resourceType: 'Custom::CdkSsmDistributorRingGate',
+        serviceTimeout: Duration.minutes(SERVICE_TIMEOUT_MINUTES),
+        properties: { ...properties },
+      });
+      // Ring N+1 changes only after ring N's gate: the association alone waits, not its alert and metric rules.
+      const previous = this.gates[index - 1];
+      if (previous) {
+        resource.addDependency(previous.node.defaultChild as CfnResource);
+      }
+      this.associations.push(association);
+      this.gates.push(gate);
+      this.gateAlarms.push(alarms);
+    });
+
+    this.node.addValidation({ validate: () => this.checkOtherAssociations() });
+  }
+
+  /** The ring's association, by the ring's name: its events, metrics and alarms are the ring's. */
+  public association(ringName: string): DistributorPackageAssociation {
+    return this.associations[this.ringIndex(ringName)];
+  }
+
+  /**
+   * The ring's gate: its attribute `Verdict` says how the last deployment passed it (`passed`, `unchanged` when it
+   * installed nothing new, `rollback`), `FailedNodes` and `AlarmsWithoutData` what it saw.
+   */
+  public gate(ringName: string): CustomResource {
+    return this.gates[this.ringIndex(ringName)];
+  }
+
+  /**
+   * Publishes a readable message to the topic for each node where a ring's install failed, naming the ring and where
+   * it stands in the rollout: each ring's `alertOnFailure()`, with the ring first in the message.
+   */
+  public alertOnFailure(id: string, topic: sns.ITopic): events.Rule[] {
+    return this.associations.map((association, index) => association.onInstallFailed(id, {
+      description: `Alerts when ring ${this.ringNames[index]} of ${this.node.path} fails on a node`,
+      target: new targets.SnsTopic(topic, {
+        message: nodeFailureMessage(association._subject, association.associationName,
+          `Ring ${this.ringNames[index]} (${index + 1} of ${this.ringNames.length}) of rollout ${this.node.path}:`),
+      }),
+    }));
+  }
+
+  /**
+   * Dashboard widgets of the rollout, which ring is where: nodes installed and failed per ring (one line each, named
+   * after the ring), and the gates' alarms.
+   */
+  public dashboardWidgets(period: Duration = Duration.minutes(5)): cloudwatch.IWidget[] {
+    const label = (index: number) => `${index + 1}. ${this.ringNames[index]}`;
+    const widgets: cloudwatch.IWidget[] = [
+      new cloudwatch.GraphWidget({
+        title: `${this.packageName} ${this.version}: nodes installed per ring`,
+        left: this.associations.map((a, i) => a.metricNodesSucceeded({ period, label: label(i) })),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: `${this.packageName} ${this.version}: nodes failed per ring`,
+        left: this.associations.map((a, i) => a.metricNodesFailed({ period, label: label(i) })),
+        width: 12,
+      }),
+    ];
+    const alarms = uniqueAlarms(this.gateAlarms.flat());
+    if (alarms.length > 0) {
+      widgets.push(new cloudwatch.AlarmStatusWidget({ title: `${this.node.id}: the rings' gate alarms`, alarms, width: 24 }));
+    }
+    return widgets;
+  }
+
+  private ringIndex(ringName: string): number {
+    const index = this.ringNames.indexOf(ringName);
+    if (index < 0) {
+      validateIn(this, () => invalid('ringName', `must be one of the rollout's rings (${this.ringNames.join(', ')})`, ringName));
+    }
+    return index;
+  }
+
+  /**
+   * Other associations of the same package that may reach the rings' nodes install behind the rings' back: an
+   * unpinned one installs the package's default version, which a new version may become (`UpdateMethod: NewVersion`);
+   * a pinned one installs its version without a gate. A warning, not an error: synth cannot see whether tag or
+   * resource-group targets share nodes, nor whether the default version will move. Another rollout's rings on the
+   * same nodes are an error, when synth can see them.
+   */
+  private checkOtherAssociations(): string[] {
+    const errors: string[] = [];
+    for (const other of this.node.root.node.findAll()) {
+      if (!(other instanceof DistributorPackageAssociation) || other._subject.packageName !== this.packageName) {
+        continue;
+      }
+      const owner = ROLLOUT_RINGS.get(other);
+      if (owner === this) {
+        continue;
+      }
+      const theirs = targetsOf(other);
+      const reached: string[] = [];
+      this.rings.forEach((ring, index) => {
+        const ours = targetsOf(this.associations[index]);
+        const overlap = owner ? visibleOverlap(ours, theirs) : undefined;
+        if (overlap) {
+          errors.push(`${this.node.path}: ring ${ring.name} and ${other.node.path}, a ring of another rollout of ` +
+            `package ${this.packageName} (version ${owner!.version}), both target ${overlap}`);
+        } else if (!owner && mayOverlap(ours, theirs)) {
+          reached.push(ring.name);
+        }
+      });
+      if (reached.length > 0) {
+        const what = other._subject.version === undefined
+          ? 'installs the package\'s default version, which a new version may become'
+          : `installs version ${other._subject.version} without the rings' gates`;
+        Annotations.of(other).addWarningV2('cdk-ssm-distributor:ringBypass',
+          `${other.node.path} ${what}, on targets that may include nodes of ring ${reached.join(', ')} of ${this.node.path}: ` +
+          'it would change those nodes behind the rings\' back. Give it targets outside the rings, or make it a ring.');
+      }
+    }
+    return errors;
+  }
+}
+
+/** The rollout's own rules; returns the version every ring is pinned to. */
+function checkRollout(props: PackageRingRolloutProps): string {
+  const count = props.rings.length;
+  if (count === 0 || count > MAX_RINGS) {
+    invalid('rings', `must have between 1 and ${MAX_RINGS} rings`, count);
+  }
+  const version = props.version ?? props.distributorPackage.packageVersion;
+  if (version === undefined) {
+    invalid('version', 'must be set: a rollout pins every ring to one version (only a package authored in this app brings its own)', 'undefined');
+  }
+  checkVersionName('version', version);
+  checkNotLatest('version', version, 'a rollout pins one version');
+  const seen = new Set<string>();
+  props.rings.forEach((ring) => {
+    checkPattern('rings name', ring.name, RING_NAME, 'must be 1 to 32 letters, digits, - or _');
+    if (seen.has(ring.name)) {
+      invalid('rings name', 'must be unique in the rollout', ring.name);
+    }
+    seen.add(ring.name);
+  });
+  // Every ring but the last must keep to its own nodes; the last may be the whole fleet (see RolloutRing.targets).
+  for (let i = 0; i < count - 1; i++) {
+    for (let j = i + 1; j < count - 1; j++) {
+      const overlap = visibleOverlap(props.rings[i].targets.targets, props.rings[j].targets.targets);
+      if (overlap) {
+        violated(`rings ${props.rings[i].name} and ${props.rings[j].name} must not overlap, but both target ${overlap} ` +
+          '(only the last ring may take nodes of earlier rings)');
+      }
+    }
+  }
+  return version;
+}
+
+/** One ring's rules; returns its bake in seconds and its failed-node threshold. */
+function checkRing(ring: RolloutRing, alarms: cloudwatch.IAlarm[]): { bake: number; maxFailedNodes: number } {
+  const bake = ring.bakeTime ?? DEFAULT_BAKE;
+  const seconds = toSeconds(bake);
+  if (!isKnown(seconds)) {
+    invalid(`ring ${ring.name} bakeTime`, 'must be known at synth', bake.toString());
+  }
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_BAKE_MINUTES * 60) {
+    invalid(`ring ${ring.name} bakeTime`, `must be whole seconds, at most ${MAX_BAKE_MINUTES} minutes (what one gate can ` +
+      'wait within a deployment: the Provider framework\'s totalTimeout is at most 1 hour)', bake.toHumanString());
+  }
+  const maxFailedNodes = ring.maxFailedNodes ?? 0;
+  checkInteger(`ring ${ring.name} maxFailedNodes`, maxFailedNodes, 0, Number.MAX_SAFE_INTEGER, 'nodes');
+  if (alarms.length > MAX_ALARMS) {
+    invalid(`ring ${ring.name} alarms`, `must be at most ${MAX_ALARMS} with the rollout's (DescribeAlarms takes 100 names)`, alarms.length);
+  }
+  return { bake: seconds, maxFailedNodes };
+}
+
+/** The alarms, each once. */
+function uniqueAlarms(alarms: cloudwatch.IAlarm[]): cloudwatch.IAlarm[] {
+  return [...new Set(alarms)];
+}
+
+/** An association's targets as its template says them. */
+function targetsOf(association: DistributorPackageAssociation): InstanceTarget[] {
+  const resource = association.node.defaultChild as CfnAssociation;
+  return ((resource.targets ?? []) as CfnAssociation.TargetProperty[]).map((t) => ({ key: t.key, values: t.values }));
+}
