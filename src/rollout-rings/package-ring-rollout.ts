@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -190,17 +190,47 @@ export class PackageRingRollout extends Construct {
   }
 
   /**
-   * Publishes a readable message to the topic for each node where a ring's install failed, naming the ring and where
-   * it stands in the rollout: each ring's `alertOnFailure()`, with the ring first in the message.
+   * An EventBridge rule for the rings that stop the rollout: a ring's association (its nodes did not all succeed in
+   * time) or its gate failed in CloudFormation ("CloudFormation Resource Status Change", `CREATE_FAILED` or
+   * `UPDATE_FAILED`, with CloudFormation's reason in `detail.status-details.status-reason`), for each ring, or one.
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/event-detail-resource-status-change.html
+   */
+  public onRingStopped(id: string, options?: events.OnEventOptions, ringName?: string): events.Rule {
+    const indexes = ringName === undefined ? this.ringNames.map((_, i) => i) : [this.ringIndex(ringName)];
+    const rule = new events.Rule(this, id, options);
+    rule.addEventPattern(ringStoppedPattern(indexes.flatMap((i) => [this.associations[i].node.defaultChild, this.gates[i].node.defaultChild]) as CfnResource[]));
+    rule.addTarget(options?.target);
+    return rule;
+  }
+
+  /**
+   * Publishes readable messages to the topic, each naming the ring and where it stands in the rollout: one for each
+   * node where a ring's install failed (each ring's `alertOnFailure()`, the ring first), and one when a ring stops the
+   * rollout (`onRingStopped()`: the failed resource and CloudFormation's reason, a failed gate's naming the alarm or
+   * the failed nodes). Without a Lambda function: EventBridge input transformers.
    */
   public alertOnFailure(id: string, topic: sns.ITopic): events.Rule[] {
-    return this.associations.map((association, index) => association.onInstallFailed(id, {
-      description: `Alerts when ring ${this.ringNames[index]} of ${this.node.path} fails on a node`,
-      target: new targets.SnsTopic(topic, {
-        message: nodeFailureMessage(association._subject, association.associationName,
-          `Ring ${this.ringNames[index]} (${index + 1} of ${this.ringNames.length}) of rollout ${this.node.path}:`),
-      }),
-    }));
+    return this.associations.flatMap((association, index) => {
+      const ring = `Ring ${this.ringNames[index]} (${index + 1} of ${this.ringNames.length}) of rollout ${this.node.path}`;
+      const field = (path: string) => events.EventField.fromPath(path);
+      return [
+        association.onInstallFailed(id, {
+          description: `Alerts when ring ${this.ringNames[index]} of ${this.node.path} fails on a node`,
+          target: new targets.SnsTopic(topic, {
+            message: nodeFailureMessage(association._subject, association.associationName, `${ring}:`),
+          }),
+        }),
+        this.onRingStopped(`${id}${this.ringNames[index]}Stopped`, {
+          description: `Alerts when ring ${this.ringNames[index]} of ${this.node.path} stops the rollout`,
+          target: new targets.SnsTopic(topic, {
+            message: events.RuleTargetInput.fromText(`${ring} stopped the rollout of ${this.packageName} ${this.version}: ` +
+              `${field('$.detail.logical-resource-id')} ${field('$.detail.status-details.status')}: ` +
+              `${field('$.detail.status-details.status-reason')} (stack ${field('$.detail.stack-id')}, ${field('$.time')}). ` +
+              'CloudFormation rolls the rings already updated back to the version they had.'),
+          }),
+        }, this.ringNames[index]),
+      ];
+    });
   }
 
   /**
@@ -328,6 +358,19 @@ function checkRing(ring: RolloutRing, alarms: cloudwatch.IAlarm[]): { bake: numb
     invalid(`ring ${ring.name} alarms`, `must be at most ${MAX_ALARMS} with the rollout's (DescribeAlarms takes 100 names)`, alarms.length);
   }
   return { bake: seconds, maxFailedNodes };
+}
+
+/** CloudFormation's events for these resources of their stack failing to be created or updated. */
+function ringStoppedPattern(resources: CfnResource[]): events.EventPattern {
+  return {
+    source: ['aws.cloudformation'],
+    detailType: ['CloudFormation Resource Status Change'],
+    detail: {
+      'stack-id': [Aws.STACK_ID],
+      'logical-resource-id': resources.map((resource) => Stack.of(resource).getLogicalId(resource)),
+      'status-details': { status: ['CREATE_FAILED', 'UPDATE_FAILED'] },
+    },
+  };
 }
 
 /** The alarms, each once. */

@@ -291,7 +291,7 @@ describe('PackageRingRollout', () => {
       const rules = rollout().alertOnFailure('AlertOnFailure', topic);
 
       // THEN
-      expect(rules).toHaveLength(3);
+      expect(rules).toHaveLength(6); // per ring: its failed nodes, and the ring stopping the rollout
       const targets = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'))
         .flatMap((rule) => rule.Properties.Targets ?? [])
         .filter((target: { InputTransformer?: unknown }) => target.InputTransformer);
