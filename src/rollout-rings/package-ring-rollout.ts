@@ -1,4 +1,4 @@
-import { Annotations, Aws, CfnResource, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -14,6 +14,7 @@ import { AssociationSchedule } from '../association-schedule';
 import { DocumentVersion, InstallationType } from '../configure-package';
 import { IDistributorPackage } from '../distributor-package';
 import { InstanceTarget } from '../instance-targets';
+import { FailedNodesAlarmOptions } from '../monitoring/failed-nodes-alarm-options';
 import { nodeFailureMessage } from '../monitoring/failure-message';
 import { ASSOCIATION_ID_DIMENSION, INSTALL_METRICS_NAMESPACE, InstallMetric } from '../monitoring/install-event-log';
 import { DistributorPackageAssociation } from '../package-association';
@@ -150,7 +151,8 @@ export class PackageRingRollout extends Construct {
         Version: this.version,
         AssociationId: association.associationId,
         Install: Stack.of(this).toJsonString({ Parameters: resource.parameters, Targets: resource.targets }),
-        AlarmNames: alarms.map((alarm) => alarm.alarmName),
+        // Lazy: `addFailedNodesAlarms()` adds the rings' own alarms after construction.
+        AlarmNames: Lazy.list({ produce: () => this.gateAlarms[index].map((alarm) => alarm.alarmName) }, { omitEmpty: true }),
         BakeSeconds: String(bake),
         MaxFailedNodes: String(maxFailedNodes),
         MetricNamespace: INSTALL_METRICS_NAMESPACE,
@@ -187,6 +189,27 @@ export class PackageRingRollout extends Construct {
    */
   public gate(ringName: string): CustomResource {
     return this.gates[this.ringIndex(ringName)];
+  }
+
+  /**
+   * The library's failed-node alarm on each ring (`addFailedNodesAlarm()` of the ring's association), as gates: each
+   * ring's alarm gates its own ring and every later one, so that nodes of an earlier ring failing while a later ring
+   * bakes (nodes joining it, a scheduled run) stop the rollout too. An `alarmName` gets the ring's name appended.
+   * Returns the alarms in ring order.
+   */
+  public addFailedNodesAlarms(id: string, options: FailedNodesAlarmOptions = {}): cloudwatch.Alarm[] {
+    const alarms = this.associations.map((association, index) => association.addFailedNodesAlarm(id, {
+      ...options,
+      alarmName: options.alarmName === undefined ? undefined : `${options.alarmName}-${this.ringNames[index]}`,
+    }));
+    alarms.forEach((alarm, ring) => {
+      for (let later = ring; later < this.gateAlarms.length; later++) {
+        this.gateAlarms[later].push(alarm);
+        validateIn(this, () => checkAlarmCount(this.ringNames[later], this.gateAlarms[later]));
+      }
+    });
+    GateProvider.of(this).allowRing(alarms);
+    return alarms;
   }
 
   /**
@@ -354,9 +377,7 @@ function checkRing(ring: RolloutRing, alarms: cloudwatch.IAlarm[]): { bake: numb
   }
   const maxFailedNodes = ring.maxFailedNodes ?? 0;
   checkInteger(`ring ${ring.name} maxFailedNodes`, maxFailedNodes, 0, Number.MAX_SAFE_INTEGER, 'nodes');
-  if (alarms.length > MAX_ALARMS) {
-    invalid(`ring ${ring.name} alarms`, `must be at most ${MAX_ALARMS} with the rollout's (DescribeAlarms takes 100 names)`, alarms.length);
-  }
+  checkAlarmCount(ring.name, alarms);
   return { bake: seconds, maxFailedNodes };
 }
 
@@ -371,6 +392,12 @@ function ringStoppedPattern(resources: CfnResource[]): events.EventPattern {
       'status-details': { status: ['CREATE_FAILED', 'UPDATE_FAILED'] },
     },
   };
+}
+
+function checkAlarmCount(ringName: string, alarms: cloudwatch.IAlarm[]): void {
+  if (alarms.length > MAX_ALARMS) {
+    invalid(`ring ${ringName} alarms`, `must be at most ${MAX_ALARMS} with the rollout's (DescribeAlarms takes 100 names)`, alarms.length);
+  }
 }
 
 /** The alarms, each once. */

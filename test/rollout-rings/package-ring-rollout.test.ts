@@ -180,6 +180,31 @@ describe('PackageRingRollout', () => {
       expect(() => Template.fromStack(stack)).not.toThrow();
     });
 
+    test('the rings\' failed-node alarms gate their own ring and every later one', () => {
+      // WHEN
+      const rings = rollout();
+      const alarms = rings.addFailedNodesAlarms('FailedNodes', { threshold: 2, alarmName: 'agent-failed-nodes' });
+
+      // THEN
+      const ref = (alarm: cloudwatch.IAlarm) => ({ Ref: stack.getLogicalId(alarm.node.defaultChild as never) });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('Custom::CdkSsmDistributorRingGate', { RingName: 'canary', AlarmNames: [ref(fleetErrors), ref(alarms[0])] });
+      template.hasResourceProperties('Custom::CdkSsmDistributorRingGate', {
+        RingName: 'rest', AlarmNames: [ref(fleetErrors), ref(alarms[0]), ref(alarms[1]), ref(alarms[2])],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'agent-failed-nodes-early',
+        Threshold: 2,
+        Dimensions: [{ Name: 'AssociationId', Value: { 'Fn::GetAtt': [logicalIdOf(rings.association('early')), 'AssociationId'] } }],
+      });
+    });
+
+    test('a rollout without alarms: its gates watch the failed-node count alone', () => {
+      rollout({ alarms: undefined });
+      const gates = Template.fromStack(stack).findResources('Custom::CdkSsmDistributorRingGate');
+      expect(Object.values(gates).map((gate) => gate.Properties.AlarmNames)).toEqual([undefined, undefined, undefined]);
+    });
+
     test('a composite alarm is read with DescribeAlarms on *, as CloudWatch requires', () => {
       // GIVEN
       const composite = new cloudwatch.CompositeAlarm(stack, 'Composite', { alarmRule: cloudwatch.AlarmRule.fromAlarm(fleetErrors, cloudwatch.AlarmState.ALARM) });
