@@ -13,12 +13,12 @@ import { mayOverlap, visibleOverlap } from './target-overlap';
 import { AssociationSchedule } from '../association-schedule';
 import { DocumentVersion, InstallationType } from '../configure-package';
 import { IDistributorPackage } from '../distributor-package';
+import { checkNotLatest } from '../distributor-package/agent-rules';
 import { InstanceTarget } from '../instance-targets';
 import { FailedNodesAlarmOptions } from '../monitoring/failed-nodes-alarm-options';
 import { nodeFailureMessage } from '../monitoring/failure-message';
 import { ASSOCIATION_ID_DIMENSION, INSTALL_METRICS_NAMESPACE, InstallMetric } from '../monitoring/install-event-log';
 import { DistributorPackageAssociation } from '../package-association';
-import { checkNotLatest } from '../distributor-package/agent-rules';
 import { checkInteger, checkPattern, checkVersionName, invalid, isKnown, toSeconds, validateIn, violated } from '../private/validation';
 
 /**
@@ -221,7 +221,8 @@ export class PackageRingRollout extends Construct {
   public onRingStopped(id: string, options?: events.OnEventOptions, ringName?: string): events.Rule {
     const indexes = ringName === undefined ? this.ringNames.map((_, i) => i) : [this.ringIndex(ringName)];
     const rule = new events.Rule(this, id, options);
-    rule.addEventPattern(ringStoppedPattern(indexes.flatMap((i) => [this.associations[i].node.defaultChild, this.gates[i].node.defaultChild]) as CfnResource[]));
+    const resources = indexes.flatMap((i) => [this.associations[i].node.defaultChild, this.gates[i].node.defaultChild]);
+    rule.addEventPattern(ringStoppedPattern(resources as CfnResource[]));
     rule.addTarget(options?.target);
     return rule;
   }

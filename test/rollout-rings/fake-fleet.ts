@@ -34,7 +34,9 @@ export function awsError(name: string, status = 400): Error {
  * association. Each API may be made to fail during a time window. Every call is counted.
  */
 export class FakeFleet {
-  public readonly calls: Record<Api, number> = { DescribeAlarms: 0, DescribeAlarmHistory: 0, GetMetricData: 0, DescribeStacks: 0, DescribeAssociation: 0 };
+  public readonly calls: Record<Api, number> = {
+    DescribeAlarms: 0, DescribeAlarmHistory: 0, GetMetricData: 0, DescribeStacks: 0, DescribeAssociation: 0,
+  };
   public stackStatus = 'UPDATE_IN_PROGRESS';
   /** When the ring's association was last updated (DescribeAssociation `LastUpdateAssociationDate`). */
   public associationUpdatedAt?: number;
@@ -77,7 +79,9 @@ export class FakeFleet {
       Stacks: [{ StackName: 'FleetStack', StackStatus: this.stackStatus as never, CreationTime: new Date(0) }],
     })));
     ssm.on(DescribeAssociationCommand).callsFake(() => this.answer('DescribeAssociation', () => ({
-      AssociationDescription: { LastUpdateAssociationDate: this.associationUpdatedAt === undefined ? undefined : new Date(this.associationUpdatedAt) },
+      AssociationDescription: {
+        LastUpdateAssociationDate: this.associationUpdatedAt === undefined ? undefined : new Date(this.associationUpdatedAt),
+      },
     })));
   }
 
