@@ -119,11 +119,12 @@ project.addTask('example', {
 
 /** Speed and size against a baseline measured in the same run (see bench/). */
 const benchTask = project.addTask('bench', {
-  description: 'Measure synth time against the raw L1 resources, what OneTimeInstall adds to a stack, and package authoring against a plain sha256',
+  description: 'Measure synth time against the raw L1 resources, what OneTimeInstall and PackageRingRollout add to a stack, and package authoring against a plain sha256',
   steps: [
     { exec: 'TS_NODE_PROJECT=bench/tsconfig.json node --expose-gc -r ts-node/register bench/synth.ts' },
     { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/one-time-install.ts' },
     { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/distributor-package.ts' },
+    { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/rollout-rings.ts' },
   ],
 });
 

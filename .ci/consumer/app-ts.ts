@@ -26,6 +26,7 @@ import {
   PackageFile,
   PackageFleetDashboard,
   PackagePlatform,
+  PackageRingRollout,
 } from 'cdk-ssm-distributor';
 
 const app = new App();
@@ -55,6 +56,17 @@ keepAgent.alertOnFailure('AgentFailed', alerts);
 keepAgent.addFailedNodesAlarm('AgentFailures');
 new PackageFleetDashboard(stack, 'Fleet', { associations: [keepAgent] });
 new AssociationComplianceRule(stack, 'Compliance');
+
+const shipperRings = new PackageRingRollout(stack, 'ShipperRings', {
+  distributorPackage: DistributorPackage.fromPackageName(stack, 'Shipper', 'ConsumerShipper'),
+  version: '1.2.0',
+  rings: [
+    { name: 'canary', targets: InstanceTargets.instanceIds(['i-0123456789abcdef0']), bakeTime: Duration.minutes(10) },
+    { name: 'rest', targets: InstanceTargets.tags({ Environment: ['prod'] }), concurrency: Concurrency.percentage(10) },
+  ],
+});
+shipperRings.addFailedNodesAlarms('FailedNodes');
+shipperRings.alertOnFailure('ShipperFailed', alerts);
 
 const cloudWatchNow = new OneTimeInstall(stack, 'CloudWatchNow', {
   distributorPackage: DistributorPackage.fromPackageName(stack, 'CloudWatch', 'AmazonCloudWatchAgent'),
