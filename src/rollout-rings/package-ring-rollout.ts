@@ -7,19 +7,19 @@ import { CfnAssociation } from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { GateProperties } from './gate-event';
 import { GateProvider } from './gate-provider';
-import { MAX_BAKE_MINUTES, SERVICE_TIMEOUT_MINUTES } from './gate-timing';
+import { SERVICE_TIMEOUT_MINUTES } from './gate-timing';
 import { RolloutRing } from './rollout-ring';
+import { checkAlarmCount, checkRing, checkRollout } from './rollout-rules';
 import { mayOverlap, visibleOverlap } from './target-overlap';
 import { AssociationSchedule } from '../association-schedule';
 import { DocumentVersion, InstallationType } from '../configure-package';
 import { IDistributorPackage } from '../distributor-package';
-import { checkNotLatest } from '../distributor-package/agent-rules';
 import { InstanceTarget } from '../instance-targets';
 import { FailedNodesAlarmOptions } from '../monitoring/failed-nodes-alarm-options';
 import { nodeFailureMessage } from '../monitoring/failure-message';
 import { ASSOCIATION_ID_DIMENSION, INSTALL_METRICS_NAMESPACE, InstallMetric } from '../monitoring/install-event-log';
 import { DistributorPackageAssociation } from '../package-association';
-import { checkInteger, checkPattern, checkVersionName, invalid, isKnown, toSeconds, validateIn, violated } from '../private/validation';
+import { invalid, validateIn } from '../private/validation';
 
 /**
  * Properties of a `PackageRingRollout`.
@@ -79,12 +79,6 @@ export interface PackageRingRolloutProps {
   readonly schedule?: AssociationSchedule;
 }
 
-/** The most rings a rollout takes: see `MAX_RINGS` in the README's limits. */
-const MAX_RINGS = 10;
-/** DescribeAlarms takes at most 100 names (API reference, `AlarmNames`): one call per poll. */
-const MAX_ALARMS = 100;
-const RING_NAME = /^[A-Za-z0-9_-]{1,32}$/;
-const DEFAULT_BAKE = Duration.minutes(30);
 const DEFAULT_INSTALL_TIMEOUT = Duration.hours(1);
 
 /** The rings of each rollout, so that an app-wide check can tell a ring from any other association. */
@@ -315,71 +309,22 @@ export class PackageRingRollout extends Construct {
         if (overlap) {
           errors.push(`${this.node.path}: ring ${ring.name} and ${other.node.path}, a ring of another rollout of ` +
             `package ${this.packageName} (version ${owner!.version}), both target ${overlap}`);
-        } else if (!owner && mayOverlap(ours, theirs)) {
+        } else if (mayOverlap(ours, theirs)) {
           reached.push(ring.name);
         }
       });
       if (reached.length > 0) {
-        const what = other._subject.version === undefined
-          ? 'installs the package\'s default version, which a new version may become'
-          : `installs version ${other._subject.version} without the rings' gates`;
+        const what = owner ? `, a ring of another rollout of the package, installs version ${owner.version}`
+          : other._subject.version === undefined
+            ? ' installs the package\'s default version, which a new version may become'
+            : ` installs version ${other._subject.version} without the rings' gates`;
         Annotations.of(other).addWarningV2('cdk-ssm-distributor:ringBypass',
-          `${other.node.path} ${what}, on targets that may include nodes of ring ${reached.join(', ')} of ${this.node.path}: ` +
+          `${other.node.path}${what}, on targets that may include nodes of ring ${reached.join(', ')} of ${this.node.path}: ` +
           'it would change those nodes behind the rings\' back. Give it targets outside the rings, or make it a ring.');
       }
     }
     return errors;
   }
-}
-
-/** The rollout's own rules; returns the version every ring is pinned to. */
-function checkRollout(props: PackageRingRolloutProps): string {
-  const count = props.rings.length;
-  if (count === 0 || count > MAX_RINGS) {
-    invalid('rings', `must have between 1 and ${MAX_RINGS} rings`, count);
-  }
-  const version = props.version ?? props.distributorPackage.packageVersion;
-  if (version === undefined) {
-    invalid('version', 'must be set: a rollout pins every ring to one version (only a package authored in this app brings its own)', 'undefined');
-  }
-  checkVersionName('version', version);
-  checkNotLatest('version', version, 'a rollout pins one version');
-  const seen = new Set<string>();
-  props.rings.forEach((ring) => {
-    checkPattern('rings name', ring.name, RING_NAME, 'must be 1 to 32 letters, digits, - or _');
-    if (seen.has(ring.name)) {
-      invalid('rings name', 'must be unique in the rollout', ring.name);
-    }
-    seen.add(ring.name);
-  });
-  // Every ring but the last must keep to its own nodes; the last may be the whole fleet (see RolloutRing.targets).
-  for (let i = 0; i < count - 1; i++) {
-    for (let j = i + 1; j < count - 1; j++) {
-      const overlap = visibleOverlap(props.rings[i].targets.targets, props.rings[j].targets.targets);
-      if (overlap) {
-        violated(`rings ${props.rings[i].name} and ${props.rings[j].name} must not overlap, but both target ${overlap} ` +
-          '(only the last ring may take nodes of earlier rings)');
-      }
-    }
-  }
-  return version;
-}
-
-/** One ring's rules; returns its bake in seconds and its failed-node threshold. */
-function checkRing(ring: RolloutRing, alarms: cloudwatch.IAlarm[]): { bake: number; maxFailedNodes: number } {
-  const bake = ring.bakeTime ?? DEFAULT_BAKE;
-  const seconds = toSeconds(bake);
-  if (!isKnown(seconds)) {
-    invalid(`ring ${ring.name} bakeTime`, 'must be known at synth', bake.toString());
-  }
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_BAKE_MINUTES * 60) {
-    invalid(`ring ${ring.name} bakeTime`, `must be whole seconds, at most ${MAX_BAKE_MINUTES} minutes (what one gate can ` +
-      'wait within a deployment: the Provider framework\'s totalTimeout is at most 1 hour)', bake.toHumanString());
-  }
-  const maxFailedNodes = ring.maxFailedNodes ?? 0;
-  checkInteger(`ring ${ring.name} maxFailedNodes`, maxFailedNodes, 0, Number.MAX_SAFE_INTEGER, 'nodes');
-  checkAlarmCount(ring.name, alarms);
-  return { bake: seconds, maxFailedNodes };
 }
 
 /** CloudFormation's events for these resources of their stack failing to be created or updated. */
@@ -393,12 +338,6 @@ function ringStoppedPattern(resources: CfnResource[]): events.EventPattern {
       'status-details': { status: ['CREATE_FAILED', 'UPDATE_FAILED'] },
     },
   };
-}
-
-function checkAlarmCount(ringName: string, alarms: cloudwatch.IAlarm[]): void {
-  if (alarms.length > MAX_ALARMS) {
-    invalid(`ring ${ringName} alarms`, `must be at most ${MAX_ALARMS} with the rollout's (DescribeAlarms takes 100 names)`, alarms.length);
-  }
 }
 
 /** The alarms, each once. */

@@ -307,6 +307,29 @@ describe('PackageRingRollout', () => {
     });
   });
 
+  describe('other rollouts of the package', () => {
+    test('one whose targets may share nodes with the rings is warned about; one provably elsewhere is not', () => {
+      // GIVEN
+      rollout();
+      new PackageRingRollout(stack, 'Web', {
+        distributorPackage: agent, version: '1.9.0', rings: [{ name: 'web', targets: InstanceTargets.tags({ Team: ['web'] }) }],
+      });
+      new PackageRingRollout(stack, 'Staging', {
+        distributorPackage: agent, version: '1.9.0', rings: [{ name: 'staging', targets: InstanceTargets.tags({ Environment: ['staging'] }) }],
+      });
+
+      // THEN
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('behind the rings'));
+      expect(warnings.map((w) => `${w.id}: ${w.entry.data}`)).toEqual(expect.arrayContaining([
+        expect.stringMatching(/^\/Stack\/Web\/web\/Association: Stack\/Web\/web\/Association, a ring of another rollout of the package, installs version 1.9.0, on targets that may include nodes of ring canary, early, rest of Stack\/Rollout/),
+      ]));
+      // Environment=staging and Environment=prod share no node; the canary's instance ids may carry either tag.
+      const staging = warnings.filter((w) => w.id.startsWith('/Stack/Staging/')).map((w) => w.entry.data as string);
+      expect(staging.some((text) => /nodes of ring canary of Stack\/Rollout/.test(text))).toBe(true);
+      expect(staging.some((text) => /ring canary, early/.test(text) || /ring early/.test(text))).toBe(false);
+    });
+  });
+
   describe('alerts and dashboard know the rings', () => {
     test('a node failure names the ring and where it stands', () => {
       // GIVEN
