@@ -118,8 +118,8 @@ export class PackageRingRollout extends Construct {
     props.rings.forEach((ring, index) => {
       const alarms = uniqueAlarms([...props.alarms ?? [], ...ring.alarms ?? []]);
       const { bake, maxFailedNodes } = validateIn(this, () => checkRing(ring, alarms));
-      const ringScope = new Construct(this, ring.name);
-      const association = new DistributorPackageAssociation(ringScope, 'Association', {
+      // The ring's association has the ring's name as its id, so that a `PackageFleetDashboard` of it names the ring.
+      const association = new DistributorPackageAssociation(this, ring.name, {
         distributorPackage: props.distributorPackage,
         version: this.version,
         installationType: props.installationType,
@@ -153,7 +153,7 @@ export class PackageRingRollout extends Construct {
         MetricName: InstallMetric.NODES_FAILED,
         MetricDimension: ASSOCIATION_ID_DIMENSION,
       };
-      const gate = new CustomResource(ringScope, 'Gate', {
+      const gate = new CustomResource(this, `${ring.name}Gate`, {
         serviceToken: provider.serviceToken,
         resourceType: 'Custom::CdkSsmDistributorRingGate',
         serviceTimeout: Duration.minutes(SERVICE_TIMEOUT_MINUTES),

@@ -12,7 +12,8 @@ import { Concurrency, ErrorThreshold } from '../rate-control';
 export interface RolloutRing {
   /**
    * The ring's name: 1 to 32 letters, digits, `-` or `_`, unique in the rollout. Alerts, metrics, the dashboard and a
-   * failed gate's reason name the ring by it; it is also the ring's construct id (a compatibility promise).
+   * failed gate's reason name the ring by it; it is also the construct id of the ring's association (and, with `Gate`
+   * appended, of its gate): renaming a ring replaces them.
    */
   readonly name: string;
 

@@ -69,9 +69,9 @@ async function apply(id: string, from: Resources, to: Resources, phase: 'forward
   return true;
 }
 
-/** `RolloutearlyAssociation1BD60C98` → `early` */
+/** `Rolloutearly1BD60C98` → `early` */
 function ringOf(logicalId: string): string {
-  return logicalId.replace(/^Rollout/, '').replace(/Association[0-9A-F]{8}$/, '');
+  return logicalId.replace(/^Rollout/, '').replace(/[0-9A-F]{8}$/, '');
 }
 
 /** The logical ids in an order CloudFormation may update them: every resource after those it depends on. */

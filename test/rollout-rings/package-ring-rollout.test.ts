@@ -9,6 +9,7 @@ import {
   ErrorThreshold,
   IDistributorPackage,
   InstanceTargets,
+  PackageFleetDashboard,
   PackageRingRollout,
   PackageRingRolloutProps,
   RolloutRing,
@@ -95,7 +96,7 @@ describe('PackageRingRollout', () => {
       expect(resources[logicalIdOf(rings.association('early'))].DependsOn).toEqual([gateId('canary')]);
       expect(resources[logicalIdOf(rings.association('rest'))].DependsOn).toEqual([gateId('early')]);
       // The failed-node counting of a later ring is in place before the rollout reaches it.
-      const countingRules = Object.entries(resources).filter(([id]) => id.includes('earlyAssociationInstallEventsToLog'));
+      const countingRules = Object.entries(resources).filter(([id]) => id.includes('RolloutearlyInstallEventsToLog'));
       expect(countingRules).toHaveLength(1);
       expect(countingRules[0][1]).not.toHaveProperty('DependsOn', expect.arrayContaining([gateId('canary')]));
     });
@@ -276,7 +277,7 @@ describe('PackageRingRollout', () => {
 
       // THEN
       expect(() => Template.fromStack(stack)).toThrow(
-        'Stack/Rollout: ring canary and Stack/Other/mine/Association, a ring of another rollout of package ExampleAgent (version 1.9.0), both target instance i-0123456789abcdef0');
+        'Stack/Rollout: ring canary and Stack/Other/mine, a ring of another rollout of package ExampleAgent (version 1.9.0), both target instance i-0123456789abcdef0');
     });
   });
 
@@ -321,7 +322,7 @@ describe('PackageRingRollout', () => {
       // THEN
       const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('behind the rings'));
       expect(warnings.map((w) => `${w.id}: ${w.entry.data}`)).toEqual(expect.arrayContaining([
-        expect.stringMatching(/^\/Stack\/Web\/web\/Association: Stack\/Web\/web\/Association, a ring of another rollout of the package, installs version 1.9.0, on targets that may include nodes of ring canary, early, rest of Stack\/Rollout/),
+        expect.stringMatching(/^\/Stack\/Web\/web: Stack\/Web\/web, a ring of another rollout of the package, installs version 1.9.0, on targets that may include nodes of ring canary, early, rest of Stack\/Rollout/),
       ]));
       // Environment=staging and Environment=prod share no node; the canary's instance ids may carry either tag.
       const staging = warnings.filter((w) => w.id.startsWith('/Stack/Staging/')).map((w) => w.entry.data as string);
@@ -360,6 +361,14 @@ describe('PackageRingRollout', () => {
       expect(rendered).toContain('"label":"3. rest"');
       expect(rendered).toContain('"title":"ExampleAgent 2.0.0: nodes failed per ring"');
       expect(rendered).toContain('"title":"Rollout: the rings\' gate alarms"');
+    });
+
+    test('a PackageFleetDashboard of the rings names each ring', () => {
+      const rings = rollout();
+      new PackageFleetDashboard(stack, 'Fleet', { associations: rings.ringNames.map((name) => rings.association(name)) });
+      const body = JSON.stringify(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
+      expect(body).toContain('ExampleAgent (canary)');
+      expect(body).toContain('ExampleAgent (rest)');
     });
 
     test('an unknown ring name is an error naming the rings', () => {
