@@ -9,8 +9,8 @@ import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { DistributorPackage, InstanceTargets, PackageArchitecture, PackageFile, PackagePlatform, PackageRingRollout } from '../src';
-import { VERSION_LOCK_CONTEXT } from '../src/distributor-package/version-lock';
 import { managedNode } from './managed-node';
+import { VERSION_LOCK_CONTEXT } from '../src/distributor-package/version-lock';
 
 const app = new App({ context: { [VERSION_LOCK_CONTEXT]: path.join(__dirname, 'integ.rollout-rings.versions.json') } });
 const stack = new Stack(app, 'RolloutRingsInteg');
