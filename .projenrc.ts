@@ -75,6 +75,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-runner@2.197.10',
     // The handlers' SDK: bundled as external, since the Lambda runtime provides it.
     '@aws-sdk/client-ssm@^3',
+    // The ring rollout's gate reads alarms and metrics, and its stack's status (rollback or not).
+    '@aws-sdk/client-cloudwatch@^3',
+    '@aws-sdk/client-cloudformation@^3',
     // The EventBridge pattern tests route sample events through moto server (test/monitoring/moto-server.ts).
     '@aws-sdk/client-eventbridge@^3',
     '@aws-sdk/client-sqs@^3',
@@ -130,11 +133,12 @@ project.addTask('example', {
 
 /** Speed and size against a baseline measured in the same run (see bench/). */
 const benchTask = project.addTask('bench', {
-  description: 'Measure synth time against the raw L1 resources, what OneTimeInstall adds to a stack, and package authoring against a plain sha256',
+  description: 'Measure synth time against the raw L1 resources, what OneTimeInstall and PackageRingRollout add to a stack, and package authoring against a plain sha256',
   steps: [
     { exec: 'TS_NODE_PROJECT=bench/tsconfig.json node --expose-gc -r ts-node/register bench/synth.ts' },
     { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/one-time-install.ts' },
     { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/distributor-package.ts' },
+    { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/rollout-rings.ts' },
   ],
 });
 
@@ -165,7 +169,8 @@ benchTask.prependSpawn(bundle);
 handlersTask.prependSpawn(bundle);
 
 // The OneTimeInstall handlers are minified, names kept for readable stack traces: together under 25,000 bytes.
-for (const task of project.tasks.all.filter((t) => /^bundle:one-time-install\/.*lambda$/.test(t.name))) {
+// So are the ring rollout's gate handlers.
+for (const task of project.tasks.all.filter((t) => /^bundle:(one-time-install|rollout-rings)\/.*lambda$/.test(t.name))) {
   const step = task.steps[0] as { execArgs?: string[] };
   task.reset();
   task.exec([...step.execArgs!, '--minify', '--keep-names'].map((arg) => arg.includes('*') ? `"${arg}"` : arg).join(' '));
@@ -174,6 +179,7 @@ for (const task of project.tasks.all.filter((t) => /^bundle:one-time-install\/.*
 // The handlers' SDK calls live beside them; the Lambda runtime provides @aws-sdk/*, so it stays a devDependency.
 project.eslint?.allowDevDeps('src/one-time-install/ssm-commands.ts');
 project.eslint?.allowDevDeps('src/one-time-install/install-parameters.ts');
+project.eslint?.allowDevDeps('src/rollout-rings/gate-reads.ts');
 
 // The build workflow runs every check of CI after projen's build.
 project.buildWorkflow!.addPostBuildSteps({ name: 'Every check of CI (.ci/run)', run: 'bash .ci/run' });

@@ -5,6 +5,7 @@
 import * as path from 'path';
 import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -31,6 +32,7 @@ import {
   PackageFile,
   PackageFleetDashboard,
   PackagePlatform,
+  PackageRingRollout,
   PackageVersionReport,
 } from '../src';
 
@@ -160,6 +162,50 @@ class FleetPackagesStack extends Stack {
     new CfnOutput(this, 'PackageVersionsQuery', { value: versions.versionCountsQuery() });
     new CfnOutput(this, 'InventoryAgentDriftQuery', {
       value: versions.driftQuery('InventoryAgent', '1.1.0', InstanceTargets.tags({ 'inventory-agent': ['enabled'] })),
+    });
+
+    // The team's log shipper rolls out in rings, CloudFormation as the engine: five canary nodes, then the quarter of
+    // the fleet tagged for it, then the rest of prod, each after the ring before it stayed healthy for 30 minutes:
+    // the fleet's own error alarm out of ALARM, and no node failing the install. A failed gate fails the deployment,
+    // naming the ring, and CloudFormation's rollback puts the rings already updated back on the version they had.
+    const fleetErrors = cloudwatch.Alarm.fromAlarmName(this, 'FleetErrors', 'prod-fleet-5xx');
+    const shipperRollout = new PackageRingRollout(this, 'LogShipperRollout', {
+      distributorPackage: DistributorPackage.fromPackageName(this, 'LogShipper', 'ExampleLogShipper'),
+      version: '3.2.0', // the next version is a one-line change: the deployment is the rollout
+      alarms: [fleetErrors],
+      rings: [
+        {
+          name: 'canary',
+          targets: InstanceTargets.instanceIds(['i-0a1b2c3d4e5f60001', 'i-0a1b2c3d4e5f60002', 'i-0a1b2c3d4e5f60003',
+            'i-0a1b2c3d4e5f60004', 'i-0a1b2c3d4e5f60005']),
+          bakeTime: Duration.minutes(30),
+        },
+        {
+          name: 'quarter',
+          targets: InstanceTargets.tags({ Environment: ['prod'], Ring: ['quarter'] }),
+          concurrency: Concurrency.percentage(20),
+          errorThreshold: ErrorThreshold.count(2),
+          bakeTime: Duration.minutes(30),
+          maxFailedNodes: 2,
+        },
+        {
+          // The rest of prod: the canary and quarter nodes are targets too, and already have the version.
+          name: 'rest',
+          targets: InstanceTargets.tags({ Environment: ['prod'] }),
+          concurrency: Concurrency.percentage(10),
+          errorThreshold: ErrorThreshold.percentage(2),
+          bakeTime: Duration.minutes(30),
+          maxFailedNodes: 5,
+          installTimeout: Duration.hours(3),
+        },
+      ],
+    });
+    // The library's failed-node alarm of each ring gates its ring and every later one.
+    shipperRollout.addFailedNodesAlarms('FailedNodes', { threshold: 1 });
+    shipperRollout.alertOnFailure('AlertOnFailure', alerts);
+    new cloudwatch.Dashboard(this, 'LogShipperRolloutDashboard', {
+      dashboardName: 'log-shipper-rollout',
+      widgets: [shipperRollout.dashboardWidgets()],
     });
   }
 }

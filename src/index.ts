@@ -7,3 +7,4 @@ export * from './one-time-install';
 export * from './organization';
 export * from './fleet-dashboard';
 export * from './version-report';
+export * from './rollout-rings';

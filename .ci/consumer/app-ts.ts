@@ -27,6 +27,7 @@ import {
   PackageFile,
   PackageFleetDashboard,
   PackagePlatform,
+  PackageRingRollout,
   PackageVersionReport,
 } from 'cdk-ssm-distributor';
 
@@ -65,6 +66,17 @@ const versions = new PackageVersionReport(stack, 'Versions', {
 if (!versions.driftQuery('ConsumerAgent', '1.0.0').includes('ConsumerAgent@1.0.0')) {
   throw new Error('the drift query does not name the version');
 }
+
+const shipperRings = new PackageRingRollout(stack, 'ShipperRings', {
+  distributorPackage: DistributorPackage.fromPackageName(stack, 'Shipper', 'ConsumerShipper'),
+  version: '1.2.0',
+  rings: [
+    { name: 'canary', targets: InstanceTargets.instanceIds(['i-0123456789abcdef0']), bakeTime: Duration.minutes(10) },
+    { name: 'rest', targets: InstanceTargets.tags({ Environment: ['prod'] }), concurrency: Concurrency.percentage(10) },
+  ],
+});
+shipperRings.addFailedNodesAlarms('FailedNodes');
+shipperRings.alertOnFailure('ShipperFailed', alerts);
 
 const cloudWatchNow = new OneTimeInstall(stack, 'CloudWatchNow', {
   distributorPackage: DistributorPackage.fromPackageName(stack, 'CloudWatch', 'AmazonCloudWatchAgent'),

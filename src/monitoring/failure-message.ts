@@ -23,10 +23,11 @@ function outputText(subject: InstallSubject, urlPath?: string): string {
 
 /**
  * The message for one node whose run of an association failed ("EC2 State Manager Instance Association State Change"):
- * package, version, node, status, error and where the output is, one line.
+ * package, version, node, status, error and where the output is, one line; `context` comes first (a rollout's ring).
  */
-export function nodeFailureMessage(subject: InstallSubject, associationName: string): events.RuleTargetInput {
+export function nodeFailureMessage(subject: InstallSubject, associationName: string, context?: string): events.RuleTargetInput {
   return events.RuleTargetInput.fromText([
+    ...context ? [context] : [],
     `${subject.action} of package ${subject.packageName} (${versionText(subject)})`,
     `failed on node ${field('$.detail.instance-id')} with status ${field('$.detail.status')}`,
     `(error code ${field('$.detail.error-code')}: ${field('$.detail.execution-summary')})`,

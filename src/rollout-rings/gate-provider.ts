@@ -1,0 +1,120 @@
+import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import {
+  IS_COMPLETE_TIMEOUT_SECONDS,
+  ON_EVENT_TIMEOUT_SECONDS,
+  PROVIDER_TOTAL_TIMEOUT_MINUTES,
+  QUERY_INTERVAL_SECONDS,
+} from './gate-timing';
+import { RingGateIsCompleteFunction } from './ring-gate.is-complete-function';
+import { RingGateOnEventFunction } from './ring-gate.on-event-function';
+import { suppressNagFindings } from '../private/nag-suppressions';
+import { loggingTo, LOG_RETENTION, newProvider, stackSingleton } from '../private/provider-parts';
+
+/** The construct id of the one gate provider of a stack. */
+const PROVIDER_ID = 'CdkSsmDistributorRingGateProvider';
+
+/**
+ * The custom resource provider behind every ring gate of a stack: one per stack, whatever the number of rollouts.
+ * It reads; it never changes anything: the rings' associations, their alarms and failed-node counts, and the stack's
+ * status.
+ */
+export class GateProvider extends Construct {
+  /** The stack's gate provider, created with its first ring. */
+  public static of(scope: Construct): GateProvider {
+    return stackSingleton(scope, PROVIDER_ID, (stack, id) => new GateProvider(stack, id));
+  }
+
+  public readonly serviceToken: string;
+  private readonly onEvent: lambda.IFunction;
+  private readonly isComplete: lambda.IFunction;
+  private alarmReads?: iam.PolicyStatement;
+  private associationReads?: iam.PolicyStatement;
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.onEvent = new RingGateOnEventFunction(this, 'OnEvent', {
+      description: 'cdk-ssm-distributor ring gate: starts the bake of a ring',
+      timeout: Duration.seconds(ON_EVENT_TIMEOUT_SECONDS),
+      ...loggingTo(this, 'OnEvent'),
+    });
+    this.isComplete = new RingGateIsCompleteFunction(this, 'IsComplete', {
+      description: 'cdk-ssm-distributor ring gate: judges a ring\'s alarms and failed nodes until its bake ends',
+      timeout: Duration.seconds(IS_COMPLETE_TIMEOUT_SECONDS),
+      ...loggingTo(this, 'IsComplete'),
+    });
+
+    // Service Authorization Reference, Amazon CloudWatch: GetMetricData takes no resource type, so `*`.
+    // AWS CloudFormation: DescribeStacks on the `stack` resource type: this stack alone.
+    this.isComplete.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+    this.isComplete.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [Aws.STACK_ID] }));
+
+    const provider = newProvider(this, {
+      onEventHandler: this.onEvent,
+      isCompleteHandler: this.isComplete,
+      queryInterval: Duration.seconds(QUERY_INTERVAL_SECONDS),
+      totalTimeout: Duration.minutes(PROVIDER_TOTAL_TIMEOUT_MINUTES),
+      frameworkLambdaLoggingLevel: lambda.ApplicationLogLevel.FATAL,
+      disableWaiterStateMachineLogging: false,
+      waiterStateMachineLogOptions: {
+        destination: new logs.LogGroup(this, 'WaiterLogs', { retention: LOG_RETENTION }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+    this.serviceToken = provider.serviceToken;
+
+    suppressNagFindings(this.isComplete.role!.node.findChild('DefaultPolicy'), [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'GetMetricData takes no resource-level permission (Service Authorization Reference, Amazon CloudWatch); ' +
+        'DescribeAlarms returns composite alarms only to a caller allowed on every alarm (API reference, DescribeAlarms); ' +
+        'the alarms of every ring of the stack are read, some of which depend on the rings (see allowRing).',
+      applies_to: ['Resource::*', { regex: '/^Resource::arn:.+:cloudwatch:.+:alarm:\\*$/' }],
+    }]);
+    suppressNagFindings(this.onEvent.role!.node.findChild('DefaultPolicy'), [{
+      id: 'AwsSolutions-IAM5',
+      reason: 'The associations of every ring of the stack are read, and ring N+1\'s association depends on the provider ' +
+        'through ring N\'s gate (see allowRing).',
+      applies_to: [{ regex: '/^Resource::arn:.+:ssm:.+:association\\/\\*$/' }],
+    }]);
+  }
+
+  /**
+   * Lets the gate read the rings' associations and alarms, in this account and region.
+   *
+   * DescribeAssociation is granted on the `association` resource type (Service Authorization Reference, AWS Systems
+   * Manager), DescribeAlarms and DescribeAlarmHistory on the `alarm` resource type (Amazon CloudWatch), each as
+   * `association/*` and `alarm:*` of this account and region rather than one ARN per ring: the provider serves every
+   * ring of the stack, and ring N+1's association waits for ring N's gate, so a policy naming ring N+1's association,
+   * or an alarm on it (its failed-node alarm, say), would make the provider wait for a ring that waits for the provider.
+   * A composite alarm is only returned to a caller allowed DescribeAlarms on `*` (API reference, DescribeAlarms).
+   */
+  public allowRing(alarms: cloudwatch.IAlarm[]): void {
+    const stack = Stack.of(this);
+    if (!this.associationReads) {
+      this.associationReads = new iam.PolicyStatement({
+        actions: ['ssm:DescribeAssociation'],
+        resources: [stack.formatArn({ service: 'ssm', resource: 'association', resourceName: '*' })],
+      });
+      this.onEvent.addToRolePolicy(this.associationReads);
+    }
+    if (alarms.length === 0) {
+      return;
+    }
+    if (!this.alarmReads) {
+      this.alarmReads = new iam.PolicyStatement({
+        actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
+        resources: [stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      });
+      this.isComplete.addToRolePolicy(this.alarmReads);
+    }
+    if (alarms.some((alarm) => alarm instanceof cloudwatch.CompositeAlarm)) {
+      this.alarmReads.addResources('*');
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from './package-ring-rollout';
+export * from './rollout-ring';

@@ -1,0 +1,352 @@
+import { Annotations, Aws, CfnResource, CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { CfnAssociation } from 'aws-cdk-lib/aws-ssm';
+import { Construct, IConstruct } from 'constructs';
+import { GateProperties } from './gate-event';
+import { GateProvider } from './gate-provider';
+import { SERVICE_TIMEOUT_MINUTES } from './gate-timing';
+import { RolloutRing } from './rollout-ring';
+import { checkAlarmCount, checkRing, checkRollout } from './rollout-rules';
+import { mayOverlap, visibleOverlap } from './target-overlap';
+import { AssociationSchedule } from '../association/association-schedule';
+import { DistributorPackageAssociation } from '../association/package-association';
+import { DocumentVersion, InstallationType } from '../configure-package/configure-package';
+import { IDistributorPackage } from '../distributor-package';
+import { FailedNodesAlarmOptions } from '../monitoring/failed-nodes-alarm-options';
+import { nodeFailureMessage } from '../monitoring/failure-message';
+import { ASSOCIATION_ID_DIMENSION, INSTALL_METRICS_NAMESPACE, InstallMetric } from '../monitoring/install-event-log';
+import { invalid, validateIn } from '../private/validation';
+import { InstanceTarget } from '../targeting/instance-targets';
+
+/**
+ * Properties of a `PackageRingRollout`.
+ */
+export interface PackageRingRolloutProps {
+  /**
+   * The package to roll out.
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
+   */
+  readonly distributorPackage: IDistributorPackage;
+
+  /**
+   * The version every ring is pinned to. Change it to roll a new version out, ring after ring.
+   * @default - the version of a package authored in this app; any other package needs one
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
+   */
+  readonly version?: string;
+
+  /**
+   * The rings, in rollout order: 1 to 10.
+   */
+  readonly rings: RolloutRing[];
+
+  /**
+   * Alarms that gate every ring (the fleet's own error alarm, say), besides each ring's own.
+   * @default - each ring's alarms only
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+   */
+  readonly alarms?: cloudwatch.IAlarm[];
+
+  /**
+   * Installation type: how a node that has an older version is updated.
+   * @default InstallationType.UNINSTALL_AND_REINSTALL
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
+   */
+  readonly installationType?: InstallationType;
+
+  /**
+   * Additional arguments for the package's scripts, as `DistributorPackageAssociation` takes them (keys start with
+   * `SSM_`; plain text in the template: never secrets).
+   * @default - none
+   */
+  readonly additionalArguments?: Record<string, string>;
+
+  /**
+   * Document version: which version of `AWS-ConfigureAWSPackage` runs.
+   * @default - the document's default version
+   */
+  readonly documentVersion?: DocumentVersion;
+
+  /**
+   * Specify schedule: when each ring's association runs again, keeping its nodes (and nodes that join it) on the
+   * version. A scheduled run installs the version the ring already passed its gate with.
+   * @default - no schedule: each ring runs when it changes, and on nodes as they become its targets
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
+   */
+  readonly schedule?: AssociationSchedule;
+}
+
+const DEFAULT_INSTALL_TIMEOUT = Duration.hours(1);
+
+/** The rings of each rollout, so that an app-wide check can tell a ring from any other association. */
+const ROLLOUT_RINGS = new WeakMap<IConstruct, PackageRingRollout>();
+
+/**
+ * Rolls one version of a Distributor package out through ordered rings, with CloudFormation as the engine: each ring
+ * is a State Manager association pinned to the version, which CloudFormation waits for until it succeeded on the
+ * ring's nodes (`WaitForSuccessTimeoutSeconds`), followed by a gate (a custom resource) that holds the next ring until
+ * the ring has baked: its bake time passed with none of its alarms in ALARM and no more failed nodes than it allows.
+ * A failed gate fails the deployment with a reason that names the ring, and CloudFormation's rollback puts the rings
+ * already updated back on the previous version. A deployment that changes nothing sends nothing and waits for nothing.
+ *
+ * @see https://docs.aws.amazon.com/appconfig/latest/userguide/appconfig-creating-deployment-strategy.html
+ */
+export class PackageRingRollout extends Construct {
+  /** The version every ring is pinned to. */
+  public readonly version: string;
+
+  /** The rings' names, in rollout order. */
+  public readonly ringNames: string[];
+
+  private readonly rings: RolloutRing[];
+  private readonly associations: DistributorPackageAssociation[] = [];
+  private readonly gates: CustomResource[] = [];
+  private readonly gateAlarms: cloudwatch.IAlarm[][] = [];
+  private readonly packageName: string;
+
+  constructor(scope: Construct, id: string, props: PackageRingRolloutProps) {
+    super(scope, id);
+    this.version = validateIn(this, () => checkRollout(props));
+    this.rings = props.rings;
+    this.ringNames = props.rings.map((ring) => ring.name);
+    this.packageName = props.distributorPackage.packageName;
+    const provider = GateProvider.of(this);
+
+    props.rings.forEach((ring, index) => {
+      const alarms = uniqueAlarms([...props.alarms ?? [], ...ring.alarms ?? []]);
+      const { bake, maxFailedNodes } = validateIn(this, () => checkRing(ring, alarms));
+      // The ring's association has the ring's name as its id, so that a `PackageFleetDashboard` of it names the ring.
+      const association = new DistributorPackageAssociation(this, ring.name, {
+        distributorPackage: props.distributorPackage,
+        version: this.version,
+        installationType: props.installationType,
+        additionalArguments: props.additionalArguments,
+        documentVersion: props.documentVersion,
+        targets: ring.targets,
+        concurrency: ring.concurrency,
+        errorThreshold: ring.errorThreshold,
+        schedule: props.schedule,
+        waitForSuccessTimeout: ring.installTimeout ?? DEFAULT_INSTALL_TIMEOUT,
+      });
+      ROLLOUT_RINGS.set(association, this);
+      // The gate counts the ring's failed nodes with the library's per-association metric: set up its counting.
+      association.metricNodesFailed();
+      const resource = association.node.defaultChild as CfnAssociation;
+
+      provider.allowRing(alarms);
+      const properties: GateProperties = {
+        RingName: ring.name,
+        RingPosition: `${index + 1} of ${props.rings.length}`,
+        Rollout: this.node.path,
+        PackageName: props.distributorPackage.packageName,
+        Version: this.version,
+        AssociationId: association.associationId,
+        Install: Stack.of(this).toJsonString({ Parameters: resource.parameters, Targets: resource.targets }),
+        // Lazy: `addFailedNodesAlarms()` adds the rings' own alarms after construction.
+        AlarmNames: Lazy.list({ produce: () => this.gateAlarms[index].map((alarm) => alarm.alarmName) }, { omitEmpty: true }),
+        BakeSeconds: String(bake),
+        MaxFailedNodes: String(maxFailedNodes),
+        MetricNamespace: INSTALL_METRICS_NAMESPACE,
+        MetricName: InstallMetric.NODES_FAILED,
+        MetricDimension: ASSOCIATION_ID_DIMENSION,
+      };
+      const gate = new CustomResource(this, `${ring.name}Gate`, {
+        serviceToken: provider.serviceToken,
+        resourceType: 'Custom::CdkSsmDistributorRingGate',
+        serviceTimeout: Duration.minutes(SERVICE_TIMEOUT_MINUTES),
+        properties: { ...properties },
+      });
+      // Ring N+1 changes only after ring N's gate: the association alone waits, not its alert and metric rules.
+      const previous = this.gates[index - 1];
+      if (previous) {
+        resource.addDependency(previous.node.defaultChild as CfnResource);
+      }
+      this.associations.push(association);
+      this.gates.push(gate);
+      this.gateAlarms.push(alarms);
+    });
+
+    this.node.addValidation({ validate: () => this.checkOtherAssociations() });
+  }
+
+  /** The ring's association, by the ring's name: its events, metrics and alarms are the ring's. */
+  public association(ringName: string): DistributorPackageAssociation {
+    return this.associations[this.ringIndex(ringName)];
+  }
+
+  /**
+   * The ring's gate: its attribute `Verdict` says how the last deployment passed it (`passed`, `unchanged` when it
+   * installed nothing new, `rollback`), `FailedNodes` and `AlarmsWithoutData` what it saw.
+   */
+  public gate(ringName: string): CustomResource {
+    return this.gates[this.ringIndex(ringName)];
+  }
+
+  /**
+   * The library's failed-node alarm on each ring (`addFailedNodesAlarm()` of the ring's association), as gates: each
+   * ring's alarm gates its own ring and every later one, so that nodes of an earlier ring failing while a later ring
+   * bakes (nodes joining it, a scheduled run) stop the rollout too. An `alarmName` gets the ring's name appended.
+   * Returns the alarms in ring order.
+   */
+  public addFailedNodesAlarms(id: string, options: FailedNodesAlarmOptions = {}): cloudwatch.Alarm[] {
+    const alarms = this.associations.map((association, index) => association.addFailedNodesAlarm(id, {
+      ...options,
+      alarmName: options.alarmName === undefined ? undefined : `${options.alarmName}-${this.ringNames[index]}`,
+    }));
+    alarms.forEach((alarm, ring) => {
+      for (let later = ring; later < this.gateAlarms.length; later++) {
+        this.gateAlarms[later].push(alarm);
+        validateIn(this, () => checkAlarmCount(this.ringNames[later], this.gateAlarms[later]));
+      }
+    });
+    GateProvider.of(this).allowRing(alarms);
+    return alarms;
+  }
+
+  /**
+   * An EventBridge rule for the rings that stop the rollout: a ring's association (its nodes did not all succeed in
+   * time) or its gate failed in CloudFormation ("CloudFormation Resource Status Change", `CREATE_FAILED` or
+   * `UPDATE_FAILED`, with CloudFormation's reason in `detail.status-details.status-reason`), for each ring, or one.
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/event-detail-resource-status-change.html
+   */
+  public onRingStopped(id: string, options?: events.OnEventOptions, ringName?: string): events.Rule {
+    const indexes = ringName === undefined ? this.ringNames.map((_, i) => i) : [this.ringIndex(ringName)];
+    const rule = new events.Rule(this, id, options);
+    const resources = indexes.flatMap((i) => [this.associations[i].node.defaultChild, this.gates[i].node.defaultChild]);
+    rule.addEventPattern(ringStoppedPattern(resources as CfnResource[]));
+    rule.addTarget(options?.target);
+    return rule;
+  }
+
+  /**
+   * Publishes readable messages to the topic, each naming the ring and where it stands in the rollout: one for each
+   * node where a ring's install failed (each ring's `alertOnFailure()`, the ring first), and one when a ring stops the
+   * rollout (`onRingStopped()`: the failed resource and CloudFormation's reason, a failed gate's naming the alarm or
+   * the failed nodes). Without a Lambda function: EventBridge input transformers.
+   */
+  public alertOnFailure(id: string, topic: sns.ITopic): events.Rule[] {
+    return this.associations.flatMap((association, index) => {
+      const ring = `Ring ${this.ringNames[index]} (${index + 1} of ${this.ringNames.length}) of rollout ${this.node.path}`;
+      const field = (path: string) => events.EventField.fromPath(path);
+      return [
+        association.onInstallFailed(id, {
+          description: `Alerts when ring ${this.ringNames[index]} of ${this.node.path} fails on a node`,
+          target: new targets.SnsTopic(topic, {
+            message: nodeFailureMessage(association._subject, association.associationName, `${ring}:`),
+          }),
+        }),
+        this.onRingStopped(`${id}${this.ringNames[index]}Stopped`, {
+          description: `Alerts when ring ${this.ringNames[index]} of ${this.node.path} stops the rollout`,
+          target: new targets.SnsTopic(topic, {
+            message: events.RuleTargetInput.fromText(`${ring} stopped the rollout of ${this.packageName} ${this.version}: ` +
+              `${field('$.detail.logical-resource-id')} ${field('$.detail.status-details.status')}: ` +
+              `${field('$.detail.status-details.status-reason')} (stack ${field('$.detail.stack-id')}, ${field('$.time')}). ` +
+              'CloudFormation rolls the rings already updated back to the version they had.'),
+          }),
+        }, this.ringNames[index]),
+      ];
+    });
+  }
+
+  /**
+   * Dashboard widgets of the rollout, which ring is where: nodes installed and failed per ring (one line each, named
+   * after the ring), and the gates' alarms.
+   */
+  public dashboardWidgets(period: Duration = Duration.minutes(5)): cloudwatch.IWidget[] {
+    const label = (index: number) => `${index + 1}. ${this.ringNames[index]}`;
+    const widgets: cloudwatch.IWidget[] = [
+      new cloudwatch.GraphWidget({
+        title: `${this.packageName} ${this.version}: nodes installed per ring`,
+        left: this.associations.map((a, i) => a.metricNodesSucceeded({ period, label: label(i) })),
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: `${this.packageName} ${this.version}: nodes failed per ring`,
+        left: this.associations.map((a, i) => a.metricNodesFailed({ period, label: label(i) })),
+        width: 12,
+      }),
+    ];
+    const alarms = uniqueAlarms(this.gateAlarms.flat());
+    if (alarms.length > 0) {
+      widgets.push(new cloudwatch.AlarmStatusWidget({ title: `${this.node.id}: the rings' gate alarms`, alarms, width: 24 }));
+    }
+    return widgets;
+  }
+
+  private ringIndex(ringName: string): number {
+    const index = this.ringNames.indexOf(ringName);
+    if (index < 0) {
+      validateIn(this, () => invalid('ringName', `must be one of the rollout's rings (${this.ringNames.join(', ')})`, ringName));
+    }
+    return index;
+  }
+
+  /**
+   * Other associations of the same package that may reach the rings' nodes install behind the rings' back: an
+   * unpinned one installs the package's default version, which a new version may become (`UpdateMethod: NewVersion`);
+   * a pinned one installs its version without a gate. A warning, not an error: synth cannot see whether tag or
+   * resource-group targets share nodes, nor whether the default version will move. Another rollout's rings on the
+   * same nodes are an error, when synth can see them.
+   */
+  private checkOtherAssociations(): string[] {
+    const errors: string[] = [];
+    for (const other of this.node.root.node.findAll()) {
+      if (!(other instanceof DistributorPackageAssociation) || other._subject.packageName !== this.packageName) {
+        continue;
+      }
+      const owner = ROLLOUT_RINGS.get(other);
+      if (owner === this) {
+        continue;
+      }
+      const theirs = targetsOf(other);
+      const reached: string[] = [];
+      this.rings.forEach((ring, index) => {
+        const ours = targetsOf(this.associations[index]);
+        const overlap = owner ? visibleOverlap(ours, theirs) : undefined;
+        if (overlap) {
+          errors.push(`${this.node.path}: ring ${ring.name} and ${other.node.path}, a ring of another rollout of ` +
+            `package ${this.packageName} (version ${owner!.version}), both target ${overlap}`);
+        } else if (mayOverlap(ours, theirs)) {
+          reached.push(ring.name);
+        }
+      });
+      if (reached.length > 0) {
+        const what = owner ? `, a ring of another rollout of the package, installs version ${owner.version}`
+          : other._subject.version === undefined
+            ? ' installs the package\'s default version, which a new version may become'
+            : ` installs version ${other._subject.version} without the rings' gates`;
+        Annotations.of(other).addWarningV2('cdk-ssm-distributor:ringBypass',
+          `${other.node.path}${what}, on targets that may include nodes of ring ${reached.join(', ')} of ${this.node.path}: ` +
+          'it would change those nodes behind the rings\' back. Give it targets outside the rings, or make it a ring.');
+      }
+    }
+    return errors;
+  }
+}
+
+/** CloudFormation's events for these resources of their stack failing to be created or updated. */
+function ringStoppedPattern(resources: CfnResource[]): events.EventPattern {
+  return {
+    source: ['aws.cloudformation'],
+    detailType: ['CloudFormation Resource Status Change'],
+    detail: {
+      'stack-id': [Aws.STACK_ID],
+      'logical-resource-id': resources.map((resource) => Stack.of(resource).getLogicalId(resource)),
+      'status-details': { status: ['CREATE_FAILED', 'UPDATE_FAILED'] },
+    },
+  };
+}
+
+/** The alarms, each once. */
+function uniqueAlarms(alarms: cloudwatch.IAlarm[]): cloudwatch.IAlarm[] {
+  return [...new Set(alarms)];
+}
+
+/** An association's targets as its template says them. */
+function targetsOf(association: DistributorPackageAssociation): InstanceTarget[] {
+  const resource = association.node.defaultChild as CfnAssociation;
+  return ((resource.targets ?? []) as CfnAssociation.TargetProperty[]).map((t) => ({ key: t.key, values: t.values }));
+}

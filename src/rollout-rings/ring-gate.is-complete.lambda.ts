@@ -1,0 +1,118 @@
+import { describeRing, GateData, GateEvent, GateFailure, GateProperties, gateClock, logEvent, showTime, Verdict } from './gate-event';
+import { AlarmState, failedNodesBetween, isRollingBack, isTransient, readAlarms, wentToAlarmSince } from './gate-reads';
+import { HEALTH_READ_GRACE_MINUTES } from './gate-timing';
+
+type Answer = { IsComplete: boolean; Data?: GateData };
+
+/**
+ * isComplete of a ring's gate, polled by the Provider framework with the same event each time.
+ *
+ * 1. A stack rolling back passes the gate at once, reading nothing else: CloudFormation's rollback updates the gate
+ *    back to the old version, which was baked when it rolled out, and a gate must never hold a rollback.
+ * 2. An alarm in ALARM fails the gate at once, naming the alarm and saying whether it was already in ALARM before the
+ *    ring started, went to ALARM while the ring installed, or during the bake; an alarm that went to ALARM and back
+ *    between two polls fails it too (its history says so). INSUFFICIENT_DATA is not ALARM: it neither fails nor holds
+ *    the gate (as AppConfig and CodeDeploy roll back on ALARM only), and the alarms without data are listed in the
+ *    gate's `AlarmsWithoutData` attribute and its log.
+ * 3. More failed nodes than the ring allows, counted since the ring started, fail the gate at once.
+ * 4. Once the bake time has passed, a poll whose reads all answered passes the gate.
+ *
+ * A read that is throttled (or that the service fails) answers "not yet", never a failure. Only when no poll could
+ * read the ring's health for `HEALTH_READ_GRACE_MINUTES` after the bake does the gate fail, saying so.
+ */
+export async function handler(event: GateEvent): Promise<Answer> {
+  logEvent('isComplete', event);
+  const data = event.Data ?? {};
+  if (data.Verdict !== Verdict.BAKING) {
+    return { IsComplete: true, Data: { Verdict: data.Verdict ?? Verdict.UNCHANGED } };
+  }
+  const properties = event.ResourceProperties;
+  const ringStart = Date.parse(data.RingStart!);
+  const bakeStart = Date.parse(data.BakeStart!);
+  const bakeEnd = Date.parse(data.BakeEnd!);
+  try {
+    if (await isRollingBack(event.StackId)) {
+      console.log('the stack is rolling back: the gate passes without a bake');
+      return { IsComplete: true, Data: { ...data, Verdict: Verdict.ROLLBACK } };
+    }
+    const withoutData = await judgeAlarms(properties, ringStart, bakeStart);
+    const failed = await failedNodesBetween({
+      namespace: properties.MetricNamespace,
+      metricName: properties.MetricName,
+      dimensionName: properties.MetricDimension,
+      associationId: properties.AssociationId,
+    }, ringStart, gateClock.now());
+    if (failed > Number(properties.MaxFailedNodes)) {
+      throw new GateFailure(`${describeRing(properties)}: ${failed} nodes failed to install ${properties.PackageName} ` +
+        `${properties.Version} since ${showTime(ringStart)}, more than the ring allows (${properties.MaxFailedNodes}). ` +
+        `Which nodes: aws ssm describe-association-execution-targets --association-id ${properties.AssociationId} ` +
+        '--execution-id <the latest of aws ssm describe-association-executions>');
+    }
+    if (gateClock.now() < bakeEnd) {
+      return { IsComplete: false };
+    }
+    if (withoutData.length > 0) {
+      console.log(`passed with alarms that had no data (INSUFFICIENT_DATA): ${withoutData.join(', ')}`);
+    }
+    return {
+      IsComplete: true,
+      Data: { ...data, Verdict: Verdict.PASSED, FailedNodes: String(failed), AlarmsWithoutData: withoutData.join(',') },
+    };
+  } catch (error) {
+    if (error instanceof GateFailure) {
+      throw error;
+    }
+    const e = error as Error;
+    if (!isTransient(error)) {
+      throw new GateFailure(`${describeRing(properties)}: could not read its health: ${e.name}: ${e.message}`);
+    }
+    const giveUpAt = bakeEnd + HEALTH_READ_GRACE_MINUTES * 60_000;
+    if (gateClock.now() >= giveUpAt) {
+      throw new GateFailure(`${describeRing(properties)}: its bake ended at ${showTime(bakeEnd)}, but its health could ` +
+        `not be read within ${HEALTH_READ_GRACE_MINUTES} minutes after it (the last answer: ${e.name})`);
+    }
+    console.log(`${e.name}: ${e.message}: polling again`);
+    return { IsComplete: false };
+  }
+}
+
+/** Fails the gate on an alarm in ALARM, or one that was since the ring started; returns the alarms without data. */
+async function judgeAlarms(properties: GateProperties, ringStart: number, bakeStart: number): Promise<string[]> {
+  const names = properties.AlarmNames ?? [];
+  if (names.length === 0) {
+    return [];
+  }
+  const states = await readAlarms(names);
+  const missing = names.filter((name) => !states.has(name));
+  if (missing.length > 0) {
+    throw new GateFailure(`${describeRing(properties)}: alarm ${missing.join(', ')} does not exist (or is a composite ` +
+      'alarm, which DescribeAlarms only returns to a caller allowed on every alarm), so the ring\'s health cannot be judged');
+  }
+  for (const alarm of states.values()) {
+    if (alarm.state === 'ALARM') {
+      throw new GateFailure(`${describeRing(properties)}: ${whenInAlarm(alarm, ringStart, bakeStart)}` +
+        (alarm.reason ? ` (${alarm.reason})` : ''));
+    }
+  }
+  // Changed state since the ring started without being in ALARM now: went to ALARM and back between two polls?
+  for (const alarm of states.values()) {
+    if (alarm.since !== undefined && alarm.since >= ringStart) {
+      const at = await wentToAlarmSince(alarm.name, ringStart);
+      if (at !== undefined) {
+        throw new GateFailure(`${describeRing(properties)}: alarm ${alarm.name} went to ALARM at ${showTime(at)}, ` +
+          `${at < bakeStart ? 'while the ring installed' : 'during the bake'}, and is ${alarm.state} again`);
+      }
+    }
+  }
+  return [...states.values()].filter((alarm) => alarm.state === 'INSUFFICIENT_DATA').map((alarm) => alarm.name);
+}
+
+function whenInAlarm(alarm: AlarmState, ringStart: number, bakeStart: number): string {
+  if (alarm.since === undefined || alarm.since < ringStart) {
+    const since = alarm.since === undefined ? '' : ` since ${showTime(alarm.since)}`;
+    return `alarm ${alarm.name} has been in ALARM${since}, before the ring started at ${showTime(ringStart)}: ` +
+      'the ring did not set it off, but its health cannot be judged while it fires';
+  }
+  const during = alarm.since < bakeStart ? 'while the ring installed' : 'during the bake';
+  return `alarm ${alarm.name} went to ALARM at ${showTime(alarm.since)}, ${during}`;
+}

@@ -1,0 +1,127 @@
+import { FakeFleet } from './fake-fleet';
+import { gateEvent, runGate, SimulatedClock } from './gate-framework';
+import { GateProperties } from '../../src/rollout-rings/gate-event';
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[] }>;
+
+/** What happened to the stack, in order: `send canary 2.0.0`, `gate canary passed`... */
+export interface UpdateRecord {
+  readonly status: 'UPDATE_COMPLETE' | 'UPDATE_ROLLBACK_COMPLETE' | 'UPDATE_ROLLBACK_FAILED';
+  readonly log: string[];
+}
+
+/** How a ring's association ends after State Manager ran it: how long it took, and whether all its nodes succeeded. */
+export type InstallResult = (ring: string, version: string) => { minutes: number; succeeded: boolean };
+
+/**
+ * A stack update as CloudFormation runs it, for the rollout's resources: the resources whose properties changed are
+ * updated in dependency order (`DependsOn`, `Ref`, `Fn::GetAtt`), one after the other; the first that fails stops the
+ * update, and the rollback updates every resource already updated (the failed one included) back to its old
+ * properties, in reverse order, while the stack is `UPDATE_ROLLBACK_IN_PROGRESS`; a failure during the rollback leaves
+ * `UPDATE_ROLLBACK_FAILED`. (CloudFormation User Guide: "Update behaviors of stack resources", "Troubleshooting:
+ * update rollback failed".) An association with `WaitForSuccessTimeoutSeconds` is complete once State Manager ran it
+ * on all its nodes with success (`install`); a gate runs its real handlers, as the Provider framework drives them.
+ */
+export async function updateStack(before: Resources, after: Resources, clock: SimulatedClock, fleet: FakeFleet,
+  install: InstallResult): Promise<UpdateRecord> {
+  const log: string[] = [];
+  const changed = order(after).filter((id) => JSON.stringify(before[id]?.Properties) !== JSON.stringify(after[id].Properties));
+  const updated: string[] = [];
+  fleet.stackStatus = 'UPDATE_IN_PROGRESS';
+  for (const id of changed) {
+    updated.push(id);
+    if (!await apply(id, before, after, 'forward', clock, fleet, install, log)) {
+      fleet.stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
+      for (const back of [...updated].reverse()) {
+        if (!await apply(back, after, before, 'rollback', clock, fleet, install, log)) {
+          return { status: 'UPDATE_ROLLBACK_FAILED', log };
+        }
+      }
+      return { status: 'UPDATE_ROLLBACK_COMPLETE', log };
+    }
+  }
+  return { status: 'UPDATE_COMPLETE', log };
+}
+
+async function apply(id: string, from: Resources, to: Resources, phase: 'forward' | 'rollback', clock: SimulatedClock,
+  fleet: FakeFleet, install: InstallResult, log: string[]): Promise<boolean> {
+  const resource = to[id];
+  const prefix = phase === 'rollback' ? 'rollback: ' : '';
+  if (resource.Type === 'AWS::SSM::Association') {
+    const ring = ringOf(id);
+    const version = (resource.Properties!.Parameters as Record<string, string[]>).version[0];
+    log.push(`${prefix}send ${ring} ${version}`);
+    fleet.associationUpdatedAt = clock.now();
+    const result = install(ring, version);
+    clock.advance(result.minutes * 60_000);
+    if (!result.succeeded) {
+      log.push(`${prefix}association ${ring} failed`);
+    }
+    return result.succeeded;
+  }
+  if (resource.Type === 'Custom::CdkSsmDistributorRingGate') {
+    const properties = resolve(resource.Properties) as unknown as GateProperties;
+    const old = from[id] && resolve(from[id].Properties) as unknown as GateProperties;
+    const outcome = await runGate(gateEvent(old ? 'Update' : 'Create', properties, old), clock);
+    log.push(`${prefix}gate ${properties.RingName} ${outcome.status === 'SUCCESS' ? outcome.data!.Verdict : `FAILED: ${outcome.reason}`}`);
+    return outcome.status === 'SUCCESS';
+  }
+  return true;
+}
+
+/** `Rolloutearly1BD60C98` → `early` */
+function ringOf(logicalId: string): string {
+  return logicalId.replace(/^Rollout/, '').replace(/[0-9A-F]{8}$/, '');
+}
+
+/** The logical ids in an order CloudFormation may update them: every resource after those it depends on. */
+function order(resources: Resources): string[] {
+  const done = new Set<string>();
+  const result: string[] = [];
+  const visit = (id: string) => {
+    if (done.has(id) || !resources[id]) {
+      return;
+    }
+    done.add(id);
+    dependencies(resources[id]).forEach(visit);
+    result.push(id);
+  };
+  Object.keys(resources).forEach(visit);
+  return result;
+}
+
+function dependencies(resource: Resources[string]): string[] {
+  const ids = [...resource.DependsOn ?? []];
+  JSON.stringify(resource.Properties ?? {}, (key, value) => {
+    if (key === 'Ref' && typeof value === 'string') {
+      ids.push(value);
+    }
+    if (key === 'Fn::GetAtt' && Array.isArray(value)) {
+      ids.push(value[0]);
+    }
+    return value;
+  });
+  return ids;
+}
+
+/** Intrinsics as CloudFormation would resolve them here: a `Ref` is the logical id, an attribute `<id>.<name>`. */
+function resolve(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(resolve);
+  }
+  if (value && typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    if ('Ref' in object) {
+      return object.Ref;
+    }
+    if ('Fn::GetAtt' in object) {
+      return (object['Fn::GetAtt'] as string[]).join('.');
+    }
+    if ('Fn::Join' in object) {
+      const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
+      return parts.map(resolve).join(separator);
+    }
+    return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, resolve(v)]));
+  }
+  return value;
+}

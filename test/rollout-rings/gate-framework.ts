@@ -1,0 +1,109 @@
+import { gateClock, GateData, GateEvent, GateProperties } from '../../src/rollout-rings/gate-event';
+import {
+  IS_COMPLETE_TIMEOUT_SECONDS,
+  ON_EVENT_TIMEOUT_SECONDS,
+  PROVIDER_TOTAL_TIMEOUT_MINUTES,
+  QUERY_INTERVAL_SECONDS,
+} from '../../src/rollout-rings/gate-timing';
+import { handler as isComplete } from '../../src/rollout-rings/ring-gate.is-complete.lambda';
+import { handler as onEvent } from '../../src/rollout-rings/ring-gate.on-event.lambda';
+
+/** A simulated clock in place of the gate's: a 30-minute bake costs no real time. */
+export interface SimulatedClock {
+  now(): number;
+  advance(ms: number): void;
+}
+
+/** `simulatedClock` for each test of the file that calls it, starting at a fixed time; the real clock put back after. */
+export function useSimulatedClock(start = Date.parse('2026-12-04T10:00:00Z')): SimulatedClock {
+  const original = gateClock.now;
+  let now = start;
+  beforeEach(() => {
+    now = start;
+    gateClock.now = () => now;
+  });
+  afterEach(() => {
+    gateClock.now = original;
+  });
+  return { now: () => now, advance: (ms) => { now += ms; } };
+}
+
+/** What CloudFormation is told, and what it took. */
+export interface GateOutcome {
+  readonly status: 'SUCCESS' | 'FAILED';
+  readonly reason?: string;
+  readonly data?: GateData;
+  readonly polls: number;
+  /** When the answer went to CloudFormation, on the simulated clock. */
+  readonly answeredAt: number;
+}
+
+/**
+ * Drives the gate's handlers as aws-cdk-lib's Provider framework does (custom-resources `framework.js` and the waiter
+ * state machine): onEvent, then isComplete every `queryInterval` with the same event (onEvent's answer merged in)
+ * until it answers `IsComplete: true`; a run that throws is answered FAILED, and so is `Data` with
+ * `IsComplete: false`; after `totalTimeout` the waiter gives up ("Operation timed out"). Each handler run takes
+ * `runMs` of simulated time (the reads' latency) and must stay within its function's timeout.
+ */
+export async function runGate(event: GateEvent, clock: SimulatedClock, runMs = 1_000): Promise<GateOutcome> {
+  const run = async <T>(fn: () => Promise<T>, timeoutSeconds: number): Promise<T> => {
+    clock.advance(runMs);
+    if (runMs > timeoutSeconds * 1000) {
+      throw new Error(`Task timed out after ${timeoutSeconds} seconds`);
+    }
+    return fn();
+  };
+  let polls = 0;
+  try {
+    const started = await run(() => onEvent(event), ON_EVENT_TIMEOUT_SECONDS);
+    const waiting: GateEvent = { ...event, PhysicalResourceId: started.PhysicalResourceId, Data: started.Data };
+    const maxAttempts = (PROVIDER_TOTAL_TIMEOUT_MINUTES * 60) / QUERY_INTERVAL_SECONDS;
+    for (; polls < maxAttempts; polls++) {
+      const answer = await run(() => isComplete(waiting), IS_COMPLETE_TIMEOUT_SECONDS);
+      if (answer.IsComplete) {
+        return { status: 'SUCCESS', data: { ...waiting.Data, ...answer.Data }, polls: polls + 1, answeredAt: clock.now() };
+      }
+      if (answer.Data && Object.keys(answer.Data).length > 0) {
+        throw new Error('"Data" is not allowed if "IsComplete" is "False"');
+      }
+      clock.advance(QUERY_INTERVAL_SECONDS * 1000);
+    }
+    return { status: 'FAILED', reason: 'Operation timed out', polls, answeredAt: clock.now() };
+  } catch (error) {
+    return { status: 'FAILED', reason: (error as Error).message, polls: polls + 1, answeredAt: clock.now() };
+  }
+}
+
+/** The gate's properties as CloudFormation sends them for ring `canary`, 1 of 3, baking 30 minutes. */
+export function gateProperties(overrides: Partial<GateProperties> = {}): GateProperties {
+  return {
+    RingName: 'canary',
+    RingPosition: '1 of 3',
+    Rollout: 'FleetStack/AgentRollout',
+    PackageName: 'ExampleAgent',
+    Version: '2.0.0',
+    AssociationId: '11111111-2222-3333-4444-555555555555',
+    Install: JSON.stringify({ Parameters: { action: ['Install'], name: ['ExampleAgent'], version: ['2.0.0'] }, Targets: [] }),
+    AlarmNames: ['fleet-errors', 'canary-failed-nodes'],
+    BakeSeconds: '1800',
+    MaxFailedNodes: '0',
+    MetricNamespace: 'CdkSsmDistributor',
+    MetricName: 'NodesFailed',
+    MetricDimension: 'AssociationId',
+    ...overrides,
+  };
+}
+
+/** A gate event: `Create`, or `Update` from `old` properties. */
+export function gateEvent(requestType: 'Create' | 'Update', properties: GateProperties, old?: GateProperties): GateEvent {
+  return {
+    RequestType: requestType,
+    RequestId: `request-${Math.random()}`,
+    StackId: 'arn:aws:cloudformation:us-east-1:111122223333:stack/FleetStack/00000000-0000-0000-0000-000000000000',
+    LogicalResourceId: 'AgentRolloutcanaryGateABCDEF12',
+    PhysicalResourceId: requestType === 'Update' ? 'AgentRolloutcanaryGateABCDEF12-canary' : undefined,
+    ResourceProperties: properties,
+    OldResourceProperties: old,
+    ResponseURL: 'https://cloudformation-custom-resource-response.s3.amazonaws.com/presigned',
+  };
+}

@@ -1,0 +1,378 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import {
+  Concurrency,
+  DistributorPackage,
+  DistributorPackageAssociation,
+  ErrorThreshold,
+  IDistributorPackage,
+  InstanceTargets,
+  PackageFleetDashboard,
+  PackageRingRollout,
+  PackageRingRolloutProps,
+  RolloutRing,
+} from '../../src';
+
+const CANARY = InstanceTargets.instanceIds(['i-0123456789abcdef0', 'i-0123456789abcdef1']);
+const EARLY = InstanceTargets.tags({ Environment: ['prod'], Ring: ['early'] });
+const FLEET = InstanceTargets.tags({ Environment: ['prod'] });
+
+describe('PackageRingRollout', () => {
+  let stack: Stack;
+  let agent: IDistributorPackage;
+  let fleetErrors: cloudwatch.Alarm;
+
+  beforeEach(() => {
+    stack = new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'us-east-1' } });
+    agent = DistributorPackage.fromPackageName(stack, 'Agent', 'ExampleAgent');
+    fleetErrors = new cloudwatch.Alarm(stack, 'FleetErrors', {
+      metric: new cloudwatch.Metric({ namespace: 'Fleet', metricName: 'Errors' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+  });
+
+  function rollout(props: Partial<PackageRingRolloutProps> = {}, id = 'Rollout'): PackageRingRollout {
+    return new PackageRingRollout(stack, id, {
+      distributorPackage: agent,
+      version: '2.0.0',
+      alarms: [fleetErrors],
+      rings: [
+        { name: 'canary', targets: CANARY, bakeTime: Duration.minutes(30) },
+        { name: 'early', targets: EARLY, concurrency: Concurrency.percentage(10), errorThreshold: ErrorThreshold.count(2) },
+        { name: 'rest', targets: FLEET, concurrency: Concurrency.percentage(10), maxFailedNodes: 3 },
+      ],
+      ...props,
+    });
+  }
+
+  function logicalIdOf(construct: { node: { defaultChild?: unknown } }): string {
+    return stack.getLogicalId(construct.node.defaultChild as never);
+  }
+
+  describe('what it synthesizes', () => {
+    test('each ring is an association pinned to the version, waited for, then its gate', () => {
+      // WHEN
+      const rings = rollout();
+
+      // THEN
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('AWS::SSM::Association', 3);
+      template.resourceCountIs('Custom::CdkSsmDistributorRingGate', 3);
+      template.hasResourceProperties('AWS::SSM::Association', {
+        Name: 'AWS-ConfigureAWSPackage',
+        Parameters: { action: ['Install'], installationType: ['Uninstall and reinstall'], name: ['ExampleAgent'], version: ['2.0.0'] },
+        Targets: [{ Key: 'InstanceIds', Values: ['i-0123456789abcdef0', 'i-0123456789abcdef1'] }],
+        WaitForSuccessTimeoutSeconds: 3600,
+      });
+      template.hasResourceProperties('Custom::CdkSsmDistributorRingGate', {
+        RingName: 'canary',
+        RingPosition: '1 of 3',
+        Rollout: 'Stack/Rollout',
+        PackageName: 'ExampleAgent',
+        Version: '2.0.0',
+        AssociationId: { 'Fn::GetAtt': [logicalIdOf(rings.association('canary')), 'AssociationId'] },
+        AlarmNames: [{ Ref: stack.getLogicalId(fleetErrors.node.defaultChild as never) }],
+        BakeSeconds: '1800',
+        MaxFailedNodes: '0',
+        MetricNamespace: 'CdkSsmDistributor',
+        MetricName: 'NodesFailed',
+        MetricDimension: 'AssociationId',
+        ServiceTimeout: '3600',
+      });
+      template.hasResourceProperties('Custom::CdkSsmDistributorRingGate', { RingName: 'rest', RingPosition: '3 of 3', MaxFailedNodes: '3' });
+    });
+
+    test('ring N+1\'s association depends on ring N\'s gate, and nothing else of the ring waits', () => {
+      // WHEN
+      const rings = rollout();
+
+      // THEN
+      const resources = Template.fromStack(stack).toJSON().Resources;
+      const gateId = (name: string) => stack.getLogicalId(rings.gate(name).node.defaultChild as never);
+      expect(resources[logicalIdOf(rings.association('canary'))].DependsOn).toBeUndefined();
+      expect(resources[logicalIdOf(rings.association('early'))].DependsOn).toEqual([gateId('canary')]);
+      expect(resources[logicalIdOf(rings.association('rest'))].DependsOn).toEqual([gateId('early')]);
+      // The failed-node counting of a later ring is in place before the rollout reaches it.
+      const countingRules = Object.entries(resources).filter(([id]) => id.includes('RolloutearlyInstallEventsToLog'));
+      expect(countingRules).toHaveLength(1);
+      expect(countingRules[0][1]).not.toHaveProperty('DependsOn', expect.arrayContaining([gateId('canary')]));
+    });
+
+    test('the gate\'s install is what the association puts where: parameters and targets, nothing else', () => {
+      // WHEN
+      rollout();
+
+      // THEN
+      const gates = Template.fromStack(stack).findResources('Custom::CdkSsmDistributorRingGate');
+      const canary = Object.values(gates).find((gate) => gate.Properties.RingName === 'canary')!;
+      expect(JSON.parse(canary.Properties.Install)).toEqual({
+        Parameters: { action: ['Install'], installationType: ['Uninstall and reinstall'], name: ['ExampleAgent'], version: ['2.0.0'] },
+        Targets: [{ key: 'InstanceIds', values: ['i-0123456789abcdef0', 'i-0123456789abcdef1'] }],
+      });
+    });
+
+    test('a package authored in the app brings its version; every ring is pinned to it', () => {
+      // GIVEN
+      const authored = { ...agent, packageVersion: '3.1.0', node: agent.node } as IDistributorPackage;
+
+      // WHEN
+      const rings = rollout({ distributorPackage: authored, version: undefined });
+
+      // THEN
+      expect(rings.version).toBe('3.1.0');
+      Template.fromStack(stack).allResourcesProperties('AWS::SSM::Association', { Parameters: Match.objectLike({ version: ['3.1.0'] }) });
+    });
+
+    test('one gate provider per stack, reading only, and only in its own account and region', () => {
+      // WHEN
+      rollout();
+      rollout({ rings: [{ name: 'other', targets: InstanceTargets.tags({ Team: ['x'] }) }] }, 'Second');
+
+      // THEN
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({
+            Action: 'ssm:DescribeAssociation',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:111122223333:association/*']] },
+          })]),
+        },
+      });
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Action: 'cloudwatch:GetMetricData', Resource: '*' }),
+            Match.objectLike({ Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } }),
+            Match.objectLike({
+              Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
+              Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:111122223333:alarm:*']] },
+            }),
+          ]),
+        },
+      });
+      // Two rollouts, one provider: its two functions and one waiter.
+      template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+      const gateFunctions = Object.values(template.findResources('AWS::Lambda::Function'))
+        .filter((fn) => /ring gate/.test(fn.Properties.Description ?? ''));
+      expect(gateFunctions).toHaveLength(2);
+    });
+
+    test('a ring\'s own failed-node alarm can gate it: no dependency cycle through the shared provider', () => {
+      // GIVEN
+      const rings = rollout();
+
+      // WHEN
+      const early = rings.association('early');
+      const alarm = early.addFailedNodesAlarm('FailedNodes', { threshold: 2 });
+      const gated = new PackageRingRollout(stack, 'Gated', {
+        distributorPackage: DistributorPackage.fromPackageName(stack, 'Other', 'OtherAgent'),
+        version: '1.0.0',
+        rings: [
+          { name: 'one', targets: CANARY },
+          { name: 'two', targets: FLEET, alarms: [alarm] },
+        ],
+      });
+
+      // THEN
+      expect(gated.ringNames).toEqual(['one', 'two']);
+      expect(() => Template.fromStack(stack)).not.toThrow();
+    });
+
+    test('the rings\' failed-node alarms gate their own ring and every later one', () => {
+      // WHEN
+      const rings = rollout();
+      const alarms = rings.addFailedNodesAlarms('FailedNodes', { threshold: 2, alarmName: 'agent-failed-nodes' });
+
+      // THEN
+      const ref = (alarm: cloudwatch.IAlarm) => ({ Ref: stack.getLogicalId(alarm.node.defaultChild as never) });
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('Custom::CdkSsmDistributorRingGate', { RingName: 'canary', AlarmNames: [ref(fleetErrors), ref(alarms[0])] });
+      template.hasResourceProperties('Custom::CdkSsmDistributorRingGate', {
+        RingName: 'rest', AlarmNames: [ref(fleetErrors), ref(alarms[0]), ref(alarms[1]), ref(alarms[2])],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: 'agent-failed-nodes-early',
+        Threshold: 2,
+        Dimensions: [{ Name: 'AssociationId', Value: { 'Fn::GetAtt': [logicalIdOf(rings.association('early')), 'AssociationId'] } }],
+      });
+    });
+
+    test('a rollout without alarms: its gates watch the failed-node count alone', () => {
+      rollout({ alarms: undefined });
+      const gates = Template.fromStack(stack).findResources('Custom::CdkSsmDistributorRingGate');
+      expect(Object.values(gates).map((gate) => gate.Properties.AlarmNames)).toEqual([undefined, undefined, undefined]);
+    });
+
+    test('a composite alarm is read with DescribeAlarms on *, as CloudWatch requires', () => {
+      // GIVEN
+      const composite = new cloudwatch.CompositeAlarm(stack, 'Composite', { alarmRule: cloudwatch.AlarmRule.fromAlarm(fleetErrors, cloudwatch.AlarmState.ALARM) });
+
+      // WHEN
+      rollout({ alarms: [composite] });
+
+      // THEN
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'], Resource: Match.arrayWith(['*']) })]) },
+      });
+    });
+  });
+
+  describe('refused at synth', () => {
+    const ring = (name: string, targets: InstanceTargets, extra: Partial<RolloutRing> = {}): RolloutRing => ({ name, targets, ...extra });
+
+    test.each([
+      ['zero rings', { rings: [] }, 'Stack/Rollout: rings must have between 1 and 10 rings, got 0'],
+      ['eleven rings', { rings: Array.from({ length: 11 }, (_, i) => ring(`r${i}`, InstanceTargets.tags({ Ring: [`r${i}`] }))) },
+        'Stack/Rollout: rings must have between 1 and 10 rings, got 11'],
+      ['no version for a package not authored here', { version: undefined },
+        'Stack/Rollout: version must be set: a rollout pins every ring to one version (only a package authored in this app brings its own), got \'undefined\''],
+      ['the version latest', { version: 'latest' }, 'Stack/Rollout: version'],
+      ['a bake longer than a gate can wait', { rings: [ring('canary', CANARY, { bakeTime: Duration.minutes(46) })] },
+        'Stack/Rollout: ring canary bakeTime must be whole seconds, at most 45 minutes (what one gate can wait within a deployment: the Provider framework\'s totalTimeout is at most 1 hour), got \'46 minutes\''],
+      ['a fractional bake', { rings: [ring('canary', CANARY, { bakeTime: Duration.millis(1500) })] }, 'ring canary bakeTime must be whole seconds'],
+      ['a negative failed-node threshold', { rings: [ring('canary', CANARY, { maxFailedNodes: -1 })] },
+        'Stack/Rollout: ring canary maxFailedNodes must be a whole number between 0 and 9007199254740991 nodes, got -1'],
+      ['a ring name with a space', { rings: [ring('can ary', CANARY)] }, 'Stack/Rollout: rings name must be 1 to 32 letters, digits, - or _, got \'can ary\''],
+      ['two rings of one name', { rings: [ring('a', CANARY), ring('a', EARLY)] }, 'Stack/Rollout: rings name must be unique in the rollout, got \'a\''],
+      ['rings that share an instance', {
+        rings: [ring('canary', CANARY), ring('second', InstanceTargets.instanceIds(['i-0123456789abcdef1'])), ring('rest', FLEET)],
+      }, 'Stack/Rollout: rings canary and second must not overlap, but both target instance i-0123456789abcdef1 (only the last ring may take nodes of earlier rings)'],
+      ['a ring inside another (more tags)', { rings: [ring('prod', FLEET), ring('early', EARLY), ring('rest', FLEET)] },
+        'Stack/Rollout: rings prod and early must not overlap, but both target tag Environment=prod'],
+      ['a ring of every managed node before the last', { rings: [ring('all', InstanceTargets.allManagedInstances()), ring('rest', FLEET), ring('end', CANARY)] },
+        'Stack/Rollout: rings all and rest must not overlap, but both target every managed node'],
+      ['rings of the same resource group', { rings: [ring('a', InstanceTargets.resourceGroup('web')), ring('b', InstanceTargets.resourceGroup('web')), ring('c', FLEET)] },
+        'Stack/Rollout: rings a and b must not overlap, but both target resource-groups:Name web'],
+    ])('%s', (_name, props, message) => {
+      expect(() => rollout(props as Partial<PackageRingRolloutProps>)).toThrow(message);
+    });
+
+    test('more than 100 alarms on a ring', () => {
+      const alarms = Array.from({ length: 100 }, (_, i) => cloudwatch.Alarm.fromAlarmArn(stack, `A${i}`, `arn:aws:cloudwatch:us-east-1:111122223333:alarm:a${i}`));
+      expect(() => rollout({ rings: [ring('canary', CANARY, { alarms })] })).toThrow(
+        'Stack/Rollout: ring canary alarms must be at most 100 with the rollout\'s (DescribeAlarms takes 100 names), got 101');
+    });
+
+    test('rings that keep apart by tag value are accepted, and the last ring may be the whole fleet', () => {
+      expect(() => rollout({
+        rings: [
+          ring('canary', InstanceTargets.tags({ Environment: ['prod'], Ring: ['canary'] })),
+          ring('early', EARLY),
+          ring('rest', FLEET),
+        ],
+      })).not.toThrow();
+    });
+
+    test('another rollout of the package on the same nodes', () => {
+      // GIVEN
+      rollout();
+      new PackageRingRollout(stack, 'Other', {
+        distributorPackage: agent,
+        version: '1.9.0',
+        rings: [{ name: 'mine', targets: InstanceTargets.instanceIds(['i-0123456789abcdef0']) }],
+      });
+
+      // THEN
+      expect(() => Template.fromStack(stack)).toThrow(
+        'Stack/Rollout: ring canary and Stack/Other/mine, a ring of another rollout of package ExampleAgent (version 1.9.0), both target instance i-0123456789abcdef0');
+    });
+  });
+
+  describe('bypasses of the rings', () => {
+    test('an unpinned association of the package that may reach ring nodes is warned about', () => {
+      // GIVEN
+      rollout();
+      new DistributorPackageAssociation(stack, 'Unpinned', { distributorPackage: agent, targets: InstanceTargets.tags({ Team: ['web'] }) });
+
+      // THEN
+      Annotations.fromStack(stack).hasWarning('/Stack/Unpinned', Match.stringLikeRegexp(
+        'Stack/Unpinned installs the package\'s default version, which a new version may become, on targets that may include nodes of ring canary, early, rest of Stack/Rollout'));
+    });
+
+    test('a pinned association on the same nodes is warned about too; one provably elsewhere is not', () => {
+      // GIVEN
+      rollout({ rings: [{ name: 'canary', targets: InstanceTargets.tags({ Environment: ['prod'], Ring: ['canary'] }) }, { name: 'rest', targets: FLEET }] });
+      new DistributorPackageAssociation(stack, 'Pinned', { distributorPackage: agent, version: '1.0.0', targets: InstanceTargets.tags({ Environment: ['prod'] }) });
+      new DistributorPackageAssociation(stack, 'Staging', { distributorPackage: agent, targets: InstanceTargets.tags({ Environment: ['staging'] }) });
+      new DistributorPackageAssociation(stack, 'OtherPackage', {
+        distributorPackage: DistributorPackage.fromPackageName(stack, 'Other', 'OtherAgent'), targets: FLEET,
+      });
+
+      // THEN
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('behind the rings'));
+      expect(warnings.map((w) => w.id)).toEqual(['/Stack/Pinned']);
+      expect(warnings[0].entry.data).toMatch('installs version 1.0.0 without the rings\' gates, on targets that may include nodes of ring canary, rest of Stack/Rollout');
+    });
+  });
+
+  describe('other rollouts of the package', () => {
+    test('one whose targets may share nodes with the rings is warned about; one provably elsewhere is not', () => {
+      // GIVEN
+      rollout();
+      new PackageRingRollout(stack, 'Web', {
+        distributorPackage: agent, version: '1.9.0', rings: [{ name: 'web', targets: InstanceTargets.tags({ Team: ['web'] }) }],
+      });
+      new PackageRingRollout(stack, 'Staging', {
+        distributorPackage: agent, version: '1.9.0', rings: [{ name: 'staging', targets: InstanceTargets.tags({ Environment: ['staging'] }) }],
+      });
+
+      // THEN
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('behind the rings'));
+      expect(warnings.map((w) => `${w.id}: ${w.entry.data}`)).toEqual(expect.arrayContaining([
+        expect.stringMatching(/^\/Stack\/Web\/web: Stack\/Web\/web, a ring of another rollout of the package, installs version 1.9.0, on targets that may include nodes of ring canary, early, rest of Stack\/Rollout/),
+      ]));
+      // Environment=staging and Environment=prod share no node; the canary's instance ids may carry either tag.
+      const staging = warnings.filter((w) => w.id.startsWith('/Stack/Staging/')).map((w) => w.entry.data as string);
+      expect(staging.some((text) => /nodes of ring canary of Stack\/Rollout/.test(text))).toBe(true);
+      expect(staging.some((text) => /ring canary, early/.test(text) || /ring early/.test(text))).toBe(false);
+    });
+  });
+
+  describe('alerts and dashboard know the rings', () => {
+    test('a node failure names the ring and where it stands', () => {
+      // GIVEN
+      const topic = new sns.Topic(stack, 'Alerts');
+
+      // WHEN
+      const rules = rollout().alertOnFailure('AlertOnFailure', topic);
+
+      // THEN
+      expect(rules).toHaveLength(6); // per ring: its failed nodes, and the ring stopping the rollout
+      const targets = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'))
+        .flatMap((rule) => rule.Properties.Targets ?? [])
+        .filter((target: { InputTransformer?: unknown }) => target.InputTransformer);
+      const templates = targets.map((t: { InputTransformer: { InputTemplate: string } }) => t.InputTransformer.InputTemplate);
+      expect(templates).toEqual(expect.arrayContaining([
+        expect.stringMatching(/^"Ring canary \(1 of 3\) of rollout Stack\/Rollout: Install of package ExampleAgent \(version 2.0.0\) failed on node/),
+        expect.stringMatching(/^"Ring rest \(3 of 3\) of rollout Stack\/Rollout:/),
+      ]));
+    });
+
+    test('the widgets show each ring by name, in order, and the gates\' alarms', () => {
+      // WHEN
+      const widgets = rollout().dashboardWidgets();
+
+      // THEN
+      const rendered = JSON.stringify(stack.resolve(widgets.map((w) => w.toJson())));
+      expect(rendered).toContain('"label":"1. canary"');
+      expect(rendered).toContain('"label":"3. rest"');
+      expect(rendered).toContain('"title":"ExampleAgent 2.0.0: nodes failed per ring"');
+      expect(rendered).toContain('"title":"Rollout: the rings\' gate alarms"');
+    });
+
+    test('a PackageFleetDashboard of the rings names each ring', () => {
+      const rings = rollout();
+      new PackageFleetDashboard(stack, 'Fleet', { associations: rings.ringNames.map((name) => rings.association(name)) });
+      const body = JSON.stringify(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
+      expect(body).toContain('ExampleAgent (canary)');
+      expect(body).toContain('ExampleAgent (rest)');
+    });
+
+    test('an unknown ring name is an error naming the rings', () => {
+      expect(() => rollout().association('nope')).toThrow('Stack/Rollout: ringName must be one of the rollout\'s rings (canary, early, rest), got \'nope\'');
+    });
+  });
+});
