@@ -169,6 +169,8 @@ class FleetPackagesStack extends Stack {
     // the fleet's own error alarm out of ALARM, and no node failing the install. A failed gate fails the deployment,
     // naming the ring, and CloudFormation's rollback puts the rings already updated back on the version they had.
     const fleetErrors = cloudwatch.Alarm.fromAlarmName(this, 'FleetErrors', 'prod-fleet-5xx');
+    const shipperCanary = InstanceTargets.instanceIds(['i-0a1b2c3d4e5f60001', 'i-0a1b2c3d4e5f60002',
+      'i-0a1b2c3d4e5f60003', 'i-0a1b2c3d4e5f60004', 'i-0a1b2c3d4e5f60005']);
     const shipperRollout = new PackageRingRollout(this, 'LogShipperRollout', {
       distributorPackage: DistributorPackage.fromPackageName(this, 'LogShipper', 'ExampleLogShipper'),
       version: '3.2.0', // the next version is a one-line change: the deployment is the rollout
@@ -176,8 +178,7 @@ class FleetPackagesStack extends Stack {
       rings: [
         {
           name: 'canary',
-          targets: InstanceTargets.instanceIds(['i-0a1b2c3d4e5f60001', 'i-0a1b2c3d4e5f60002', 'i-0a1b2c3d4e5f60003',
-            'i-0a1b2c3d4e5f60004', 'i-0a1b2c3d4e5f60005']),
+          targets: shipperCanary,
           bakeTime: Duration.minutes(30),
         },
         {
@@ -207,6 +208,8 @@ class FleetPackagesStack extends Stack {
       dashboardName: 'log-shipper-rollout',
       widgets: [shipperRollout.dashboardWidgets()],
     });
+    // The version report confirms the canary ring: the canary nodes that do not report version 3.2.0 yet.
+    new CfnOutput(this, 'LogShipperCanaryDrift', { value: versions.driftQuery('ExampleLogShipper', '3.2.0', shipperCanary) });
   }
 }
 
