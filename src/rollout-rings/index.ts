@@ -1,2 +1,3 @@
 export * from './package-ring-rollout';
+export * from './package-ring-rollout-props';
 export * from './rollout-ring';
