@@ -96,21 +96,30 @@ export async function readAlarms(names: string[]): Promise<Map<string, AlarmStat
 }
 
 /**
- * When the alarm went to ALARM since `from`, if it did: an alarm that is OK again by the time the gate looks may have
- * been in ALARM between two polls. DescribeAlarmHistory's `StateUpdate` items carry the new state in `HistoryData`
- * (JSON, `newState.stateValue`); newest first, 100 a page, which is more state changes than one bake holds.
+ * When the alarm first went to ALARM since `from`, if it did: an alarm that is OK again by the time the gate looks may
+ * have been in ALARM between two polls. DescribeAlarmHistory's `StateUpdate` items carry the new state in `HistoryData`
+ * (JSON, `newState.stateValue`). Read oldest first, page after page (`NextToken`), up to the first ALARM: an alarm that
+ * flaps between OK and INSUFFICIENT_DATA cannot push it out of sight. No `EndDate`: it is optional, and "now" is the
+ * end (API reference, DescribeAlarmHistory).
  */
 export async function wentToAlarmSince(name: string, from: number): Promise<number | undefined> {
-  const answer = await cloudwatch.send(new DescribeAlarmHistoryCommand({
-    AlarmName: name,
-    HistoryItemType: 'StateUpdate',
-    StartDate: new Date(from),
-    EndDate: new Date(8.64e15),
-    MaxRecords: 100,
-    ScanBy: 'TimestampDescending',
-  }));
-  const times = (answer.AlarmHistoryItems ?? []).filter(isToAlarm).map((item) => item.Timestamp?.getTime() ?? from);
-  return times.length > 0 ? Math.min(...times) : undefined;
+  let nextToken: string | undefined;
+  do {
+    const answer = await cloudwatch.send(new DescribeAlarmHistoryCommand({
+      AlarmName: name,
+      HistoryItemType: 'StateUpdate',
+      StartDate: new Date(from),
+      MaxRecords: 100,
+      ScanBy: 'TimestampAscending',
+      NextToken: nextToken,
+    }));
+    const first = (answer.AlarmHistoryItems ?? []).find(isToAlarm);
+    if (first) {
+      return first.Timestamp?.getTime() ?? from;
+    }
+    nextToken = answer.NextToken;
+  } while (nextToken);
+  return undefined;
 }
 
 function isToAlarm(item: AlarmHistoryItem): boolean {

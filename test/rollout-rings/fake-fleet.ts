@@ -58,16 +58,19 @@ export class FakeFleet {
       const history = this.transitions.get(input.AlarmName!) ?? [];
       const items = history
         .map((t, i) => ({ ...t, old: history[i - 1]?.state ?? 'INSUFFICIENT_DATA' }))
-        .filter((t) => t.at >= input.StartDate!.getTime() && t.at <= this.clock.now())
-        .reverse()
-        .map((t) => ({
+        .filter((t) => t.at >= input.StartDate!.getTime() && t.at <= (input.EndDate?.getTime() ?? this.clock.now()));
+      // As the API pages: `MaxRecords` a page, in `ScanBy` order (newest first unless asked), `NextToken` for the rest.
+      const ordered = input.ScanBy === 'TimestampAscending' ? items : items.reverse();
+      const start = Number(input.NextToken ?? 0);
+      const size = input.MaxRecords ?? 100;
+      const page = ordered.slice(start, start + size).map((t) => ({
           AlarmName: input.AlarmName,
           Timestamp: new Date(t.at),
           HistoryItemType: 'StateUpdate' as const,
           HistorySummary: `Alarm updated from ${t.old} to ${t.state}`,
           HistoryData: JSON.stringify({ version: '1.0', oldState: { stateValue: t.old }, newState: { stateValue: t.state } }),
         }));
-      return { AlarmHistoryItems: items };
+      return { AlarmHistoryItems: page, NextToken: start + size < ordered.length ? String(start + size) : undefined };
     }));
     cloudwatch.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => this.answer('GetMetricData', () => {
       const from = input.StartTime!.getTime();

@@ -108,6 +108,25 @@ describe('a ring\'s gate, driven as the Provider framework drives it', () => {
       '2026-12-04 10:15:05 UTC, during the bake, and is OK again');
   });
 
+  test('an ALARM followed by more state changes than a page of history still fails the gate: history is read to the end', async () => {
+    // GIVEN ALARM for a second, then 150 changes between OK and INSUFFICIENT_DATA, all between two polls
+    const event = ringSucceededAfter(5);
+    const flap = clock.now() + 10 * MINUTE + 5_000;
+    fleet.alarm('fleet-errors', 'ALARM', flap);
+    for (let i = 1; i <= 150; i++) {
+      fleet.alarm('fleet-errors', i % 2 ? 'OK' : 'INSUFFICIENT_DATA', flap + 1_000 + i * 20);
+    }
+    fleet.alarm('fleet-errors', 'OK', flap + 5_000);
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.reason).toBe('ring \'canary\' (1 of 3) of FleetStack/AgentRollout: alarm fleet-errors went to ALARM at ' +
+      '2026-12-04 10:15:05 UTC, during the bake, and is OK again');
+  });
+
   test('INSUFFICIENT_DATA neither fails nor holds the gate; the alarms without data are named in its attributes', async () => {
     // GIVEN the failed-node alarm has had no data since the ring started
     fleet.alarm('canary-failed-nodes', 'INSUFFICIENT_DATA', deployStart + MINUTE);
