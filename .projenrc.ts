@@ -41,9 +41,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   githubOptions: { mergify: false },
   pullRequestTemplate: false,
   stale: false,
-  // The toolchain (projen, jsii, jest) runs on the Node.js of the CI machine, 20.20, which is below the apps' floor:
-  // what users run is proven by downloaded Node.js binaries (.ci/fetch-node), not by this one.
-  workflowNodeVersion: '20.x',
+  // GitHub's workflows run the toolchain (projen, jsii, jest) on a supported Node.js; the project's own CI machine has
+  // 20.20, on which the toolchain still runs. What users run is proven by Node.js binaries from the npm registry
+  // (.ci/fetch-node), at both ends of the supported range.
+  workflowNodeVersion: '22.x',
   buildWorkflowOptions: {
     preBuildSteps: [
       { name: 'Python for the oracles and cfn-lint', uses: 'actions/setup-python@v5', with: { 'python-version': '3.11' } },

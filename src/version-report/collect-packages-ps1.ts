@@ -93,7 +93,8 @@ function Read-InstallState([string]$folder) {
   $entry.LastInstalledVersion = $last
   $entry.StateTime = $time
   # The version whose files are on the node: GetInstalledVersion of the agent, but nothing for a package that is
-  # not installed (None, New, Uninstalled), whose lastinstalledversion the agent may leave behind.
+  # not installed (None, New, Uninstalled) nor known (Unknown: an empty or unreadable state, where the agent
+  # still answers lastinstalledversion), whose lastinstalledversion says nothing of the files on the node.
   if ($entry.State -eq 'Installed') { $entry.InstalledVersion = $version }
   elseif (@('None', 'New', 'Uninstalled', 'Unknown') -notcontains $entry.State) { $entry.InstalledVersion = $last }
   return $entry
@@ -124,7 +125,12 @@ New-Item -ItemType Directory -Force -Path $custom | Out-Null
 $target = [IO.Path]::Combine($custom, $fileName)
 # Not *.json, so the gatherer never reads it half written.
 $partial = [IO.Path]::Combine($custom, '.' + $fileName + '.' + $PID + '.partial')
-[IO.File]::WriteAllText($partial, $json, (New-Object System.Text.UTF8Encoding -ArgumentList $false))
-if (Test-Path -LiteralPath $target) { [IO.File]::Replace($partial, $target, $null) } else { [IO.File]::Move($partial, $target) }
+try {
+  [IO.File]::WriteAllText($partial, $json, (New-Object System.Text.UTF8Encoding -ArgumentList $false))
+  if (Test-Path -LiteralPath $target) { [IO.File]::Replace($partial, $target, $null) } else { [IO.File]::Move($partial, $target) }
+} finally {
+  # A write or a replace that failed (a sharing violation, a full disk) leaves no partial file behind.
+  if (Test-Path -LiteralPath $partial) { Remove-Item -LiteralPath $partial -Force }
+}
 Write-Output ([string]$content.Count + ' Distributor packages written to ' + $target)
 `;

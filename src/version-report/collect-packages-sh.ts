@@ -169,7 +169,8 @@ function entry(folder_path, latest,   n, parts, folder, stored, version, state, 
       if (name != "") stored = name
       state = number < 12 ? names[number + 1] : "StateNotFound"
       # The version whose files are on the node: GetInstalledVersion of the agent, but nothing for a package that is
-      # not installed (None, New, Uninstalled), whose lastinstalledversion the agent may leave behind.
+      # not installed (None, New, Uninstalled) nor known (Unknown: an empty or unreadable state, where the agent
+      # still answers lastinstalledversion), whose lastinstalledversion says nothing of the files on the node.
       if (state == "Installed") installed = version
       else if (state != "None" && state != "New" && state != "Uninstalled" && state != "Unknown") installed = last
     }

@@ -148,7 +148,8 @@ export class PackageVersionReport extends Construct {
         // The other parameters keep the document's defaults; this one is the report's.
         parameters: { customInventory: ['Enabled'] },
       });
-      // The first gathering finds a report when the collector has run first (the association runs when created).
+      // Created after the collector's association, so that its first run is asked for after the collector's; the
+      // order of the runs on a node is not promised: a first gathering may find no report yet, the next one does.
       inventory.addDependency(association);
       this.inventoryAssociationId = inventory.attrAssociationId;
     }
