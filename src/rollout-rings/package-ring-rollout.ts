@@ -102,7 +102,7 @@ export class PackageRingRollout extends Construct {
       // Ring N+1 changes only after ring N's gate: the association alone waits, not its alert and metric rules.
       const previous = this.gates[index - 1];
       if (previous) {
-        resource.addDependency(previous.node.defaultChild as CfnResource);
+        resource.node.addDependency(previous.node.defaultChild as CfnResource);
       }
       this.associations.push(association);
       this.gates.push(gate);

@@ -150,7 +150,7 @@ export class PackageVersionReport extends Construct {
       });
       // Created after the collector's association, so that its first run is asked for after the collector's; the
       // order of the runs on a node is not promised: a first gathering may find no report yet, the next one does.
-      inventory.addDependency(association);
+      inventory.node.addDependency(association);
       this.inventoryAssociationId = inventory.attrAssociationId;
     }
   }
