@@ -10,7 +10,7 @@ import { GateProvider } from './gate-provider';
 import { SERVICE_TIMEOUT_MINUTES } from './gate-timing';
 import { PackageRingRolloutProps } from './package-ring-rollout-props';
 import { RolloutRing } from './rollout-ring';
-import { checkAlarmCount, checkRing, checkRollout } from './rollout-rules';
+import { checkAlarmCount, checkRing, checkRollout, GATE_ID_SUFFIX } from './rollout-rules';
 import { mayOverlap, visibleOverlap } from './target-overlap';
 import { DistributorPackageAssociation } from '../association/package-association';
 import { FailedNodesAlarmOptions } from '../monitoring/failed-nodes-alarm-options';
@@ -93,7 +93,7 @@ export class PackageRingRollout extends Construct {
         MetricName: InstallMetric.NODES_FAILED,
         MetricDimension: ASSOCIATION_ID_DIMENSION,
       };
-      const gate = new CustomResource(this, `${ring.name}Gate`, {
+      const gate = new CustomResource(this, `${ring.name}${GATE_ID_SUFFIX}`, {
         serviceToken: provider.serviceToken,
         resourceType: 'Custom::CdkSsmDistributorRingGate',
         serviceTimeout: Duration.minutes(SERVICE_TIMEOUT_MINUTES),
