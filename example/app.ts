@@ -201,8 +201,8 @@ class FleetPackagesStack extends Stack {
         },
       ],
     });
-    // The library's failed-node alarm of each ring gates its ring and every later one.
-    shipperRollout.addFailedNodesAlarms('FailedNodes', { threshold: 1 });
+    // Each gate counts its own ring's failures against maxFailedNodes (0, 2, 5). No addFailedNodesAlarms() here: its
+    // alarms gate every later ring with one threshold, which would override those per-ring allowances.
     shipperRollout.alertOnFailure('AlertOnFailure', alerts);
     new cloudwatch.Dashboard(this, 'LogShipperRolloutDashboard', {
       dashboardName: 'log-shipper-rollout',
