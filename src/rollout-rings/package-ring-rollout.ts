@@ -184,7 +184,8 @@ export class PackageRingRollout extends Construct {
             message: events.RuleTargetInput.fromText(`${ring} stopped the rollout of ${this.packageName} ${this.version}: ` +
               `${field('$.detail.logical-resource-id')} ${field('$.detail.status-details.status')}: ` +
               `${field('$.detail.status-details.status-reason')} (stack ${field('$.detail.stack-id')}, ${field('$.time')}). ` +
-              'CloudFormation rolls the rings already updated back to the version they had.'),
+              'CloudFormation rolls back: an update puts the rings already updated back on the version they had, a first ' +
+              'deployment deletes the rings it created.'),
           }),
         }, this.ringNames[index]),
       ];
