@@ -53,7 +53,7 @@ export function checkRollout(props: RolloutRuleInputs): string {
   props.rings.forEach((ring) => {
     if (ring.name.endsWith(GATE_ID_SUFFIX) && seen.has(ring.name.slice(0, -GATE_ID_SUFFIX.length))) {
       invalid('rings name', `must not be another ring's name followed by ${GATE_ID_SUFFIX} (the construct id of that ` +
-        `ring's gate)`, ring.name);
+        'ring\'s gate)', ring.name);
     }
   });
   // Every ring but the last must keep to its own nodes; the last may be the whole fleet (see RolloutRing.targets).
