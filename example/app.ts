@@ -166,8 +166,9 @@ class FleetPackagesStack extends Stack {
 
     // The team's log shipper rolls out in rings, CloudFormation as the engine: five canary nodes, then the quarter of
     // the fleet tagged for it, then the rest of prod, each after the ring before it stayed healthy for 30 minutes:
-    // the fleet's own error alarm out of ALARM, and no node failing the install. A failed gate fails the deployment,
-    // naming the ring, and CloudFormation's rollback puts the rings already updated back on the version they had.
+    // the fleet's own error alarm out of ALARM, and no more failures than the ring allows. A failed gate fails the
+    // deployment, naming the ring, and CloudFormation's rollback puts the rings already updated back on the version
+    // they had (a first deployment's rollback deletes the rings it created).
     const fleetErrors = cloudwatch.Alarm.fromAlarmName(this, 'FleetErrors', 'prod-fleet-5xx');
     const shipperCanary = InstanceTargets.instanceIds(['i-0a1b2c3d4e5f60001', 'i-0a1b2c3d4e5f60002',
       'i-0a1b2c3d4e5f60003', 'i-0a1b2c3d4e5f60004', 'i-0a1b2c3d4e5f60005']);
@@ -201,8 +202,8 @@ class FleetPackagesStack extends Stack {
         },
       ],
     });
-    // The library's failed-node alarm of each ring gates its ring and every later one.
-    shipperRollout.addFailedNodesAlarms('FailedNodes', { threshold: 1 });
+    // Each gate counts its own ring's failures against maxFailedNodes (0, 2, 5). No addFailedNodesAlarms() here: its
+    // alarms gate every later ring with one threshold, which would override those per-ring allowances.
     shipperRollout.alertOnFailure('AlertOnFailure', alerts);
     new cloudwatch.Dashboard(this, 'LogShipperRolloutDashboard', {
       dashboardName: 'log-shipper-rollout',

@@ -58,7 +58,10 @@ export interface GateData {
   readonly BakeEnd?: string;
   /** Failed nodes counted when the gate passed. */
   readonly FailedNodes?: string;
-  /** Alarms that had no data when the gate passed (INSUFFICIENT_DATA), comma-separated: they did not judge the ring. */
+  /**
+   * Alarms that had no data when the gate passed (INSUFFICIENT_DATA), comma-separated: they did not judge the ring.
+   * At most 1,000 bytes, then `and N more` (the response to CloudFormation is at most 4096 bytes).
+   */
   readonly AlarmsWithoutData?: string;
   readonly [key: string]: string | undefined;
 }

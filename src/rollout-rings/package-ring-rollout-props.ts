@@ -56,6 +56,11 @@ export interface PackageRingRolloutProps {
   /**
    * Specify schedule: when each ring's association runs again, keeping its nodes (and nodes that join it) on the
    * version. A scheduled run installs the version the ring already passed its gate with.
+   *
+   * Only for rings that keep to their own nodes: refused while the last ring may take nodes of an earlier ring (the
+   * whole fleet, say), since while that ring bakes on the new version the last ring is still pinned to the previous
+   * one, and its scheduled runs would install the previous version back on those nodes (the agent skips an install
+   * only when that same version is installed).
    * @default - no schedule: each ring runs when it changes, and on nodes as they become its targets
    * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
    */

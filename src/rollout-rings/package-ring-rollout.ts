@@ -10,7 +10,7 @@ import { GateProvider } from './gate-provider';
 import { SERVICE_TIMEOUT_MINUTES } from './gate-timing';
 import { PackageRingRolloutProps } from './package-ring-rollout-props';
 import { RolloutRing } from './rollout-ring';
-import { checkAlarmCount, checkRing, checkRollout } from './rollout-rules';
+import { checkAlarmCount, checkRing, checkRollout, GATE_ID_SUFFIX } from './rollout-rules';
 import { mayOverlap, visibleOverlap } from './target-overlap';
 import { DistributorPackageAssociation } from '../association/package-association';
 import { FailedNodesAlarmOptions } from '../monitoring/failed-nodes-alarm-options';
@@ -93,7 +93,7 @@ export class PackageRingRollout extends Construct {
         MetricName: InstallMetric.NODES_FAILED,
         MetricDimension: ASSOCIATION_ID_DIMENSION,
       };
-      const gate = new CustomResource(this, `${ring.name}Gate`, {
+      const gate = new CustomResource(this, `${ring.name}${GATE_ID_SUFFIX}`, {
         serviceToken: provider.serviceToken,
         resourceType: 'Custom::CdkSsmDistributorRingGate',
         serviceTimeout: Duration.minutes(SERVICE_TIMEOUT_MINUTES),
@@ -184,7 +184,8 @@ export class PackageRingRollout extends Construct {
             message: events.RuleTargetInput.fromText(`${ring} stopped the rollout of ${this.packageName} ${this.version}: ` +
               `${field('$.detail.logical-resource-id')} ${field('$.detail.status-details.status')}: ` +
               `${field('$.detail.status-details.status-reason')} (stack ${field('$.detail.stack-id')}, ${field('$.time')}). ` +
-              'CloudFormation rolls the rings already updated back to the version they had.'),
+              'CloudFormation rolls back: an update puts the rings already updated back on the version they had, a first ' +
+              'deployment deletes the rings it created.'),
           }),
         }, this.ringNames[index]),
       ];

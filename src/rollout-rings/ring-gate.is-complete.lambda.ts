@@ -5,6 +5,13 @@ import { HEALTH_READ_GRACE_MINUTES } from './gate-timing';
 type Answer = { IsComplete: boolean; Data?: GateData };
 
 /**
+ * The bytes `AlarmsWithoutData` may take. The gate's `Data` goes back to CloudFormation in the custom resource's
+ * response, whose "total size ... can't exceed 4096 bytes" (CloudFormation User Guide, "Custom resource response
+ * objects"); 100 alarm names of up to 255 characters would be 25 KB. The log has every name.
+ */
+const ALARMS_WITHOUT_DATA_BYTES = 1000;
+
+/**
  * isComplete of a ring's gate, polled by the Provider framework with the same event each time.
  *
  * 1. A stack rolling back passes the gate at once, reading nothing else: CloudFormation's rollback updates the gate
@@ -56,7 +63,7 @@ export async function handler(event: GateEvent): Promise<Answer> {
     }
     return {
       IsComplete: true,
-      Data: { ...data, Verdict: Verdict.PASSED, FailedNodes: String(failed), AlarmsWithoutData: withoutData.join(',') },
+      Data: { ...data, Verdict: Verdict.PASSED, FailedNodes: String(failed), AlarmsWithoutData: namesWithin(withoutData, ALARMS_WITHOUT_DATA_BYTES) },
     };
   } catch (error) {
     if (error instanceof GateFailure) {
@@ -115,4 +122,25 @@ function whenInAlarm(alarm: AlarmState, ringStart: number, bakeStart: number): s
   }
   const during = alarm.since < bakeStart ? 'while the ring installed' : 'during the bake';
   return `alarm ${alarm.name} went to ALARM at ${showTime(alarm.since)}, ${during}`;
+}
+
+/**
+ * The names, comma-separated, as many as fit `budget` bytes (UTF-8) with room for ` and N more` naming the rest.
+ */
+export function namesWithin(names: string[], budget: number): string {
+  const all = names.join(',');
+  if (Buffer.byteLength(all) <= budget) {
+    return all;
+  }
+  const kept: string[] = [];
+  for (const name of names) {
+    const rest = names.length - kept.length - 1;
+    const next = [...kept, name].join(',') + ` and ${rest} more`;
+    if (Buffer.byteLength(next) > budget) {
+      break;
+    }
+    kept.push(name);
+  }
+  const more = names.length - kept.length;
+  return kept.length > 0 ? `${kept.join(',')} and ${more} more` : `${more} alarms (named in the log)`;
 }

@@ -56,8 +56,14 @@ export interface RolloutRing {
   readonly alarms?: cloudwatch.IAlarm[];
 
   /**
-   * How many of the ring's nodes may fail to install the version (the association's `NodesFailed` count, from the
-   * ring's start to the end of its bake) before the gate fails.
+   * How many failures to install the version the ring's gate tolerates during its bake: the association's
+   * `NodesFailed` count from the ring's start to the end of its bake, which counts failure events (a node that fails
+   * twice counts twice), not distinct nodes.
+   *
+   * A node failing while the ring installs fails the ring before its gate runs: CloudFormation's
+   * `AWS::SSM::Association` handler, waiting (`WaitForSuccessTimeoutSeconds`), fails the resource on any overall
+   * status other than `Success` or `Pending`. So this counts only failures after the ring succeeded: nodes joining
+   * the ring's targets, say.
    * @default 0
    */
   readonly maxFailedNodes?: number;

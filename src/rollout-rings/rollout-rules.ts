@@ -2,7 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { MAX_BAKE_MINUTES } from './gate-timing';
 import { RolloutRing } from './rollout-ring';
-import { visibleOverlap } from './target-overlap';
+import { mayOverlap, visibleOverlap } from './target-overlap';
+import { AssociationSchedule } from '../association/association-schedule';
 import { IDistributorPackage } from '../distributor-package';
 import { checkNotLatest } from '../distributor-package/agent-rules';
 import { checkInteger, checkPattern, checkVersionName, invalid, isKnown, toSeconds, violated } from '../private/validation';
@@ -23,7 +24,11 @@ export interface RolloutRuleInputs {
   readonly distributorPackage: IDistributorPackage;
   readonly version?: string;
   readonly rings: RolloutRing[];
+  readonly schedule?: AssociationSchedule;
 }
+
+/** A ring's gate has the construct id `<ring name>Gate`, next to the rings' associations (ids: the ring names). */
+export const GATE_ID_SUFFIX = 'Gate';
 
 /** The rollout's own rules; returns the version every ring is pinned to. */
 export function checkRollout(props: RolloutRuleInputs): string {
@@ -45,6 +50,12 @@ export function checkRollout(props: RolloutRuleInputs): string {
     }
     seen.add(ring.name);
   });
+  props.rings.forEach((ring) => {
+    if (ring.name.endsWith(GATE_ID_SUFFIX) && seen.has(ring.name.slice(0, -GATE_ID_SUFFIX.length))) {
+      invalid('rings name', `must not be another ring's name followed by ${GATE_ID_SUFFIX} (the construct id of that ` +
+        'ring\'s gate)', ring.name);
+    }
+  });
   // Every ring but the last must keep to its own nodes; the last may be the whole fleet (see RolloutRing.targets).
   for (let i = 0; i < count - 1; i++) {
     for (let j = i + 1; j < count - 1; j++) {
@@ -55,7 +66,30 @@ export function checkRollout(props: RolloutRuleInputs): string {
       }
     }
   }
+  checkScheduleKeepsRingsApart(props);
   return version;
+}
+
+/**
+ * A scheduled run reinstalls the version its ring is pinned to. While an earlier ring bakes on the new version, the
+ * last ring is still pinned to the previous one: if it may take the earlier ring's nodes, its scheduled runs install
+ * the previous version back on them (the agent skips an install only when that same version is installed:
+ * amazon-ssm-agent `agent/plugins/configurepackage/configurepackage.go`, `checkAlreadyInstalled`), and the rings'
+ * nodes would flip between versions on every run of either schedule.
+ */
+function checkScheduleKeepsRingsApart(props: RolloutRuleInputs): void {
+  if (props.schedule === undefined || props.rings.length < 2) {
+    return;
+  }
+  const last = props.rings[props.rings.length - 1];
+  const shared = props.rings.slice(0, -1).filter((ring) => mayOverlap(last.targets.targets, ring.targets.targets));
+  if (shared.length > 0) {
+    invalid('schedule', `must not be set while the last ring (${last.name}) may take nodes of ` +
+      `${shared.length === 1 ? 'ring' : 'rings'} ${shared.map((ring) => ring.name).join(', ')}: while an earlier ring ` +
+      'bakes on the new version, the last ring is still pinned to the previous one and its scheduled runs would ' +
+      'install that version back on those nodes (give the last ring targets of its own, or drop the schedule)',
+    props.schedule.expressionString);
+  }
 }
 
 /** One ring's rules; returns its bake in seconds and its failed-node threshold. */

@@ -17,13 +17,17 @@ export type InstallResult = (ring: string, version: string) => { minutes: number
  * A stack update as CloudFormation runs it, for the rollout's resources: the resources whose properties changed are
  * updated in dependency order (`DependsOn`, `Ref`, `Fn::GetAtt`), one after the other; the first that fails stops the
  * update, and the rollback updates every resource already updated (the failed one included) back to its old
- * properties, in reverse order, while the stack is `UPDATE_ROLLBACK_IN_PROGRESS`; a failure during the rollback leaves
+ * properties, while the stack is `UPDATE_ROLLBACK_IN_PROGRESS`; a failure during the rollback leaves
  * `UPDATE_ROLLBACK_FAILED`. (CloudFormation User Guide: "Update behaviors of stack resources", "Troubleshooting:
- * update rollback failed".) An association with `WaitForSuccessTimeoutSeconds` is complete once State Manager ran it
+ * update rollback failed".) The order of the rollback is not documented: `rollbackOrder` picks it, reverse by
+ * default, so that a test can show what holds in any order. An association with `WaitForSuccessTimeoutSeconds` is complete once State Manager ran it
  * on all its nodes with success (`install`); a gate runs its real handlers, as the Provider framework drives them.
  */
+/** The order a rollback takes the updated resources back in: the model's guesses, as CloudFormation does not say. */
+export type RollbackOrder = 'reverse' | 'as-updated';
+
 export async function updateStack(before: Resources, after: Resources, clock: SimulatedClock, fleet: FakeFleet,
-  install: InstallResult): Promise<UpdateRecord> {
+  install: InstallResult, rollbackOrder: RollbackOrder = 'reverse'): Promise<UpdateRecord> {
   const log: string[] = [];
   const changed = order(after).filter((id) => JSON.stringify(before[id]?.Properties) !== JSON.stringify(after[id].Properties));
   const updated: string[] = [];
@@ -32,7 +36,7 @@ export async function updateStack(before: Resources, after: Resources, clock: Si
     updated.push(id);
     if (!await apply(id, before, after, 'forward', clock, fleet, install, log)) {
       fleet.stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
-      for (const back of [...updated].reverse()) {
+      for (const back of rollbackOrder === 'reverse' ? [...updated].reverse() : updated) {
         if (!await apply(back, after, before, 'rollback', clock, fleet, install, log)) {
           return { status: 'UPDATE_ROLLBACK_FAILED', log };
         }

@@ -64,12 +64,12 @@ export class FakeFleet {
       const start = Number(input.NextToken ?? 0);
       const size = input.MaxRecords ?? 100;
       const page = ordered.slice(start, start + size).map((t) => ({
-          AlarmName: input.AlarmName,
-          Timestamp: new Date(t.at),
-          HistoryItemType: 'StateUpdate' as const,
-          HistorySummary: `Alarm updated from ${t.old} to ${t.state}`,
-          HistoryData: JSON.stringify({ version: '1.0', oldState: { stateValue: t.old }, newState: { stateValue: t.state } }),
-        }));
+        AlarmName: input.AlarmName,
+        Timestamp: new Date(t.at),
+        HistoryItemType: 'StateUpdate' as const,
+        HistorySummary: `Alarm updated from ${t.old} to ${t.state}`,
+        HistoryData: JSON.stringify({ version: '1.0', oldState: { stateValue: t.old }, newState: { stateValue: t.state } }),
+      }));
       return { AlarmHistoryItems: page, NextToken: start + size < ordered.length ? String(start + size) : undefined };
     }));
     cloudwatch.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => this.answer('GetMetricData', () => {

@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
+  AssociationSchedule,
   Concurrency,
   DistributorPackage,
   DistributorPackageAssociation,
@@ -248,6 +249,37 @@ describe('PackageRingRollout', () => {
         'Stack/Rollout: rings a and b must not overlap, but both target resource-groups:Name web'],
     ])('%s', (_name, props, message) => {
       expect(() => rollout(props as Partial<PackageRingRolloutProps>)).toThrow(message);
+    });
+
+    test('a schedule while the last ring may take nodes of earlier rings', () => {
+      expect(() => rollout({ schedule: AssociationSchedule.rate(Duration.days(1)) })).toThrow(
+        'Stack/Rollout: schedule must not be set while the last ring (rest) may take nodes of rings canary, early: while ' +
+        'an earlier ring bakes on the new version, the last ring is still pinned to the previous one and its scheduled ' +
+        'runs would install that version back on those nodes (give the last ring targets of its own, or drop the ' +
+        'schedule), got \'rate(1 day)\'');
+    });
+
+    test('a schedule is accepted when every ring keeps to its own nodes', () => {
+      // WHEN
+      rollout({
+        schedule: AssociationSchedule.rate(Duration.days(1)),
+        rings: [
+          ring('canary', InstanceTargets.tags({ Ring: ['canary'] })),
+          ring('early', InstanceTargets.tags({ Ring: ['early'] })),
+          ring('rest', InstanceTargets.tags({ Ring: ['rest'] })),
+        ],
+      });
+
+      // THEN
+      const associations = Template.fromStack(stack).findResources('AWS::SSM::Association');
+      expect(Object.values(associations).map((a) => a.Properties.ScheduleExpression)).toEqual(['rate(1 day)', 'rate(1 day)', 'rate(1 day)']);
+    });
+
+    test('a ring named after another ring\'s gate', () => {
+      expect(() => rollout({ rings: [ring('canary', CANARY), ring('canaryGate', EARLY), ring('rest', FLEET)] })).toThrow(
+        'Stack/Rollout: rings name must not be another ring\'s name followed by Gate (the construct id of that ring\'s gate), got \'canaryGate\'');
+      expect(() => rollout({ rings: [ring('restGate', CANARY), ring('rest', FLEET)] }, 'Other')).toThrow(
+        'Stack/Other: rings name must not be another ring\'s name followed by Gate');
     });
 
     test('more than 100 alarms on a ring', () => {

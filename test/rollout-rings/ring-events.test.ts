@@ -93,6 +93,7 @@ describe('a ring that stops the rollout (moto server, CloudFormation\'s document
       .map((target: { InputTransformer?: { InputTemplate: string } }) => target.InputTransformer?.InputTemplate ?? '');
     expect(texts).toContain('"Ring rest (2 of 2) of rollout FleetStack/Rollout stopped the rollout of ExampleAgent 2.0.0: ' +
       '<detail-logical-resource-id> <detail-status-details-status>: <detail-status-details-status-reason> ' +
-      '(stack <detail-stack-id>, <time>). CloudFormation rolls the rings already updated back to the version they had."');
+      '(stack <detail-stack-id>, <time>). CloudFormation rolls back: an update puts the rings already updated back on the ' +
+      'version they had, a first deployment deletes the rings it created."');
   });
 });

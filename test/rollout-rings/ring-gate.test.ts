@@ -142,6 +142,24 @@ describe('a ring\'s gate, driven as the Provider framework drives it', () => {
     expect(outcome.data?.AlarmsWithoutData).toBe('canary-failed-nodes');
   });
 
+  test('a hundred alarms of 255-character names without data keep the gate\'s response within CloudFormation\'s 4096 bytes', async () => {
+    // GIVEN
+    const names = Array.from({ length: 100 }, (_, i) => `${String(i).padStart(3, '0')}-${'x'.repeat(251)}`);
+    names.forEach((name) => fleet.alarm(name, 'INSUFFICIENT_DATA', deployStart - MINUTE));
+    clock.advance(5 * MINUTE);
+    const event = gateEvent('Update', gateProperties({ AlarmNames: names }), gateProperties({ Version: '1.0.0', Install: '{"version":"1.0.0"}' }));
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN the names that fit 1,000 bytes, then how many more
+    expect(outcome.status).toBe('SUCCESS');
+    const listed = outcome.data!.AlarmsWithoutData!;
+    expect(Buffer.byteLength(listed)).toBeLessThanOrEqual(1000);
+    expect(listed).toBe(`${names.slice(0, 3).join(',')} and 97 more`);
+    expect(Buffer.byteLength(JSON.stringify(outcome.data))).toBeLessThan(1500);
+  });
+
   test('throttled CloudWatch calls are "not yet", never a failure', async () => {
     // GIVEN CloudWatch throttles DescribeAlarms for 10 minutes, then GetMetricData for 10, then answers again
     const event = ringSucceededAfter(5);
