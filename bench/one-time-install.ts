@@ -3,7 +3,9 @@
  *
  * Prints the bytes of each bundled handler (assets/, built by `npx projen bundle`) and the template resources
  * added by the first install of a stack (the shared provider) and by each further one.
- * Target: each further install adds one resource, its custom resource; the two handlers together at most 25,000 bytes.
+ * Target: each further install adds two resources, its custom resource and the policy of its own that its handler's
+ * calls need until its Delete has run (CloudFormation deletes a shared policy's old statements first; docs/iam.md); the
+ * two handlers together at most 25,000 bytes.
  * Then, for a 10,000-node fleet on a scripted SSM (300 ms a call, every other call throttled, simulated time), the
  * verdict, the SSM calls that judge a finished command and the longest handler run. Run with `npx projen bench`.
  */
@@ -48,8 +50,8 @@ const eleven = resourcesWith(11);
 const perFurther = (eleven - one) / 10;
 console.log('template resources:');
 console.log(`  first OneTimeInstall adds     ${one - none} (the provider and its custom resource)`);
-console.log(`  each further one adds         ${perFurther} (target: 1)`);
-process.exitCode = perFurther === 1 ? process.exitCode : 1;
+console.log(`  each further one adds         ${perFurther} (target: 2, its custom resource and its policy)`);
+process.exitCode = perFurther === 2 ? process.exitCode : 1;
 
 /** A deployment of one install on 10,000 nodes, as the Provider framework drives it, on simulated time. */
 async function fleetOf10000(statusDetails: string[], maxErrors: string): Promise<void> {
