@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, CfnElement, CfnParameter, CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -648,6 +649,57 @@ describe('OneTimeInstall', () => {
         Effect: 'Allow',
         Resource: { Ref: logicalId(topic.node.defaultChild!) },
       }]);
+    });
+
+    describe('the notification role\'s use of the topic\'s key', () => {
+      /** The KMS statements of the install's notification role. */
+      function keyStatements(oneTimeInstall: OneTimeInstall): Json[] {
+        const role = logicalId(oneTimeInstall.node.findChild('NotificationRole').node.defaultChild!);
+        return statementsOf(Template.fromStack(stack), role).filter((statement) => allows(statement, 'kms:Decrypt'));
+      }
+
+      test('a key: GenerateDataKey and Decrypt on the key', () => {
+        const key = new kms.Key(stack, 'Key');
+
+        const oneTimeInstall = install({ notificationTopic: new sns.Topic(stack, 'Topic', { masterKey: key }) });
+
+        expect(keyStatements(oneTimeInstall)).toEqual([{
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [logicalId(key.node.defaultChild!), 'Arn'] },
+        }]);
+      });
+
+      test('an alias of a known key: on the key, since KMS authorizes these calls on the key and never on an alias', () => {
+        const key = new kms.Key(stack, 'Key');
+        const alias = new kms.Alias(stack, 'Alias', { aliasName: 'alias/notifications', targetKey: key });
+        const imported = kms.Alias.fromAliasAttributes(stack, 'Imported', { aliasName: 'alias/other', aliasTargetKey: key });
+
+        const first = install({ notificationTopic: new sns.Topic(stack, 'Topic', { masterKey: alias }) }, 'First');
+        const second = install({ notificationTopic: new sns.Topic(stack, 'Other', { masterKey: imported }) }, 'Second');
+
+        for (const oneTimeInstall of [first, second]) {
+          expect(keyStatements(oneTimeInstall)).toEqual([{
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [logicalId(key.node.defaultChild!), 'Arn'] },
+          }]);
+        }
+        expect(JSON.stringify(keyStatements(first))).not.toContain(':alias/');
+      });
+
+      test('an alias known by its name only: every key of the account and Region that the alias names (kms:ResourceAliases)', () => {
+        const alias = kms.Alias.fromAliasName(stack, 'Alias', 'alias/notifications');
+
+        const oneTimeInstall = install({ notificationTopic: new sns.Topic(stack, 'Topic', { masterKey: alias }) });
+
+        expect(keyStatements(oneTimeInstall)).toEqual([{
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', ['arn:', partition, ':kms:', region, ':', account, ':key/*']] },
+          Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/notifications' } },
+        }]);
+      });
     });
 
     describe('grantOutputWrite', () => {
