@@ -427,11 +427,26 @@ describe('OneTimeInstall', () => {
       expect(policy.dependents).toBe(true);
     });
 
-    test('instance ids: SendCommand on AWS-ConfigureAWSPackage and on each node, an EC2 instance or a hybrid node', () => {
+    test('the document, AWS-ConfigureAWSPackage, is the provider\'s: once in the onEvent role\'s default policy, in no install\'s', () => {
+      const installs = [install({}, 'First'), install({ targets: InstanceTargets.tags({ Role: ['web'] }) }, 'Second')];
+
+      const template = Template.fromStack(stack).toJSON();
+      const role = providerFunction('OnEvent').role!;
+      const defaultPolicy = template.Resources[logicalId(role.node.findChild('DefaultPolicy').node.defaultChild!)];
+      expect(defaultPolicy.Properties.PolicyDocument.Statement).toContainEqual(
+        { Action: 'ssm:SendCommand', Effect: 'Allow', Resource: configurePackageDocument });
+      const documents = allStatements(Template.fromStack(stack))
+        .filter((statement) => JSON.stringify(statement.Resource).includes(':document/'));
+      expect(documents).toHaveLength(1);
+      for (const oneTimeInstall of installs) {
+        expect(JSON.stringify(handlerPolicy(oneTimeInstall).statements)).not.toContain(':document/');
+      }
+    });
+
+    test('instance ids: SendCommand on each node, an EC2 instance or a hybrid node', () => {
       const oneTimeInstall = install({ targets: InstanceTargets.instanceIds(['i-0123456789abcdef0', 'mi-0123456789abcdef0']) });
 
       expect(handlerPolicy(oneTimeInstall).statements).toEqual([
-        { Action: 'ssm:SendCommand', Effect: 'Allow', Resource: configurePackageDocument },
         {
           Action: 'ssm:SendCommand',
           Effect: 'Allow',
@@ -447,13 +462,13 @@ describe('OneTimeInstall', () => {
       const tagged = install({ targets: InstanceTargets.tags({ Environment: ['prod'], Role: ['web', 'api'] }) }, 'Tagged');
       const keyed = install({ targets: InstanceTargets.tagKeys(['Patched', 'Managed']) }, 'Keyed');
 
-      expect(handlerPolicy(tagged).statements[1]).toEqual({
+      expect(handlerPolicy(tagged).statements).toEqual([{
         Action: 'ssm:SendCommand',
         Effect: 'Allow',
         Resource: [ec2Instances, managedInstances],
         Condition: { StringEquals: { 'ssm:resourceTag/Environment': ['prod'], 'ssm:resourceTag/Role': ['web', 'api'] } },
-      });
-      expect(handlerPolicy(keyed).statements.slice(1).map((statement: any) => statement.Condition)).toEqual([
+      }]);
+      expect(handlerPolicy(keyed).statements.map((statement: any) => statement.Condition)).toEqual([
         { Null: { 'ssm:resourceTag/Patched': 'false' } },
         { Null: { 'ssm:resourceTag/Managed': 'false' } },
       ]);
@@ -462,7 +477,7 @@ describe('OneTimeInstall', () => {
     test('a resource group: every node, and listing the group\'s resources as the user guide asks of the sender', () => {
       const oneTimeInstall = install({ targets: InstanceTargets.resourceGroup('web-servers') });
 
-      expect(handlerPolicy(oneTimeInstall).statements.slice(1)).toEqual([
+      expect(handlerPolicy(oneTimeInstall).statements).toEqual([
         { Action: 'ssm:SendCommand', Effect: 'Allow', Resource: [ec2Instances, managedInstances] },
         {
           Action: 'resource-groups:ListGroupResources',
@@ -484,20 +499,22 @@ describe('OneTimeInstall', () => {
       });
     });
 
-    test('installs whose policies would pass IAM\'s quota on a role\'s inline policies are warned about at synth', () => {
+    test('installs whose policies would pass IAM\'s quota on a role\'s inline policies are warned about at synth, once', () => {
       // GIVEN: 50 instance ids an install, about 4,000 characters of policy each; 10 tag installs, about 400 each
       const ids = Array.from({ length: 50 }, (_, i) => `i-${i.toString(16).padStart(17, '0')}`);
       for (let i = 0; i < 10; i++) {
         install({ targets: InstanceTargets.tags({ Role: [`web${i}`] }) }, `Tagged${i}`);
       }
-      const quotaWarning = Match.stringLikeRegexp("past IAM's quota of 10240");
+      const quotaWarning = Match.stringLikeRegexp("^the OneTimeInstalls of this stack, from this one on, need more policy on their provider's role than IAM's quota of 10240 characters");
       install({ targets: InstanceTargets.instanceIds(ids) }, 'First');
       expect(Annotations.fromStack(stack).findWarning('*', quotaWarning)).toEqual([]);
 
-      // WHEN
+      // WHEN: one install crosses the quota, and two more are past it
       install({ targets: InstanceTargets.instanceIds(ids) }, 'Second');
+      install({ targets: InstanceTargets.instanceIds(ids) }, 'Third');
+      install({ targets: InstanceTargets.tags({ Role: ['db'] }) }, 'Fourth');
 
-      // THEN
+      // THEN: one warning, on the install that crosses it
       expect(Annotations.fromStack(stack).findWarning('*', quotaWarning).map((warning) => warning.id)).toEqual(['/Stack/Second']);
     });
 
@@ -525,10 +542,12 @@ describe('OneTimeInstall', () => {
 
       const sends = statementsOf(Template.fromStack(stack), roleId(providerFunction('OnEvent')))
         .filter((statement) => allows(statement, 'ssm:SendCommand'));
-      expect(sends.flatMap((statement) => asList(statement.Resource))).toEqual([
+      const resources = sends.flatMap((statement) => asList(statement.Resource));
+      expect(resources).toHaveLength(2);
+      expect(resources).toEqual(expect.arrayContaining([
         { 'Fn::Join': ['', ['arn:', partition, ':ssm:eu-west-1::document/AWS-ConfigureAWSPackage']] },
         { 'Fn::Join': ['', ['arn:', partition, ':ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0']] },
-      ]);
+      ]));
     });
 
     test('no statement in the template lets anyone send a command on * or on document/*', () => {
