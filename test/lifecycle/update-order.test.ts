@@ -213,7 +213,28 @@ describe('stack updates in the order CloudFormation runs them, each call under t
       });
     });
 
-    test('renamed (a new construct id): the new one installs, the old one deletes its parameters, each allowed', async () => {
+    test('renamed and retargeted in one deployment (Role=web to Role=db): the old one\'s Delete, in cleanup, uninstalls from web, allowed', async () => {
+      // GIVEN
+      const output = (s: Stack) => new s3.Bucket(s, 'Output');
+      await stack.deploy(synth((s) => install(s, 'Agent', { uninstallOnDelete: true, outputBucket: output(s) })));
+
+      // WHEN: a new construct id and new targets, so the old resource's Delete must uninstall from its own targets
+      const requests = await stack.deploy(synth((s) => install(s, 'RenamedAgent', {
+        targets: InstanceTargets.tags({ Role: ['db'] }), uninstallOnDelete: true, outputBucket: output(s),
+      })));
+
+      // THEN: each call allowed, the old install's policy still in force for its Delete
+      expect(denied).toEqual([]);
+      expect(requests.map((r) => `${r.phase} ${r.requestType} ${r.logicalId.replace(/[0-9A-F]{8}$/, '')}`))
+        .toEqual(['update Create RenamedAgent', 'cleanup Delete Agent']);
+      expect(sendInputs().map((input) => `${input.Parameters.action[0]} ${JSON.stringify(input.Targets)}`)).toEqual([
+        'Install [{"Key":"tag:Role","Values":["web"]}]',
+        'Install [{"Key":"tag:Role","Values":["db"]}]',
+        'Uninstall [{"Key":"tag:Role","Values":["web"]}]',
+      ]);
+    });
+
+    test('renamed with the same targets: the old one does not undo the new one\'s install, and deletes its parameters', async () => {
       await stack.deploy(synth((s) => install(s, 'Agent', { uninstallOnDelete: true, outputBucket: new s3.Bucket(s, 'Output') })));
 
       const requests = await stack.deploy(synth((s) => install(s, 'RenamedAgent', { uninstallOnDelete: true, outputBucket: new s3.Bucket(s, 'Output') })));
