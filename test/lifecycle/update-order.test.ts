@@ -247,6 +247,34 @@ describe('stack updates in the order CloudFormation runs them, each call under t
       expect([...fake.parameters.keys()].filter((name) => !name.includes('.'))).toHaveLength(1);
     });
 
+    test('upgraded from the layout with the document in each install\'s policy, one install removed at once: its uninstall is allowed', async () => {
+      // GIVEN: the stack as an earlier version left it, AWS-ConfigureAWSPackage in each install's own policy only
+      const build = (s: Stack, withWeb: boolean) => {
+        if (withWeb) {
+          install(s, 'Web', { uninstallOnDelete: true });
+        }
+        install(s, 'Db', { targets: InstanceTargets.tags({ Role: ['db'] }), uninstallOnDelete: true });
+      };
+      const earlier = synth((s) => build(s, true));
+      const isDocument = (statement: any) => JSON.stringify(statement.Resource).includes(':document/AWS-ConfigureAWSPackage');
+      const policies = Object.entries(earlier.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy');
+      const [document] = policies.flatMap(([, r]) => r.Properties!.PolicyDocument.Statement).filter(isDocument);
+      expect(document).toBeDefined();
+      for (const [id, policy] of policies) {
+        const statements = policy.Properties!.PolicyDocument.Statement;
+        policy.Properties!.PolicyDocument.Statement = /HandlerPolicy/.test(id) ? [document, ...statements] : statements.filter((st: any) => !isDocument(st));
+      }
+      await stack.deploy(earlier);
+
+      // WHEN
+      const requests = await stack.deploy(synth((s) => build(s, false)));
+
+      // THEN: the provider's default policy grants the document from the update phase on
+      expect(denied).toEqual([]);
+      expect(requests.map((r) => `${r.phase} ${r.requestType}`)).toEqual(['cleanup Delete']);
+      expect(sendInputs().at(-1)).toMatchObject({ Parameters: { action: ['Uninstall'] }, Targets: [{ Key: 'tag:Role', Values: ['web'] }] });
+    });
+
     test.each([
       ['instance ids, EC2 and hybrid', InstanceTargets.instanceIds(['i-0000000000000000a', 'mi-0000000000000000d'])],
       ['tags', InstanceTargets.tags({ Role: ['web'] })],
