@@ -131,10 +131,10 @@ export class InstallProvider extends Construct {
     if (this.onEventPolicySize > ROLE_POLICY_QUOTA && !this.warnedOfPolicySize) {
       this.warnedOfPolicySize = true;
       Annotations.of(install).addWarningV2('cdk-ssm-distributor:rolePolicySize',
-        `the OneTimeInstalls of this stack, from this one on, need more policy on their provider's role than IAM's quota of ` +
+        "the OneTimeInstalls of this stack, from this one on, need more policy on their provider's role than IAM's quota of " +
         `${ROLE_POLICY_QUOTA} characters for a role's inline policies (up to ${this.onEventPolicySize} with this one), and the ` +
-        'deployment would then fail: ' +
-        'target fewer installs by instance ids (tags need one statement whatever the number of nodes), or split them across stacks');
+        'deployment would then fail: target fewer installs by instance ids (tags need one statement whatever the number ' +
+        'of nodes), or split them across stacks');
     }
   }
 }
