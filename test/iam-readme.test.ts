@@ -30,6 +30,8 @@ interface Grant {
   readonly action: string;
   readonly resource: string;
   readonly condition: string;
+  /** `shared`: the role's default policy, as long-lived as the provider; `own`: a policy of the install's or the sharing's own. */
+  readonly policy: string;
 }
 
 /** The rows of the README's permissions table. */
@@ -38,13 +40,13 @@ function readmeRows(): Array<Grant & { call: string }> {
   const section = readme.slice(readme.indexOf('## Permissions (IAM)'));
   const table = section.slice(0, section.indexOf('\n\n', section.indexOf('| Handler |')));
   return table.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Handler')).map((line) => {
-    const [handler, call, action, resource, condition] = line.split('|').slice(1, -1).map((cell) => cell.replace(/`/g, '').trim());
-    return { handler, call, action, resource, condition };
+    const [handler, call, action, resource, condition, policy] = line.split('|').slice(1, -1).map((cell) => cell.replace(/`/g, '').trim());
+    return { handler, call, action, resource, condition, policy };
   });
 }
 
 /** A stack with every kind of grant: installs of each kind of target, output, notifications, a shared package. */
-function everyGrant(): { template: Template; roles: Record<string, string> } {
+function everyGrant(): { template: Template; roles: Record<string, string>; defaultPolicies: string[] } {
   const lockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iam-readme-'));
   const app = new App({ context: { [VERSION_LOCK_CONTEXT]: path.join(lockDir, 'versions.json') } });
   const stack = new Stack(app, ENV.stackName, { env: { account: ENV.account, region: ENV.region } });
@@ -64,33 +66,37 @@ function everyGrant(): { template: Template; roles: Record<string, string> } {
   new OneTimeInstall(stack, 'TagKeys', { distributorPackage, targets: InstanceTargets.tagKeys([NAMED.TagKey]) });
   new OneTimeInstall(stack, 'Group', { distributorPackage, targets: InstanceTargets.resourceGroup(NAMED.GroupName) });
 
-  const roleOf = (provider: string, fn: string) => stack.getLogicalId(
-    (stack.node.findChild(provider).node.findChild(fn) as lambda.Function).role!.node.defaultChild as any);
+  const roleOf = (provider: string, fn: string) => (stack.node.findChild(provider).node.findChild(fn) as lambda.Function).role!;
+  const handlers: Array<[string, string, string]> = [
+    ['CdkSsmDistributorOneTimeInstallProvider', 'OnEvent', 'OneTimeInstall onEvent'],
+    ['CdkSsmDistributorOneTimeInstallProvider', 'IsComplete', 'OneTimeInstall isComplete'],
+    ['CdkSsmDistributorPackageSharingProvider', 'Handler', 'DistributorPackage sharing'],
+  ];
   const template = Assertions.fromStack(stack).toJSON() as Template;
   fs.rmSync(lockDir, { recursive: true, force: true });
   return {
     template,
-    roles: {
-      [roleOf('CdkSsmDistributorOneTimeInstallProvider', 'OnEvent')]: 'OneTimeInstall onEvent',
-      [roleOf('CdkSsmDistributorOneTimeInstallProvider', 'IsComplete')]: 'OneTimeInstall isComplete',
-      [roleOf('CdkSsmDistributorPackageSharingProvider', 'Handler')]: 'DistributorPackage sharing',
-    },
+    roles: Object.fromEntries(handlers.map(([provider, fn, handler]) =>
+      [stack.getLogicalId(roleOf(provider, fn).node.defaultChild as any), handler])),
+    defaultPolicies: handlers.map(([provider, fn]) =>
+      stack.getLogicalId(roleOf(provider, fn).node.findChild('DefaultPolicy').node.defaultChild as any)),
   };
 }
 
 /** Every grant of the handlers' roles, one an action and a resource, values resolved. */
 function synthesizedGrants(): Grant[] {
-  const { template, roles } = everyGrant();
+  const { template, roles, defaultPolicies } = everyGrant();
   const grants: Grant[] = [];
-  for (const policy of Object.values(template.Resources).filter((r) => r.Type === 'AWS::IAM::Policy')) {
+  for (const [id, policy] of Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy')) {
     const handler = roles[policy.Properties!.Roles[0].Ref];
     if (!handler) {
       continue;
     }
+    const kind = defaultPolicies.includes(id) ? 'shared' : 'own';
     for (const statement of resolve(policy.Properties!.PolicyDocument, template, ENV).Statement) {
       for (const action of [statement.Action].flat()) {
         for (const resource of [statement.Resource].flat()) {
-          grants.push({ handler, action, resource, condition: conditionText(statement.Condition) });
+          grants.push({ handler, action, resource, condition: conditionText(statement.Condition), policy: kind });
         }
       }
     }
@@ -118,7 +124,7 @@ function pattern(cell: string): RegExp {
 
 function matches(row: Grant, grant: Grant): boolean {
   return (row.handler === grant.handler || row.handler === 'every handler') && row.action === grant.action
-    && pattern(row.resource).test(grant.resource) && pattern(row.condition).test(grant.condition);
+    && pattern(row.resource).test(grant.resource) && pattern(row.condition).test(grant.condition) && row.policy === grant.policy;
 }
 
 describe('the README\'s permissions table', () => {

@@ -21,8 +21,22 @@ export interface InstallPermissionsProps {
 const RESOURCE_TAG = 'ssm:resourceTag/';
 
 /**
+ * SendCommand on `AWS-ConfigureAWSPackage`, and only it, never document/*: running any AWS-* document is administrator
+ * on the node. An AWS-owned document has no account in its ARN. Every install sends this one document, so the
+ * statement is the provider's, in its onEvent role's default policy: it never changes and lives as long as the
+ * provider, and so as long as any install that may still send (each install's own policy grants the rest).
+ */
+export function configurePackageDocumentStatement(stack: Stack): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['ssm:SendCommand'],
+    resources: [stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: CONFIGURE_PACKAGE_DOCUMENT })],
+  });
+}
+
+/**
  * The policy that lets the stack's onEvent function send this install's command and only this one: SendCommand on
- * `AWS-ConfigureAWSPackage`, on the install's targets and output bucket, and PassRole on its notification role.
+ * the install's targets and output bucket, and PassRole on its notification role (the document is the provider's:
+ * `configurePackageDocumentStatement`).
  *
  * A policy of the install's own, attached to the shared role, rather than statements in the role's default policy:
  * the install's custom resource depends on it, so CloudFormation creates or updates it before the resource's Create
@@ -36,15 +50,7 @@ const RESOURCE_TAG = 'ssm:resourceTag/';
  */
 export function installPolicy(scope: Construct, id: string, props: InstallPermissionsProps): iam.Policy {
   const stack = Stack.of(scope);
-  const statements = [
-    // AWS-ConfigureAWSPackage only, never document/*: running any AWS-* document is administrator on the node. An
-    // AWS-owned document has no account in its ARN.
-    new iam.PolicyStatement({
-      actions: ['ssm:SendCommand'],
-      resources: [stack.formatArn({ service: 'ssm', account: '', resource: 'document', resourceName: CONFIGURE_PACKAGE_DOCUMENT })],
-    }),
-    ...targetStatements(stack, props.targets),
-  ];
+  const statements = targetStatements(stack, props.targets);
   if (props.outputBucket) {
     // `bucket` is a resource type of SendCommand (the output bucket): SSM authorizes the send on it too.
     statements.push(new iam.PolicyStatement({ actions: ['ssm:SendCommand'], resources: [props.outputBucket.bucketArn] }));

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { configurePackageDocumentStatement } from './install-permissions';
 import { PARAMETER_ROOT } from './install-request';
 import { OneTimeInstallIsCompleteFunction } from './one-time-install.is-complete-function';
 import { OneTimeInstallOnEventFunction } from './one-time-install.on-event-function';
@@ -50,6 +51,8 @@ export class InstallProvider extends Construct {
   public readonly onEventRole: iam.IRole;
   /** The characters of the onEvent role's inline policies so far (see `ROLE_POLICY_QUOTA`). */
   private onEventPolicySize: number;
+  /** Whether synth has warned that the installs pass the quota: once a stack, on the first install past it. */
+  private warnedOfPolicySize = false;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -66,10 +69,13 @@ export class InstallProvider extends Construct {
       ...loggingTo(this, 'IsComplete'),
     });
 
-    // What every install needs; what each install sends, and to which nodes, is granted by a policy of the install's
-    // own (`installPolicy`). onEvent reads commands (ListCommands) but never their invocations: isComplete does.
+    // What every install needs; to which nodes each install sends, and what else it names, is granted by a policy of
+    // the install's own (`installPolicy`). onEvent reads commands (ListCommands) but never their invocations: isComplete does.
     // ListCommands, ListCommandInvocations and CancelCommand take no resource type (Service Authorization Reference).
     onEvent.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:ListCommands'], resources: ['*'] }));
+    // The one document every install sends, whatever its targets: no install's Create, Update or Delete runs without
+    // the provider, so its default policy outlives each of them.
+    onEvent.addToRolePolicy(configurePackageDocumentStatement(stack));
     // Each install's last command and each request's claim (see `lastCommandParameter`), under the stack's own name:
     // the provider is one per stack, so no stack's provider can touch another's parameters.
     onEvent.addToRolePolicy(new iam.PolicyStatement({
@@ -118,15 +124,17 @@ export class InstallProvider extends Construct {
 
   /**
    * Counts an install's policy against the onEvent role's quota: past it, CloudFormation cannot attach the policy
-   * and the deployment fails, so synth warns on the install that crosses it.
+   * and the deployment fails, so synth warns once, on the install that crosses it (those after it are past it too).
    */
   public attach(install: Construct, policy: iam.Policy): void {
     this.onEventPolicySize += policySize(policy);
-    if (this.onEventPolicySize > ROLE_POLICY_QUOTA) {
+    if (this.onEventPolicySize > ROLE_POLICY_QUOTA && !this.warnedOfPolicySize) {
+      this.warnedOfPolicySize = true;
       Annotations.of(install).addWarningV2('cdk-ssm-distributor:rolePolicySize',
-        `the OneTimeInstalls of this stack may need up to ${this.onEventPolicySize} characters of policy on their provider's ` +
-        `role, past IAM's quota of ${ROLE_POLICY_QUOTA} for a role's inline policies, and the deployment would then fail: ` +
-        'target fewer installs by instance ids (tags need one statement whatever the number of nodes), or split them across stacks');
+        "the OneTimeInstalls of this stack, from this one on, need more policy on their provider's role than IAM's quota of " +
+        `${ROLE_POLICY_QUOTA} characters for a role's inline policies (up to ${this.onEventPolicySize} with this one), and the ` +
+        'deployment would then fail: target fewer installs by instance ids (tags need one statement whatever the number ' +
+        'of nodes), or split them across stacks');
     }
   }
 }

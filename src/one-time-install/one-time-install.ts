@@ -2,6 +2,7 @@ import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -20,6 +21,7 @@ import { runCommandMetric, RunCommandMetric } from '../monitoring/run-command-me
 import { COMMAND_FAILED_STATUSES, packageCommandPattern } from '../monitoring/ssm-events';
 import { SSM_API } from '../private/aws-api-model';
 import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from '../private/command-output';
+import { suppressNagFindings } from '../private/nag-suppressions';
 import { grantBucketOutput, grantLogGroupOutput } from '../private/output-grants';
 import { checkSameStackSetTemplate, isInStackSetTemplate } from '../private/stackset-template';
 import { checkEnum, checkInteger, checkLength, checkReceived, checkShape, invalid, isKnown, toSeconds, validateIn, violated } from '../private/validation';
@@ -228,8 +230,16 @@ export class OneTimeInstall extends Construct {
     if (props.notificationTopic.masterKey) {
       role.addToPolicy(new iam.PolicyStatement({
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: [props.notificationTopic.masterKey.keyArn],
+        ...keyResource(this, props.notificationTopic.masterKey),
       }));
+      if (isAliasOnly(props.notificationTopic.masterKey)) {
+        suppressNagFindings(role.node.findChild('DefaultPolicy'), [{
+          id: 'AwsSolutions-IAM5',
+          reason: 'The topic\'s key is known by its alias only: every key of the account and Region, on the condition ' +
+            'that the alias names it (kms:ResourceAliases).',
+          applies_to: [{ regex: '/^Resource::arn:.+:kms:.+:key\\/\\*$/' }],
+        }]);
+      }
     }
     return {
       properties: {
@@ -240,6 +250,45 @@ export class OneTimeInstall extends Construct {
       },
       role,
     };
+  }
+}
+
+/**
+ * What a statement on the topic's key names, so that KMS authorizes GenerateDataKey and Decrypt by it. Both are
+ * authorized on the `key` resource type only (Service Authorization Reference, AWS KMS:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html), and an alias
+ * in `Resource` names the alias, never its key (https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html);
+ * yet aws-cdk-lib's `keyArn` of a `kms.Alias` is the alias's ARN. So:
+ * - a key: its ARN;
+ * - an alias whose key is known (`aliasTargetKey`): that key's ARN;
+ * - an alias known by its name only (`Alias.fromAliasName()`): every key of the account and Region on the condition
+ *   that the alias names it (`kms:ResourceAliases`, a multivalued condition key of KMS key resource operations,
+ *   GenerateDataKey and Decrypt among them: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases).
+ *   An alias and its key are always in the same account and Region (AWS::KMS::Alias), the stack's for such an import.
+ */
+function keyResource(scope: Construct, key: kms.IKey): { resources: string[]; conditions?: Record<string, Record<string, unknown>> } {
+  const aliasName = (key as Partial<kms.IAlias>).aliasName;
+  if (aliasName === undefined) {
+    return { resources: [key.keyArn] };
+  }
+  if (!isAliasOnly(key)) {
+    return keyResource(scope, (key as kms.IAlias).aliasTargetKey);
+  }
+  return {
+    resources: [Stack.of(scope).formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+    conditions: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': aliasName } },
+  };
+}
+
+/** An alias whose key is unknown: `Alias.fromAliasName()`, whose `aliasTargetKey` throws. */
+function isAliasOnly(key: kms.IKey): boolean {
+  if ((key as Partial<kms.IAlias>).aliasName === undefined) {
+    return false;
+  }
+  try {
+    return (key as kms.IAlias).aliasTargetKey === undefined;
+  } catch {
+    return true;
   }
 }
 

@@ -213,7 +213,28 @@ describe('stack updates in the order CloudFormation runs them, each call under t
       });
     });
 
-    test('renamed (a new construct id): the new one installs, the old one deletes its parameters, each allowed', async () => {
+    test('renamed and retargeted in one deployment (Role=web to Role=db): the old one\'s Delete, in cleanup, uninstalls from web, allowed', async () => {
+      // GIVEN
+      const output = (s: Stack) => new s3.Bucket(s, 'Output');
+      await stack.deploy(synth((s) => install(s, 'Agent', { uninstallOnDelete: true, outputBucket: output(s) })));
+
+      // WHEN: a new construct id and new targets, so the old resource's Delete must uninstall from its own targets
+      const requests = await stack.deploy(synth((s) => install(s, 'RenamedAgent', {
+        targets: InstanceTargets.tags({ Role: ['db'] }), uninstallOnDelete: true, outputBucket: output(s),
+      })));
+
+      // THEN: each call allowed, the old install's policy still in force for its Delete
+      expect(denied).toEqual([]);
+      expect(requests.map((r) => `${r.phase} ${r.requestType} ${r.logicalId.replace(/[0-9A-F]{8}$/, '')}`))
+        .toEqual(['update Create RenamedAgent', 'cleanup Delete Agent']);
+      expect(sendInputs().map((input) => `${input.Parameters.action[0]} ${JSON.stringify(input.Targets)}`)).toEqual([
+        'Install [{"Key":"tag:Role","Values":["web"]}]',
+        'Install [{"Key":"tag:Role","Values":["db"]}]',
+        'Uninstall [{"Key":"tag:Role","Values":["web"]}]',
+      ]);
+    });
+
+    test('renamed with the same targets: the old one does not undo the new one\'s install, and deletes its parameters', async () => {
       await stack.deploy(synth((s) => install(s, 'Agent', { uninstallOnDelete: true, outputBucket: new s3.Bucket(s, 'Output') })));
 
       const requests = await stack.deploy(synth((s) => install(s, 'RenamedAgent', { uninstallOnDelete: true, outputBucket: new s3.Bucket(s, 'Output') })));
@@ -224,6 +245,34 @@ describe('stack updates in the order CloudFormation runs them, each call under t
       // The old resource does not undo the new one's install (see the handler's `uninstall`).
       expect(sendInputs().map((input) => input.Parameters.action[0])).toEqual(['Install', 'Install']);
       expect([...fake.parameters.keys()].filter((name) => !name.includes('.'))).toHaveLength(1);
+    });
+
+    test('upgraded from the layout with the document in each install\'s policy, one install removed at once: its uninstall is allowed', async () => {
+      // GIVEN: the stack as an earlier version left it, AWS-ConfigureAWSPackage in each install's own policy only
+      const build = (s: Stack, withWeb: boolean) => {
+        if (withWeb) {
+          install(s, 'Web', { uninstallOnDelete: true });
+        }
+        install(s, 'Db', { targets: InstanceTargets.tags({ Role: ['db'] }), uninstallOnDelete: true });
+      };
+      const earlier = synth((s) => build(s, true));
+      const isDocument = (statement: any) => JSON.stringify(statement.Resource).includes(':document/AWS-ConfigureAWSPackage');
+      const policies = Object.entries(earlier.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Policy');
+      const [document] = policies.flatMap(([, r]) => r.Properties!.PolicyDocument.Statement).filter(isDocument);
+      expect(document).toBeDefined();
+      for (const [id, policy] of policies) {
+        const statements = policy.Properties!.PolicyDocument.Statement;
+        policy.Properties!.PolicyDocument.Statement = /HandlerPolicy/.test(id) ? [document, ...statements] : statements.filter((st: any) => !isDocument(st));
+      }
+      await stack.deploy(earlier);
+
+      // WHEN
+      const requests = await stack.deploy(synth((s) => build(s, false)));
+
+      // THEN: the provider's default policy grants the document from the update phase on
+      expect(denied).toEqual([]);
+      expect(requests.map((r) => `${r.phase} ${r.requestType}`)).toEqual(['cleanup Delete']);
+      expect(sendInputs().at(-1)).toMatchObject({ Parameters: { action: ['Uninstall'] }, Targets: [{ Key: 'tag:Role', Values: ['web'] }] });
     });
 
     test.each([

@@ -98,6 +98,22 @@ describe('OneTimeInstall and cdk-nag AwsSolutions', () => {
     expect(awsSolutionsFindings(stack)).toEqual([]);
   });
 
+  test('a topic whose key is known by its alias only: the key/* of the notification role is suppressed with its reason', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const topic = new sns.Topic(stack, 'Topic', { masterKey: kms.Alias.fromAliasName(stack, 'Key', 'alias/notifications'), enforceSSL: true });
+
+    new OneTimeInstall(stack, 'Install', {
+      distributorPackage: DistributorPackage.fromPackageName(stack, 'Package', 'ExamplePackage'),
+      targets: InstanceTargets.instanceIds(['i-0123456789abcdef0']),
+      notificationTopic: topic,
+    });
+    Aspects.of(stack).add(new AwsSolutionsChecks());
+
+    expect(awsSolutionsFindings(stack)).toEqual([]);
+    const policy = stack.node.findChild('Install').node.findChild('NotificationRole').node.findChild('DefaultPolicy').node.defaultChild as CfnResource;
+    expect(policy.getMetadata('cdk_nag').rules_to_suppress).toEqual([expect.objectContaining({ id: 'AwsSolutions-IAM5' })]);
+  });
+
   test("the user's own resources are still judged", () => {
     const stack = new Stack(new App(), 'Stack');
     const output = new s3.Bucket(stack, 'Output');

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, CfnElement, CfnParameter, CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -426,11 +427,26 @@ describe('OneTimeInstall', () => {
       expect(policy.dependents).toBe(true);
     });
 
-    test('instance ids: SendCommand on AWS-ConfigureAWSPackage and on each node, an EC2 instance or a hybrid node', () => {
+    test('the document, AWS-ConfigureAWSPackage, is the provider\'s: once in the onEvent role\'s default policy, in no install\'s', () => {
+      const installs = [install({}, 'First'), install({ targets: InstanceTargets.tags({ Role: ['web'] }) }, 'Second')];
+
+      const template = Template.fromStack(stack).toJSON();
+      const role = providerFunction('OnEvent').role!;
+      const defaultPolicy = template.Resources[logicalId(role.node.findChild('DefaultPolicy').node.defaultChild!)];
+      expect(defaultPolicy.Properties.PolicyDocument.Statement).toContainEqual(
+        { Action: 'ssm:SendCommand', Effect: 'Allow', Resource: configurePackageDocument });
+      const documents = allStatements(Template.fromStack(stack))
+        .filter((statement) => JSON.stringify(statement.Resource).includes(':document/'));
+      expect(documents).toHaveLength(1);
+      for (const oneTimeInstall of installs) {
+        expect(JSON.stringify(handlerPolicy(oneTimeInstall).statements)).not.toContain(':document/');
+      }
+    });
+
+    test('instance ids: SendCommand on each node, an EC2 instance or a hybrid node', () => {
       const oneTimeInstall = install({ targets: InstanceTargets.instanceIds(['i-0123456789abcdef0', 'mi-0123456789abcdef0']) });
 
       expect(handlerPolicy(oneTimeInstall).statements).toEqual([
-        { Action: 'ssm:SendCommand', Effect: 'Allow', Resource: configurePackageDocument },
         {
           Action: 'ssm:SendCommand',
           Effect: 'Allow',
@@ -446,13 +462,13 @@ describe('OneTimeInstall', () => {
       const tagged = install({ targets: InstanceTargets.tags({ Environment: ['prod'], Role: ['web', 'api'] }) }, 'Tagged');
       const keyed = install({ targets: InstanceTargets.tagKeys(['Patched', 'Managed']) }, 'Keyed');
 
-      expect(handlerPolicy(tagged).statements[1]).toEqual({
+      expect(handlerPolicy(tagged).statements).toEqual([{
         Action: 'ssm:SendCommand',
         Effect: 'Allow',
         Resource: [ec2Instances, managedInstances],
         Condition: { StringEquals: { 'ssm:resourceTag/Environment': ['prod'], 'ssm:resourceTag/Role': ['web', 'api'] } },
-      });
-      expect(handlerPolicy(keyed).statements.slice(1).map((statement: any) => statement.Condition)).toEqual([
+      }]);
+      expect(handlerPolicy(keyed).statements.map((statement: any) => statement.Condition)).toEqual([
         { Null: { 'ssm:resourceTag/Patched': 'false' } },
         { Null: { 'ssm:resourceTag/Managed': 'false' } },
       ]);
@@ -461,7 +477,7 @@ describe('OneTimeInstall', () => {
     test('a resource group: every node, and listing the group\'s resources as the user guide asks of the sender', () => {
       const oneTimeInstall = install({ targets: InstanceTargets.resourceGroup('web-servers') });
 
-      expect(handlerPolicy(oneTimeInstall).statements.slice(1)).toEqual([
+      expect(handlerPolicy(oneTimeInstall).statements).toEqual([
         { Action: 'ssm:SendCommand', Effect: 'Allow', Resource: [ec2Instances, managedInstances] },
         {
           Action: 'resource-groups:ListGroupResources',
@@ -483,20 +499,22 @@ describe('OneTimeInstall', () => {
       });
     });
 
-    test('installs whose policies would pass IAM\'s quota on a role\'s inline policies are warned about at synth', () => {
+    test('installs whose policies would pass IAM\'s quota on a role\'s inline policies are warned about at synth, once', () => {
       // GIVEN: 50 instance ids an install, about 4,000 characters of policy each; 10 tag installs, about 400 each
       const ids = Array.from({ length: 50 }, (_, i) => `i-${i.toString(16).padStart(17, '0')}`);
       for (let i = 0; i < 10; i++) {
         install({ targets: InstanceTargets.tags({ Role: [`web${i}`] }) }, `Tagged${i}`);
       }
-      const quotaWarning = Match.stringLikeRegexp("past IAM's quota of 10240");
+      const quotaWarning = Match.stringLikeRegexp("^the OneTimeInstalls of this stack, from this one on, need more policy on their provider's role than IAM's quota of 10240 characters");
       install({ targets: InstanceTargets.instanceIds(ids) }, 'First');
       expect(Annotations.fromStack(stack).findWarning('*', quotaWarning)).toEqual([]);
 
-      // WHEN
+      // WHEN: one install crosses the quota, and two more are past it
       install({ targets: InstanceTargets.instanceIds(ids) }, 'Second');
+      install({ targets: InstanceTargets.instanceIds(ids) }, 'Third');
+      install({ targets: InstanceTargets.tags({ Role: ['db'] }) }, 'Fourth');
 
-      // THEN
+      // THEN: one warning, on the install that crosses it
       expect(Annotations.fromStack(stack).findWarning('*', quotaWarning).map((warning) => warning.id)).toEqual(['/Stack/Second']);
     });
 
@@ -524,10 +542,12 @@ describe('OneTimeInstall', () => {
 
       const sends = statementsOf(Template.fromStack(stack), roleId(providerFunction('OnEvent')))
         .filter((statement) => allows(statement, 'ssm:SendCommand'));
-      expect(sends.flatMap((statement) => asList(statement.Resource))).toEqual([
+      const resources = sends.flatMap((statement) => asList(statement.Resource));
+      expect(resources).toHaveLength(2);
+      expect(resources).toEqual(expect.arrayContaining([
         { 'Fn::Join': ['', ['arn:', partition, ':ssm:eu-west-1::document/AWS-ConfigureAWSPackage']] },
         { 'Fn::Join': ['', ['arn:', partition, ':ec2:eu-west-1:111122223333:instance/i-0123456789abcdef0']] },
-      ]);
+      ]));
     });
 
     test('no statement in the template lets anyone send a command on * or on document/*', () => {
@@ -648,6 +668,57 @@ describe('OneTimeInstall', () => {
         Effect: 'Allow',
         Resource: { Ref: logicalId(topic.node.defaultChild!) },
       }]);
+    });
+
+    describe('the notification role\'s use of the topic\'s key', () => {
+      /** The KMS statements of the install's notification role. */
+      function keyStatements(oneTimeInstall: OneTimeInstall): Json[] {
+        const role = logicalId(oneTimeInstall.node.findChild('NotificationRole').node.defaultChild!);
+        return statementsOf(Template.fromStack(stack), role).filter((statement) => allows(statement, 'kms:Decrypt'));
+      }
+
+      test('a key: GenerateDataKey and Decrypt on the key', () => {
+        const key = new kms.Key(stack, 'Key');
+
+        const oneTimeInstall = install({ notificationTopic: new sns.Topic(stack, 'Topic', { masterKey: key }) });
+
+        expect(keyStatements(oneTimeInstall)).toEqual([{
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [logicalId(key.node.defaultChild!), 'Arn'] },
+        }]);
+      });
+
+      test('an alias of a known key: on the key, since KMS authorizes these calls on the key and never on an alias', () => {
+        const key = new kms.Key(stack, 'Key');
+        const alias = new kms.Alias(stack, 'Alias', { aliasName: 'alias/notifications', targetKey: key });
+        const imported = kms.Alias.fromAliasAttributes(stack, 'Imported', { aliasName: 'alias/other', aliasTargetKey: key });
+
+        const first = install({ notificationTopic: new sns.Topic(stack, 'Topic', { masterKey: alias }) }, 'First');
+        const second = install({ notificationTopic: new sns.Topic(stack, 'Other', { masterKey: imported }) }, 'Second');
+
+        for (const oneTimeInstall of [first, second]) {
+          expect(keyStatements(oneTimeInstall)).toEqual([{
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [logicalId(key.node.defaultChild!), 'Arn'] },
+          }]);
+        }
+        expect(JSON.stringify(keyStatements(first))).not.toContain(':alias/');
+      });
+
+      test('an alias known by its name only: every key of the account and Region that the alias names (kms:ResourceAliases)', () => {
+        const alias = kms.Alias.fromAliasName(stack, 'Alias', 'alias/notifications');
+
+        const oneTimeInstall = install({ notificationTopic: new sns.Topic(stack, 'Topic', { masterKey: alias }) });
+
+        expect(keyStatements(oneTimeInstall)).toEqual([{
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', ['arn:', partition, ':kms:', region, ':', account, ':key/*']] },
+          Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/notifications' } },
+        }]);
+      });
     });
 
     describe('grantOutputWrite', () => {
