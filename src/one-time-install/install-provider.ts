@@ -1,8 +1,6 @@
 import { Annotations, Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { configurePackageDocumentStatement } from './install-permissions';
 import { PARAMETER_ROOT } from './install-request';
@@ -10,7 +8,7 @@ import { OneTimeInstallIsCompleteFunction } from './one-time-install.is-complete
 import { OneTimeInstallOnEventFunction } from './one-time-install.on-event-function';
 import { suppressNagFindings } from '../private/nag-suppressions';
 import { policySize, ROLE_POLICY_QUOTA } from '../private/policy-size';
-import { loggingTo, newProvider, stackSingleton, LOG_RETENTION } from '../private/provider-parts';
+import { loggingTo, newProvider, stackSingleton } from '../private/provider-parts';
 
 /**
  * How long the provider waits for an install in all: a whole install (`installTimeout`) must end before it,
@@ -94,13 +92,6 @@ export class InstallProvider extends Construct {
       totalTimeout: PROVIDER_TOTAL_TIMEOUT,
       // The framework logs resource properties, additionalArguments included, at INFO: only fatal errors are logged.
       frameworkLambdaLoggingLevel: lambda.ApplicationLogLevel.FATAL,
-      disableWaiterStateMachineLogging: false,
-      waiterStateMachineLogOptions: {
-        destination: new logs.LogGroup(this, 'WaiterLogs', { retention: LOG_RETENTION }),
-        level: sfn.LogLevel.ALL,
-        // Execution data holds the resource properties: the states are logged, not the payloads.
-        includeExecutionData: false,
-      },
     });
     this.serviceToken = provider.serviceToken;
     this.onEventRole = onEvent.role!;

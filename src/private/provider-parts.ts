@@ -1,6 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { suppressNagFindings } from './nag-suppressions';
@@ -9,19 +10,30 @@ import { suppressNagFindings } from './nag-suppressions';
 export const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
 /** What a provider's framework is given by `newProvider` rather than chosen by the caller. */
-type GivenFrameworkProps = 'logGroup' | 'frameworkOnEventRole' | 'frameworkCompleteAndTimeoutRole';
+type GivenFrameworkProps = 'logGroup' | 'frameworkOnEventRole' | 'frameworkCompleteAndTimeoutRole'
+  | 'disableWaiterStateMachineLogging' | 'waiterStateMachineLogOptions';
 
 /**
  * A Provider-framework provider (child id `Provider`) whose log group and framework roles are given, so that no
  * managed policy is attached to them (the waiter's role only with an isComplete handler), and whose framework
- * resources carry the cdk-nag suppressions for what the framework itself decides.
+ * resources carry the cdk-nag suppressions for what the framework itself decides. With an isComplete handler, the
+ * waiter's state machine logs its states, never its payloads: execution data holds the resource properties.
  */
 export function newProvider(scope: Construct, props: Omit<cr.ProviderProps, GivenFrameworkProps>): cr.Provider {
+  const waiterLogging = props.isCompleteHandler ? {
+    disableWaiterStateMachineLogging: false,
+    waiterStateMachineLogOptions: {
+      destination: new logs.LogGroup(scope, 'WaiterLogs', { retention: LOG_RETENTION }),
+      level: sfn.LogLevel.ALL,
+      includeExecutionData: false,
+    },
+  } : {};
   const logGroup = new logs.LogGroup(scope, 'FrameworkLogs', { retention: LOG_RETENTION });
   const onEventRole = writerOf(scope, 'FrameworkOnEventRole', logGroup);
   const waiterRole = props.isCompleteHandler ? writerOf(scope, 'FrameworkWaiterRole', logGroup) : undefined;
   const provider = new cr.Provider(scope, 'Provider', {
     ...props,
+    ...waiterLogging,
     logGroup,
     frameworkOnEventRole: onEventRole,
     frameworkCompleteAndTimeoutRole: waiterRole,

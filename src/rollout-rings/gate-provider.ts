@@ -2,8 +2,6 @@ import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   IS_COMPLETE_TIMEOUT_SECONDS,
@@ -14,7 +12,7 @@ import {
 import { RingGateIsCompleteFunction } from './ring-gate.is-complete-function';
 import { RingGateOnEventFunction } from './ring-gate.on-event-function';
 import { suppressNagFindings } from '../private/nag-suppressions';
-import { loggingTo, LOG_RETENTION, newProvider, stackSingleton } from '../private/provider-parts';
+import { loggingTo, newProvider, stackSingleton } from '../private/provider-parts';
 
 /** The construct id of the one gate provider of a stack. */
 const PROVIDER_ID = 'CdkSsmDistributorRingGateProvider';
@@ -60,12 +58,6 @@ export class GateProvider extends Construct {
       queryInterval: Duration.seconds(QUERY_INTERVAL_SECONDS),
       totalTimeout: Duration.minutes(PROVIDER_TOTAL_TIMEOUT_MINUTES),
       frameworkLambdaLoggingLevel: lambda.ApplicationLogLevel.FATAL,
-      disableWaiterStateMachineLogging: false,
-      waiterStateMachineLogOptions: {
-        destination: new logs.LogGroup(this, 'WaiterLogs', { retention: LOG_RETENTION }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: false,
-      },
     });
     this.serviceToken = provider.serviceToken;
 
