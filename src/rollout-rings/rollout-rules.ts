@@ -6,6 +6,7 @@ import { mayOverlap, visibleOverlap } from './target-overlap';
 import { AssociationSchedule } from '../association/association-schedule';
 import { IDistributorPackage } from '../distributor-package';
 import { checkNotLatest } from '../distributor-package/agent-rules';
+import { CFN_SSM_ASSOCIATION } from '../private/aws-api-model';
 import { checkInteger, checkPattern, checkVersionName, invalid, isKnown, toSeconds, violated } from '../private/validation';
 
 /**
@@ -105,6 +106,11 @@ export function checkRing(ring: RolloutRing, alarms: cloudwatch.IAlarm[]): { bak
   }
   const maxFailedNodes = ring.maxFailedNodes ?? 0;
   checkInteger(`ring ${ring.name} maxFailedNodes`, maxFailedNodes, 0, Number.MAX_SAFE_INTEGER, 'nodes');
+  if (ring.installTimeout !== undefined) {
+    // The ring's association waits this long (CloudFormation's `WaitForSuccessTimeoutSeconds`, in its schema's bounds).
+    const { min, max } = CFN_SSM_ASSOCIATION.WaitForSuccessTimeoutSeconds;
+    checkInteger(`ring ${ring.name} installTimeout`, toSeconds(ring.installTimeout), min, max, 'seconds');
+  }
   checkAlarmCount(ring.name, alarms);
   return { bake: seconds, maxFailedNodes };
 }

@@ -236,6 +236,8 @@ describe('PackageRingRollout', () => {
       ['a fractional bake', { rings: [ring('canary', CANARY, { bakeTime: Duration.millis(1500) })] }, 'ring canary bakeTime must be whole seconds'],
       ['a negative failed-node threshold', { rings: [ring('canary', CANARY, { maxFailedNodes: -1 })] },
         'Stack/Rollout: ring canary maxFailedNodes must be a whole number between 0 and 9007199254740991 nodes, got -1'],
+      ['an install timeout CloudFormation cannot wait', { rings: [ring('canary', CANARY, { installTimeout: Duration.days(3) })] },
+        'Stack/Rollout: ring canary installTimeout must be a whole number between 15 and 172800 seconds, got 259200'],
       ['a ring name with a space', { rings: [ring('can ary', CANARY)] }, 'Stack/Rollout: rings name must be 1 to 32 letters, digits, - or _, got \'can ary\''],
       ['two rings of one name', { rings: [ring('a', CANARY), ring('a', EARLY)] }, 'Stack/Rollout: rings name must be unique in the rollout, got \'a\''],
       ['rings that share an instance', {
