@@ -90,6 +90,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // build): no PowerShell can be installed here (test/version-report/windows-collector.test.ts).
     'web-tree-sitter@^0.25',
     'tree-sitter-powershell@^0.26',
+    // The organization inventory's Athena queries: parsed with an Athena/Trino grammar and run on DuckDB over files
+    // laid out as Resource Data Sync writes them (test/organization-inventory/athena-queries.test.ts).
+    'node-sql-parser@5.4.0',
+    '@duckdb/node-api@1.5.6-r.1',
   ],
   // Handlers (`*.lambda.ts`) are bundled by projen into assets/ at build time, never at the user's synth.
   lambdaOptions: { runtime: HANDLER_RUNTIME },
