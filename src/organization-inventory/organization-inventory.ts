@@ -1,5 +1,5 @@
-import { Aws, Duration, Names, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
-import { CfnNamedQuery, CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
+import { Aws, CfnResource, Duration, Names, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { CfnNamedQuery } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -140,7 +140,7 @@ export class OrganizationInventory extends Construct {
 
   private readonly tables: QueryTables;
   private readonly staleAfterMinutes: number;
-  private readonly workGroup: CfnWorkGroup;
+  private readonly workGroup: CfnResource;
   private readonly database: CfnDatabase;
 
   constructor(scope: Construct, id: string, props: OrganizationInventoryProps) {
@@ -204,20 +204,26 @@ export class OrganizationInventory extends Construct {
     this.tables = { database: this.databaseName, packages: this.packagesTableName, instances: this.instancesTableName };
 
     this.workGroupName = props.workGroupName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-', allowedSpecialCharacters: '-_.' });
-    this.workGroup = new CfnWorkGroup(this, 'WorkGroup', {
-      name: this.workGroupName,
-      description: 'Which version of each Distributor package runs where, across the organization',
-      // Its named queries are this stack's: deleting the workgroup deletes them.
-      recursiveDeleteOption: true,
-      workGroupConfiguration: {
-        // The queries are Trino's dialect (from_iso8601_timestamp, bool_or, UNNEST): engine version 3.
-        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
-        enforceWorkGroupConfiguration: true,
-        publishCloudWatchMetricsEnabled: true,
-        bytesScannedCutoffPerQuery: (props.bytesScannedCutoff ?? Size.gibibytes(100)).toBytes(),
-        resultConfiguration: {
-          outputLocation: this.resultsBucket.s3UrlForObject('results/'),
-          encryptionConfiguration: key ? { encryptionOption: 'SSE_KMS', kmsKey: key.keyArn } : { encryptionOption: 'SSE_S3' },
+    // AWS::Athena::WorkGroup as a plain CfnResource: aws-cdk-lib's CfnWorkGroup reads its deprecated
+    // `workGroupConfigurationUpdates` when the app synthesizes (the construct tree's metadata), which apps that fail on
+    // deprecations (JSII_DEPRECATED=fail, as .ci/consumer/run synthesizes) cannot take.
+    this.workGroup = new CfnResource(this, 'WorkGroup', {
+      type: 'AWS::Athena::WorkGroup',
+      properties: {
+        Name: this.workGroupName,
+        Description: 'Which version of each Distributor package runs where, across the organization',
+        // Its named queries are this stack's: deleting the workgroup deletes them.
+        RecursiveDeleteOption: true,
+        WorkGroupConfiguration: {
+          // The queries are Trino's dialect (from_iso8601_timestamp, bool_or, UNNEST): engine version 3.
+          EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+          EnforceWorkGroupConfiguration: true,
+          PublishCloudWatchMetricsEnabled: true,
+          BytesScannedCutoffPerQuery: (props.bytesScannedCutoff ?? Size.gibibytes(100)).toBytes(),
+          ResultConfiguration: {
+            OutputLocation: this.resultsBucket.s3UrlForObject('results/'),
+            EncryptionConfiguration: key ? { EncryptionOption: 'SSE_KMS', KmsKey: key.keyArn } : { EncryptionOption: 'SSE_S3' },
+          },
         },
       },
     });
