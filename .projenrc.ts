@@ -138,12 +138,13 @@ project.addTask('example', {
 
 /** Speed and size against a baseline measured in the same run (see bench/). */
 const benchTask = project.addTask('bench', {
-  description: 'Measure synth time against the raw L1 resources, what OneTimeInstall and PackageRingRollout add to a stack, and package authoring against a plain sha256',
+  description: 'Measure synth time against the raw L1 resources, what OneTimeInstall and PackageRingRollout add to a stack, package authoring against a plain sha256, and the bytes the organization inventory\'s queries scan',
   steps: [
     { exec: 'TS_NODE_PROJECT=bench/tsconfig.json node --expose-gc -r ts-node/register bench/synth.ts' },
     { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/one-time-install.ts' },
     { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/distributor-package.ts' },
     { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/rollout-rings.ts' },
+    { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/organization-inventory.ts' },
   ],
 });
 
