@@ -24,7 +24,10 @@ export function syncBucketStatements(bucketArn: string, prefix: string, writers:
     return [
       check,
       new iam.PolicyStatement({
-        sid: 'SSMBucketDelivery', principals, actions: ['s3:PutObject'], resources: folders,
+        sid: 'SSMBucketDelivery',
+        principals,
+        actions: ['s3:PutObject'],
+        resources: folders,
         conditions: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceOrgID': writers.organizationId } },
       }),
       new iam.PolicyStatement({ sid: 'SSMBucketDeliveryTagging', principals, actions: ['s3:PutObjectTagging'], resources: folders }),
@@ -33,7 +36,9 @@ export function syncBucketStatements(bucketArn: string, prefix: string, writers:
   return [
     check,
     new iam.PolicyStatement({
-      sid: 'SSMBucketDelivery', principals, actions: ['s3:PutObject'],
+      sid: 'SSMBucketDelivery',
+      principals,
+      actions: ['s3:PutObject'],
       resources: writers.accounts.map((account) => `${bucketArn}/${prefix}/*/accountid=${account}/*`),
       conditions: {
         StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': [...writers.accounts] },
@@ -57,7 +62,10 @@ export function syncKeyStatement(writers: { organizationId?: string; accounts: r
       ArnLike: { 'aws:SourceArn': writers.accounts.map((account) => `arn:${partition}:ssm:*:${account}:resource-data-sync/*`) },
     };
   return new iam.PolicyStatement({
-    sid: 'ssm-access-policy-statement', principals: [new iam.ServicePrincipal(SSM_SERVICE)], actions: ['kms:GenerateDataKey'],
-    resources: ['*'], conditions,
+    sid: 'ssm-access-policy-statement',
+    principals: [new iam.ServicePrincipal(SSM_SERVICE)],
+    actions: ['kms:GenerateDataKey'],
+    resources: ['*'],
+    conditions,
   });
 }

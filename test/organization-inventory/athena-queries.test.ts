@@ -119,8 +119,15 @@ describe('the named queries, on DuckDB over the synced files of a fleet', () => 
     expect(nodes.map((n) => n.resourceid)).not.toContain('i-0000000000000test');
     const [entry] = await rows(`SELECT * FROM "${inventory.databaseName}"."${inventory.packagesTableName}" WHERE resourceid = 'i-0b00000000000001b'`);
     expect(entry).toEqual(expect.objectContaining({
-      name: 'WebAgent', installedversion: '2.0.0', nameversion: 'WebAgent@2.0.0', state: 'Installed', storedname: 'WebAgent',
-      accountid: ACCOUNT_B, region: US, resourcetype: 'ManagedInstanceInventory', schemaversion: '1.0',
+      name: 'WebAgent',
+      installedversion: '2.0.0',
+      nameversion: 'WebAgent@2.0.0',
+      state: 'Installed',
+      storedname: 'WebAgent',
+      accountid: ACCOUNT_B,
+      region: US,
+      resourcetype: 'ManagedInstanceInventory',
+      schemaversion: '1.0',
     }));
   });
 
@@ -192,7 +199,10 @@ function viewOf(table: TableInput, fleet: SyncedFleet, bucketName: string, datab
   const typeName = table.StorageDescriptor.Location.replace(/\/$/, '').split('/').pop()!;
   // 3. Each column from the key the files spell it with (none: the SerDe gives NULL, and so does a missing key here).
   const keys = fleet.attributeNames(typeName);
-  const columns = table.StorageDescriptor.Columns.map((column) => ({ name: column.Name, key: keys.find((key) => key.toLowerCase() === column.Name) ?? column.Name }));
+  const columns = table.StorageDescriptor.Columns.map((column) => ({
+    name: column.Name,
+    key: keys.find((key) => key.toLowerCase() === column.Name) ?? column.Name,
+  }));
   const jsonColumns = columns.map((c) => `"${c.key}": 'VARCHAR'`).join(', ');
   const select = columns.map((c) => `"${c.key}" AS "${c.name}"`).join(', ');
   // 2. Partition projection's enums.

@@ -94,7 +94,9 @@ describe('OrganizationInventory', () => {
       TableInput: {
         Name: 'aws_instanceinformation',
         Parameters: {
-          'projection.enabled': 'true', 'projection.accountid.values': `${CENTRAL},${MEMBER}`, 'projection.region.values': 'us-east-1,eu-west-1',
+          'projection.enabled': 'true',
+          'projection.accountid.values': `${CENTRAL},${MEMBER}`,
+          'projection.region.values': 'us-east-1,eu-west-1',
           'storage.location.template': `s3://${BUCKET}/inventory/AWS:InstanceInformation/accountid=\${accountid}/region=\${region}/resourcetype=\${resourcetype}`,
         },
       },

@@ -44,9 +44,18 @@ export class SyncedFleet {
     const sync = { resourceId: instanceId, captureTime: captured, schemaVersion: file.SchemaVersion };
     this.write(this.typeName, account, region, instanceId, (file.Content as object[]).map((entry) => ({ ...entry, ...sync })));
     this.write('AWS:InstanceInformation', account, region, instanceId, [{
-      AgentType: 'amazon-ssm-agent', AgentVersion: '3.3.1957.0', ComputerName: `${instanceId}.ec2.internal`, InstanceId: instanceId,
-      InstanceStatus: 'Active', IpAddress: '10.0.0.10', PlatformName: 'Amazon Linux', PlatformType: 'Linux', PlatformVersion: '2023',
-      ResourceType: 'EC2Instance', ...sync, schemaVersion: '1.0',
+      AgentType: 'amazon-ssm-agent',
+      AgentVersion: '3.3.1957.0',
+      ComputerName: `${instanceId}.ec2.internal`,
+      InstanceId: instanceId,
+      InstanceStatus: 'Active',
+      IpAddress: '10.0.0.10',
+      PlatformName: 'Amazon Linux',
+      PlatformType: 'Linux',
+      PlatformVersion: '2023',
+      ResourceType: 'EC2Instance',
+      ...sync,
+      schemaVersion: '1.0',
     }]);
     // What the sync writes beside the partitions: a table that read it would count a node that does not exist.
     fs.writeFileSync(path.join(this.typeFolder('AWS:InstanceInformation'), `accountid=${account}`, 'test.json'),
