@@ -1,4 +1,4 @@
-import { Aws, CfnResource, Duration, Names, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, Duration, Names, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { CfnNamedQuery } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -175,8 +175,10 @@ export class OrganizationInventory extends Construct {
     for (const statement of syncBucketStatements(bucket.bucketArn, prefix, writers, Aws.PARTITION)) {
       bucket.addToResourcePolicy(statement);
     }
-    if (key) {
-      key.addToResourcePolicy(syncKeyStatement(writers, Aws.PARTITION));
+    if (key && !key.addToResourcePolicy(syncKeyStatement(writers, Aws.PARTITION)).statementAdded) {
+      Annotations.of(this).addWarningV2('cdk-ssm-distributor:inventoryKeyPolicy',
+        'encryptionKey is imported: its key policy cannot be changed here. It must let ssm.amazonaws.com call kms:GenerateDataKey for ' +
+        'the syncs (the SSM user guide\'s ssm-access-policy-statement), or every sync fails to write.');
     }
     this.bucket = bucket;
     this.destination = { bucketName, bucketRegion: stack.region, bucketPrefix: prefix, kmsKeyArn: key?.keyArn, typeName };

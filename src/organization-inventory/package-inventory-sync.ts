@@ -1,4 +1,4 @@
-import { Names } from 'aws-cdk-lib';
+import { Names, Reference, Stack, Tokenization } from 'aws-cdk-lib';
 import { CfnResourceDataSync } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { checkBucketName, checkBucketPrefix, checkKnownRegions, checkReportTypeName } from './inventory-checks';
@@ -41,7 +41,15 @@ export class PackageInventorySync extends Construct {
     super(scope, id);
     const destination = props.destination;
     const typeName = destination.typeName ?? DEFAULT_TYPE_NAME;
-    validateIn(this, () => checkDestination(props, typeName));
+    validateIn(this, () => {
+      checkDestination(props, typeName);
+      // A key ARN that is a token is another resource's attribute: in this stack, CloudFormation resolves it; in another
+      // (the central account's), a sync in a member account cannot read it (cross-account references do not exist).
+      const keyArn = destination.kmsKeyArn;
+      if (keyArn !== undefined && !isKnown(keyArn) && !definedIn(Stack.of(this), keyArn)) {
+        invalid('destination.kmsKeyArn', 'must be known at synth (the key\'s ARN as text), or a key of this stack: a sync in another account cannot read another stack\'s outputs', keyArn);
+      }
+    });
 
     this.report = new PackageVersionReport(this, 'Report', { ...props, typeName });
 
@@ -88,4 +96,10 @@ function checkDestination(props: PackageInventorySyncProps, typeName: string): v
   if (props.syncName !== undefined) {
     checkLength('syncName', props.syncName, 1, 64);
   }
+}
+
+/** Whether a token is an attribute of a resource of this stack. */
+function definedIn(stack: Stack, value: string): boolean {
+  const tokens = Tokenization.reverseString(value).tokens;
+  return tokens.length > 0 && tokens.every((token) => Reference.isReference(token) && Stack.of(token.target) === stack);
 }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Lazy, Size, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
   InstanceTargets, InventoryCollection, OrganizationInventory, OrganizationInventoryProps, OrganizationPackageBuckets,
@@ -81,6 +81,11 @@ describe('OrganizationInventory', () => {
         .map((s: any) => ({ ...s, Resource: '*', Condition: { StringLike: { 'aws:SourceAccount': [CENTRAL, MEMBER] }, ArnLike: { 'aws:SourceArn': [CENTRAL, MEMBER].map((a) => s.Condition.ArnLike['aws:SourceArn'].replace(CENTRAL, a)) } } }));
       expect(ours.map(normal)).toEqual(guide.map(normal));
     });
+  });
+
+  test('an imported key: a warning that its policy must admit the syncs', () => {
+    inventory({ encryptionKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN) });
+    Annotations.fromStack(stack).hasWarning('/Central/Inventory', Match.stringLikeRegexp('^encryptionKey is imported: its key policy cannot be changed here'));
   });
 
   test('lifecycle, tables with partition projection, a workgroup with its own results, a cutoff and encryption', () => {
@@ -183,6 +188,18 @@ describe('PackageInventorySync', () => {
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
+  });
+
+  test('a key of another stack is a synth error: a member account cannot read the central stack\'s outputs', () => {
+    const app = new App();
+    const centralStack = new Stack(app, 'Central', { env: { account: CENTRAL, region: 'us-east-1' } });
+    const central = new OrganizationInventory(centralStack, 'Inventory', { accounts: [CENTRAL, MEMBER], regions: ['eu-west-1'], encryptionKey: new kms.Key(centralStack, 'Key') });
+    const member = new Stack(app, 'Member', { env: { account: MEMBER, region: 'eu-west-1' } });
+    expect(() => new PackageInventorySync(member, 'Inventory', { destination: central.destination, targets: TARGETS, inventory: InventoryCollection.existingAssociation() }))
+      .toThrow(/^Member\/Inventory: destination.kmsKeyArn must be known at synth \(the key's ARN as text\), or a key of this stack: a sync in another account cannot read another stack's outputs, got '\$\{Token\[/);
+    // In the key's own stack (one account's own view), CloudFormation resolves it.
+    new PackageInventorySync(centralStack, 'Sync', { destination: central.destination, targets: TARGETS, inventory: InventoryCollection.existingAssociation() });
+    Template.fromStack(centralStack).hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { KMSKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } } });
   });
 
   test.each<[string, Partial<PackageInventorySyncProps>, string]>([
