@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { checkRegions } from '../organization/region-names';
 import { CLOUDFORMATION_API, ORGANIZATIONS_API, SSM_API } from '../private/aws-api-model';
-import { checkPattern, checkShape, invalid, isKnown } from '../private/validation';
+import { checkPattern, checkShape, fitsShape, invalid, isKnown } from '../private/validation';
 
 /**
  * S3's bucket naming rules (S3 user guide, "General purpose bucket naming rules"): 3 to 63 lower-case letters, digits,
@@ -32,7 +32,7 @@ export function checkBucketPrefix(prop: string, prefix: string): void {
   if (!isKnown(prefix)) {
     invalid(prop, 'must be known at synth: the bucket policy, the tables and every account\'s sync are made from it', prefix);
   }
-  if (prefix.length < 1 || prefix.length > 256
+  if (!fitsShape(SSM_API.ResourceDataSyncS3Prefix, prefix)
     || !prefix.split('/').every((segment) => /^[A-Za-z0-9!_.'()-]+$/.test(segment) && segment !== '.' && segment !== '..')) {
     invalid(prop, "must be 1 to 256 letters, digits and ! - _ . ' ( ), in segments separated by single slashes, none first or last",
       prefix);

@@ -15,7 +15,8 @@ import {
   projectionParameters, REPORT_ATTRIBUTES, typeLocation,
 } from './inventory-tables';
 import { syncBucketStatements, syncKeyStatement } from './sync-bucket-policy';
-import { checkPattern, invalid, isKnown, validateIn } from '../private/validation';
+import { ATHENA_API } from '../private/aws-api-model';
+import { checkPattern, checkShape, invalid, isKnown, validateIn } from '../private/validation';
 
 /** Properties of an `OrganizationInventory`. */
 export interface OrganizationInventoryProps {
@@ -104,8 +105,6 @@ export interface OrganizationInventoryProps {
 
 /** A readable default for the bucket name, whose parts the stack knows. */
 const BUCKET_NAME_START = 'cdk-ssm-distributor-inventory';
-/** Athena's smallest bytes-scanned cutoff (`BytesScannedCutoffValue`, Athena's API model: at least 10,000,000). */
-const MIN_CUTOFF_BYTES = 10_000_000;
 /** S3's bucket policy quota (S3 user guide, "Bucket policy examples": "Bucket policies are limited to 20 KB in size"). */
 const BUCKET_POLICY_QUOTA = 20 * 1024;
 
@@ -331,12 +330,11 @@ function checkProps(props: OrganizationInventoryProps, stack: Stack, typeName: s
     checkPattern('databaseName', props.databaseName, /^[a-z0-9_]{1,255}$/, 'must be 1 to 255 lower-case letters, digits and _');
   }
   if (props.workGroupName !== undefined) {
-    // AWS::Athena::WorkGroup Name (CloudFormation's schema).
-    checkPattern('workGroupName', props.workGroupName, /^[a-zA-Z0-9._-]{1,128}$/, 'must be 1 to 128 letters, digits, . _ or -');
+    checkShape('workGroupName', props.workGroupName, ATHENA_API.WorkGroupName, 'must be 1 to 128 letters, digits, . _ or -');
   }
   const cutoff = props.bytesScannedCutoff;
-  if (cutoff !== undefined && cutoff.toBytes() < MIN_CUTOFF_BYTES) {
-    invalid('bytesScannedCutoff', `must be at least ${MIN_CUTOFF_BYTES} bytes (Athena's BytesScannedCutoffValue)`, `${cutoff.toBytes()} bytes`);
+  if (cutoff !== undefined && cutoff.toBytes() < ATHENA_API.BytesScannedCutoffValue.min) {
+    invalid('bytesScannedCutoff', `must be at least ${ATHENA_API.BytesScannedCutoffValue.min} bytes (Athena's BytesScannedCutoffValue)`, `${cutoff.toBytes()} bytes`);
   }
   if (props.organizationId === undefined) {
     // The listed accounts' policy grows by three ARNs an account: judged at its longest partition name.

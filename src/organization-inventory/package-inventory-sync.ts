@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { checkBucketName, checkBucketPrefix, checkKnownRegions, checkReportTypeName } from './inventory-checks';
 import { InventorySyncDestination } from './inventory-sync-destination';
 import { DEFAULT_TYPE_NAME } from './inventory-tables';
-import { checkLength, checkPattern, invalid, isKnown, validateIn } from '../private/validation';
+import { SSM_API } from '../private/aws-api-model';
+import { checkShape, invalid, isKnown, validateIn } from '../private/validation';
 import { PackageVersionReport, PackageVersionReportProps } from '../version-report/package-version-report';
 
 /** Properties of a `PackageInventorySync`: the version report's, and where the sync writes. */
@@ -83,18 +84,15 @@ function checkDestination(props: PackageInventorySyncProps, typeName: string): v
   checkBucketName('destination.bucketName', destination.bucketName);
   checkKnownRegions('destination.bucketRegion', [destination.bucketRegion]);
   checkBucketPrefix('destination.bucketPrefix', destination.bucketPrefix);
-  // ResourceDataSyncAWSKMSKeyARN (SSM's API model): 1 to 512 characters, `arn:` first.
   if (destination.kmsKeyArn !== undefined) {
-    checkLength('destination.kmsKeyArn', destination.kmsKeyArn, 1, 512);
-    checkPattern('destination.kmsKeyArn', destination.kmsKeyArn, /^arn:/, 'must be a key ARN (arn:...)');
+    checkShape('destination.kmsKeyArn', destination.kmsKeyArn, SSM_API.ResourceDataSyncAWSKMSKeyARN, 'must be a key ARN (arn:...) of at most 512 characters');
   }
   checkReportTypeName('destination.typeName', typeName);
   if (props.typeName !== undefined && props.typeName !== typeName) {
     invalid('typeName', `must be the destination's type (${typeName}), which the central tables read`, props.typeName);
   }
-  // ResourceDataSyncName (SSM's API model): 1 to 64 characters.
   if (props.syncName !== undefined) {
-    checkLength('syncName', props.syncName, 1, 64);
+    checkShape('syncName', props.syncName, SSM_API.ResourceDataSyncName, 'must be 1 to 64 characters');
   }
 }
 

@@ -207,7 +207,7 @@ describe('PackageInventorySync', () => {
     ['an invalid region', { destination: { bucketName: BUCKET, bucketRegion: 'useast1', bucketPrefix: 'inventory' } }, "destination.bucketRegion must be region names (us-east-1), got 'useast1'"],
     ['an invalid prefix', { destination: { bucketName: BUCKET, bucketRegion: 'us-east-1', bucketPrefix: 'a//b' } }, "destination.bucketPrefix must be 1 to 256 letters, digits and ! - _ . ' ( ), in segments separated by single slashes, none first or last, got 'a//b'"],
     ['a type the central tables do not read', { destination: { bucketName: BUCKET, bucketRegion: 'us-east-1', bucketPrefix: 'inventory' }, typeName: 'Custom:Other' }, "typeName must be the destination's type (Custom:DistributorPackage), which the central tables read, got 'Custom:Other'"],
-    ['a sync name too long', { destination: { bucketName: BUCKET, bucketRegion: 'us-east-1', bucketPrefix: 'inventory' }, syncName: 'x'.repeat(65) }, 'syncName must be between 1 and 64 characters long'],
+    ['a sync name too long', { destination: { bucketName: BUCKET, bucketRegion: 'us-east-1', bucketPrefix: 'inventory' }, syncName: 'x'.repeat(65) }, `syncName must be 1 to 64 characters, got '${'x'.repeat(65)}'`],
   ])('%s is a synth error naming the construct and the prop', (_, props, message) => {
     const member = new Stack(new App(), 'Member');
     expect(() => new PackageInventorySync(member, 'Inventory', { targets: TARGETS, inventory: InventoryCollection.existingAssociation(), ...props } as PackageInventorySyncProps))
