@@ -71,9 +71,12 @@ export interface OrganizationInventoryProps {
   readonly staleAfter?: Duration;
 
   /**
-   * After how long the bucket deletes a file the sync has not rewritten: a running node's files are rewritten at each
-   * collection, a deleted node's stay (user guide, "About resource data sync"). Whole days, longer than `staleAfter`.
-   * @default Duration.days(30)
+   * After how long the bucket deletes a file the sync has not rewritten, so that a deleted node's files, which the
+   * sync keeps (user guide, "About resource data sync"), go in the end. Whole days, longer than `staleAfter`. Not by
+   * default: PutInventory leaves an unchanged type's contents as they were (API reference, `InventoryItem.ContentHash`),
+   * and whether the sync rewrites the file of a node whose packages did not change is not documented: an expiration
+   * could delete the files of nodes that only did not change. Check it in your account first (docs/organization-inventory.md).
+   * @default - files are kept
    */
   readonly expireAfter?: Duration;
 
@@ -111,8 +114,8 @@ const BUCKET_POLICY_QUOTA = 20 * 1024;
 /**
  * Which version of each Distributor package runs where, across an organization: the central side of the view, in one
  * account. Every member account and region runs a `PackageInventorySync` that copies its inventory here; this
- * construct holds the bucket (with the SSM user guide's policy for resource data syncs, a lifecycle that drops the
- * files of nodes long gone, and SSE-S3 or a customer managed key), a Glue database with tables over the sync's layout
+ * construct holds the bucket (with the SSM user guide's policy for resource data syncs, a lifecycle that cleans up
+ * unfinished uploads and, when asked, drops the files of nodes long gone, and SSE-S3 or a customer managed key), a Glue database with tables over the sync's layout
  * (`AWS:InstanceInformation` and the report's custom type, partitioned by account, region and resource type, read by
  * Athena's partition projection: no crawler), an Athena workgroup (its own result bucket, encrypted, a bytes-scanned
  * cutoff) and named queries: versions per package, account and region; drift from a version (`addDriftQuery`); nodes
@@ -165,9 +168,9 @@ export class OrganizationInventory extends Construct {
       enforceSSL: true,
       removalPolicy,
       lifecycleRules: [{
-        id: 'ExpireFilesNoSyncRewrites',
+        id: 'SyncFiles',
         prefix: `${prefix}/`,
-        expiration: props.expireAfter ?? Duration.days(30),
+        expiration: props.expireAfter,
         abortIncompleteMultipartUploadAfter: Duration.days(1),
       }],
     });
@@ -319,9 +322,10 @@ function checkProps(props: OrganizationInventoryProps, stack: Stack, typeName: s
   checkBucketName('bucketName', bucketName);
   const staleAfterMinutes = checkMinutes('staleAfter', props.staleAfter ?? Duration.days(1), Duration.hours(1), Duration.days(365),
     'State Manager runs the report and the inventory at most every 30 minutes, so a shorter threshold flags healthy nodes');
-  const expireAfter = props.expireAfter ?? Duration.days(30);
-  const expireDays = expireAfter.toDays({ integral: false });
-  if (!Number.isInteger(expireDays) || expireDays < 1 || expireDays * 24 * 60 <= staleAfterMinutes) {
+  const expireAfter = props.expireAfter;
+  const expireDays = expireAfter?.toDays({ integral: false });
+  if (expireAfter && expireDays !== undefined
+    && (!Number.isInteger(expireDays) || expireDays < 1 || expireDays * 24 * 60 <= staleAfterMinutes)) {
     invalid('expireAfter', `must be whole days, longer than staleAfter (${props.staleAfter?.toHumanString() ?? '1 day'}): a silent node is listed before its files go`,
       expireAfter.toHumanString());
   }

@@ -93,7 +93,7 @@ describe('OrganizationInventory', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketName: BUCKET,
-      LifecycleConfiguration: { Rules: [{ Id: 'ExpireFilesNoSyncRewrites', Prefix: 'inventory/', ExpirationInDays: 14, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }] },
+      LifecycleConfiguration: { Rules: [{ Id: 'SyncFiles', Prefix: 'inventory/', ExpirationInDays: 14, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }] },
     });
     template.hasResourceProperties('AWS::Glue::Table', {
       TableInput: {
@@ -114,6 +114,14 @@ describe('OrganizationInventory', () => {
       },
     });
     template.resourceCountIs('AWS::Athena::NamedQuery', 4);
+  });
+
+  test('by default the sync\'s files are kept: only unfinished uploads are cleaned up', () => {
+    inventory();
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: BUCKET,
+      LifecycleConfiguration: { Rules: [{ Id: 'SyncFiles', Prefix: 'inventory/', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }] },
+    });
   });
 
   test('its default type is the version report\'s', () => {
