@@ -120,7 +120,7 @@ describe('OrganizationInventory', () => {
     inventory();
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
       BucketName: BUCKET,
-      LifecycleConfiguration: { Rules: [{ Id: 'SyncFiles', Prefix: 'inventory/', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }] },
+      LifecycleConfiguration: { Rules: [{ Id: 'SyncFiles', Prefix: 'inventory/', ExpirationInDays: Match.absent(), AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }] },
     });
   });
 
