@@ -100,6 +100,14 @@ export interface OrganizationInventoryProps {
   readonly bytesScannedCutoff?: Size;
 
   /**
+   * Where the inventory and results buckets log the requests they serve (S3 server access logs), under
+   * `organization-inventory/` and `organization-inventory-results/`.
+   * @default - no server access logs
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
    * What happens to the buckets when they leave the app.
    * @default RemovalPolicy.RETAIN
    */
@@ -167,6 +175,8 @@ export class OrganizationInventory extends Construct {
       bucketKeyEnabled: key ? true : undefined,
       enforceSSL: true,
       removalPolicy,
+      serverAccessLogsBucket: props.serverAccessLogsBucket,
+      serverAccessLogsPrefix: props.serverAccessLogsBucket ? 'organization-inventory/' : undefined,
       lifecycleRules: [{
         id: 'SyncFiles',
         prefix: `${prefix}/`,
@@ -193,6 +203,8 @@ export class OrganizationInventory extends Construct {
       bucketKeyEnabled: key ? true : undefined,
       enforceSSL: true,
       removalPolicy,
+      serverAccessLogsBucket: props.serverAccessLogsBucket,
+      serverAccessLogsPrefix: props.serverAccessLogsBucket ? 'organization-inventory-results/' : undefined,
       lifecycleRules: [{ id: 'ExpireQueryResults', expiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     });
 
