@@ -116,6 +116,8 @@ export interface OrganizationInventoryProps {
 
 /** A readable default for the bucket name, whose parts the stack knows. */
 const BUCKET_NAME_START = 'cdk-ssm-distributor-inventory';
+/** `AWS::Athena::NamedQuery` `QueryString`'s longest (CloudFormation's schema, as cfn-lint ships it). */
+const NAMED_QUERY_MAX = 262_144;
 /** S3's bucket policy quota (S3 user guide, "Bucket policy examples": "Bucket policies are limited to 20 KB in size"). */
 const BUCKET_POLICY_QUOTA = 20 * 1024;
 
@@ -360,6 +362,12 @@ function checkProps(props: OrganizationInventoryProps, stack: Stack, typeName: s
       invalid('accounts', `must fit the bucket policy of listed accounts in S3's 20 KB (about ${size} bytes with these); give organizationId instead`,
         props.accounts.length);
     }
+  }
+  // AWS::Athena::NamedQuery QueryString (CloudFormation's schema): at most 262,144 characters; the no-data query lists
+  // every account and region.
+  const noData = silentAccountsQuery({ database: 'd', packages: 'p', instances: 'i' }, props.accounts, props.regions).length + 255 * 2;
+  if (noData > NAMED_QUERY_MAX) {
+    invalid('accounts', `must fit the no-data query in a named query's ${NAMED_QUERY_MAX} characters (about ${noData} with these)`, props.accounts.length);
   }
   return { bucketName, staleAfterMinutes };
 }

@@ -142,6 +142,7 @@ describe('OrganizationInventory', () => {
     ['files expiring before a node counts as silent', { staleAfter: Duration.days(7), expireAfter: Duration.days(7) }, 'expireAfter must be whole days, longer than staleAfter (7 days): a silent node is listed before its files go, got \'7 days\''],
     ['a cutoff below Athena\'s', { bytesScannedCutoff: Size.mebibytes(5) }, "bytesScannedCutoff must be at least 10000000 bytes (Athena's BytesScannedCutoffValue), got '5242880 bytes'"],
     ['an invalid organization id', { organizationId: 'org-1' }, "organizationId must be an organization id (o- and 10 to 32 letters or digits), got 'org-1'"],
+    ['more accounts than a named query holds', { organizationId: ORGANIZATION, accounts: Array.from({ length: 17_000 }, (_, i) => String(100000000000 + i)) }, "accounts must fit the no-data query in a named query's 262144 characters"],
     ['too many accounts for a listed-accounts policy', { accounts: Array.from({ length: 200 }, (_, i) => String(100000000000 + i)) }, 'accounts must fit the bucket policy of listed accounts in S3\'s 20 KB'],
   ])('%s is a synth error naming the construct, the prop, the rule and the value', (_, props, message) => {
     expect(() => inventory(props)).toThrow(`Central/Inventory: ${message}`);
