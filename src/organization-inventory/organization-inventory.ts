@@ -125,11 +125,12 @@ const BUCKET_POLICY_QUOTA = 20 * 1024;
  * Which version of each Distributor package runs where, across an organization: the central side of the view, in one
  * account. Every member account and region runs a `PackageInventorySync` that copies its inventory here; this
  * construct holds the bucket (with the SSM user guide's policy for resource data syncs, a lifecycle that cleans up
- * unfinished uploads and, when asked, drops the files of nodes long gone, and SSE-S3 or a customer managed key), a Glue database with tables over the sync's layout
- * (`AWS:InstanceInformation` and the report's custom type, partitioned by account, region and resource type, read by
- * Athena's partition projection: no crawler), an Athena workgroup (its own result bucket, encrypted, a bytes-scanned
- * cutoff) and named queries: versions per package, account and region; drift from a version (`addDriftQuery`); nodes
- * and accounts that stopped reporting; accounts and regions with no data at all.
+ * unfinished uploads and, when asked, drops the files of nodes long gone, and SSE-S3 or a customer managed key), a
+ * Glue database with tables over the sync's layout (`AWS:InstanceInformation` and the report's custom type,
+ * partitioned by account, region and resource type, read by Athena's partition projection: no crawler), an Athena
+ * workgroup (its own result bucket, encrypted, a bytes-scanned cutoff) and named queries: versions per package,
+ * account and region; drift from a version (`addDriftQuery`); nodes and accounts that stopped reporting; accounts and
+ * regions with no data at all.
  *
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/inventory-create-resource-data-sync.html
  * @see https://docs.aws.amazon.com/athena/latest/ug/partition-projection.html
@@ -265,7 +266,8 @@ export class OrganizationInventory extends Construct {
       checkPackageName('packageName', packageName);
       checkVersion('version', version);
     });
-    return this.namedQuery(`Drift${packageName}${version}`.replace(/[^A-Za-z0-9]/g, ''), `Distributor drift: ${packageName} ${version}`,
+    // Names and versions hold no `/`: the id is unique for each pair, and its logical id too (CDK adds a hash of the path).
+    return this.namedQuery(`Drift-${packageName}-${version}`, `Distributor drift: ${packageName} ${version}`,
       `Nodes that keep ${packageName} and do not run ${version}`, driftQuery(this.tables, packageName, version, this.staleAfterMinutes));
   }
 

@@ -148,6 +148,13 @@ describe('OrganizationInventory', () => {
     expect(() => inventory(props)).toThrow(`Central/Inventory: ${message}`);
   });
 
+  test('drift queries for versions that differ only in their dots are two queries', () => {
+    const inv = inventory();
+    inv.addDriftQuery('WebAgent', '2.0.0');
+    inv.addDriftQuery('WebAgent', '20.0');
+    Template.fromStack(stack).resourceCountIs('AWS::Athena::NamedQuery', 6);
+  });
+
   test.each([
     ['a package name that cannot exist', 'Web Agent', '2.0.0', "packageName must be a package name of 3 to 128 letters, digits, _ - or . (the name, not an ARN), got 'Web Agent'"],
     ['an ARN for a package name', 'arn:aws:ssm:us-east-1:111122223333:document/WebAgent', '2.0.0', 'packageName must be a package name'],
