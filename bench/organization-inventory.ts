@@ -42,12 +42,12 @@ try {
     ['accounts with no data', instances],
     ['versions, one account (WHERE accountid = ...)', packages / ACCOUNTS],
   ];
-  const gb = (bytes: number) => `${(bytes / 1e9).toFixed(2)} GB`;
+  const gb = (bytes: number) => `${(bytes / 1e9).toFixed(bytes < 1e9 ? 4 : 2)} GB`;
   console.log(`organization inventory: ${ACCOUNTS} accounts x ${REGIONS} regions x ${NODES_PER_PARTITION} nodes; a node writes ` +
     `${bytesOf('Custom:DistributorPackage')} bytes of packages (3) and ${bytesOf('AWS:InstanceInformation')} of instance information`);
   console.log(`  full scan of the sync's output: ${gb(full)} ($${(full / 1e12 * 5).toFixed(2)} at $5 per TB)`);
   for (const [name, bytes] of queries) {
-    console.log(`  ${name}: ${gb(bytes)}, ${(bytes / full * 100).toFixed(2)} % of a full scan ($${(Math.max(bytes, 10e6) / 1e12 * 5).toFixed(4)})`);
+    console.log(`  ${name}: ${gb(bytes)}, ${(bytes / full * 100).toFixed(4)} % of a full scan ($${(Math.max(bytes, 10e6) / 1e12 * 5).toFixed(5)})`);
   }
 } finally {
   fleet.dispose();
