@@ -1,6 +1,7 @@
 import { Annotations, Aws, CfnResource, Duration, Names, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { CfnNamedQuery } from 'aws-cdk-lib/aws-athena';
 import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -269,6 +270,43 @@ export class OrganizationInventory extends Construct {
     // Names and versions hold no `/`: the id is unique for each pair, and its logical id too (CDK adds a hash of the path).
     return this.namedQuery(`Drift-${packageName}-${version}`, `Distributor drift: ${packageName} ${version}`,
       `Nodes that keep ${packageName} and do not run ${version}`, driftQuery(this.tables, packageName, version, this.staleAfterMinutes));
+  }
+
+  /**
+   * Lets a principal of this account run the workgroup's queries, the named ones included, and read their results:
+   * Athena's query actions on the workgroup (AWS SAM's `AthenaQueryPolicy_v2`, without creating or deleting named
+   * queries), Glue's reads of the database and its two tables, the inventory bucket's files under the prefix, the
+   * workgroup's results, and the key's use when there is one.
+   *
+   * @see https://docs.aws.amazon.com/athena/latest/ug/example-policies-workgroup.html
+   * @see https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html
+   */
+  public grantQuery(grantee: iam.IGrantable): iam.Grant {
+    const stack = Stack.of(this);
+    const athena = iam.Grant.addToPrincipal({
+      grantee,
+      actions: [
+        'athena:StartQueryExecution', 'athena:StopQueryExecution', 'athena:GetQueryExecution', 'athena:BatchGetQueryExecution',
+        'athena:ListQueryExecutions', 'athena:GetQueryResults', 'athena:GetQueryResultsStream', 'athena:GetWorkGroup',
+        'athena:GetNamedQuery', 'athena:BatchGetNamedQuery', 'athena:ListNamedQueries',
+      ],
+      resourceArns: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName })],
+    });
+    const glue = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables'],
+      // Athena user guide, "Fine-grained access to databases and tables": the catalog, the database and each table.
+      resourceArns: [
+        stack.formatArn({ service: 'glue', resource: 'catalog' }),
+        stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+        ...[this.packagesTableName, this.instancesTableName].map((table) =>
+          stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/${table}` })),
+      ],
+    });
+    return athena.combine(glue)
+      .combine(this.bucket.grantRead(grantee, `${this.destination.bucketPrefix}/*`))
+      .combine(this.resultsBucket.grantRead(grantee, 'results/*'))
+      .combine(this.resultsBucket.grantPut(grantee, 'results/*'));
   }
 
   /** The SQL of the versions query. */

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Lazy, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import {
   InstanceTargets, InventoryCollection, OrganizationInventory, OrganizationInventoryProps, OrganizationPackageBuckets,
@@ -124,6 +125,29 @@ describe('OrganizationInventory', () => {
     });
   });
 
+  test('grantQuery: the workgroup\'s queries, the tables, the files under the prefix, the results and the key', () => {
+    const inv = inventory({ encryptionKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN) });
+    const analyst = new iam.Role(stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
+    inv.grantQuery(analyst);
+    const [policy] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
+    const statements = writeOut(policy.Properties.PolicyDocument.Statement, {}) as Array<{ Action: string | string[]; Resource: unknown }>;
+    const resourcesOf = (action: string) => statements.filter((st) => [st.Action].flat().includes(action)).flatMap((st) => [st.Resource].flat());
+    expect(resourcesOf('athena:StartQueryExecution')).toEqual([`arn:aws:athena:us-east-1:${CENTRAL}:workgroup/${inv.workGroupName}`]);
+    expect(resourcesOf('athena:CreateNamedQuery')).toEqual([]);
+    expect(resourcesOf('glue:GetTable')).toEqual([
+      `arn:aws:glue:us-east-1:${CENTRAL}:catalog`, `arn:aws:glue:us-east-1:${CENTRAL}:database/ssm_inventory`,
+      `arn:aws:glue:us-east-1:${CENTRAL}:table/ssm_inventory/custom_distributorpackage`,
+      `arn:aws:glue:us-east-1:${CENTRAL}:table/ssm_inventory/aws_instanceinformation`,
+    ]);
+    expect(resourcesOf('s3:GetObject*').filter((arn) => String(arn).startsWith('${InventoryBucket'))).toEqual([
+      expect.stringMatching(/^\$\{InventoryBucket[0-9A-F]+\.Arn\}$/), expect.stringMatching(/^\$\{InventoryBucket[0-9A-F]+\.Arn\}\/inventory\/\*$/),
+    ]);
+    expect(resourcesOf('s3:PutObject')).toHaveLength(1);
+    expect(resourcesOf('s3:PutObject')[0]).toMatch(/\/results\/\*$/);
+    expect(resourcesOf('kms:Decrypt')).toEqual(expect.arrayContaining([KEY_ARN]));
+    expect(resourcesOf('s3:DeleteObject*')).toEqual([]);
+  });
+
   test('its default type is the version report\'s', () => {
     expect(new PackageVersionReport(new Stack(), 'R', { targets: InstanceTargets.tags({ A: ['b'] }), inventory: InventoryCollection.existingAssociation() }).typeName)
       .toBe(DEFAULT_TYPE_NAME);
@@ -190,6 +214,8 @@ describe('PackageInventorySync', () => {
     const stack = new Stack(app, 'Rollout', { env: { account: CENTRAL, region: 'us-east-1' } });
     const central = new OrganizationInventory(stack, 'Inventory', { accounts: [CENTRAL, MEMBER], regions: ['eu-west-1'], organizationId: ORGANIZATION });
     const rollout = new OrganizationRollout(stack, 'Rollout', { packageBuckets: buckets, organizationalUnits: ['ou-abcd-12345678'] });
+    central.grantQuery(new iam.Role(stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() }));
+    central.addDriftQuery('WebAgent', '2.0.0');
 
     new PackageInventorySync(rollout.memberStack, 'Inventory', { destination: central.destination, targets: TARGETS, inventory: InventoryCollection.newAssociation() });
 
@@ -251,7 +277,7 @@ function writeOut(value: any, arns: Record<string, string>): any {
   }
   if (value && typeof value === 'object') {
     if (value['Fn::GetAtt']) {
-      return arns[value['Fn::GetAtt'][0]];
+      return arns[value['Fn::GetAtt'][0]] ?? `\${${value['Fn::GetAtt'][0]}.Arn}`;
     }
     if (value.Ref === 'AWS::Partition') {
       return 'aws';
