@@ -33,7 +33,7 @@ export interface OrganizationInventoryProps {
   /**
    * The organization (`o-...`) whose accounts' syncs may write: the bucket policy of the SSM user guide for AWS
    * Organizations (`aws:SourceOrgID`). Without it, the guide's policy for listed accounts admits `accounts` only
-   * (it grows with each account: S3 keeps a bucket policy to 20 KB, about 130 accounts).
+   * (it grows with each account: S3 keeps a bucket policy to 20 KB, about 100 accounts).
    * @default - the listed accounts only
    * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/inventory-create-resource-data-sync.html
    */
