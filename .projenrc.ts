@@ -168,6 +168,13 @@ project.testTask.prependSpawn(bundle);
 project.tasks.tryFind('example')!.prependSpawn(bundle);
 benchTask.prependSpawn(bundle);
 handlersTask.prependSpawn(bundle);
+// A package never ships without its handlers: each package task (npm's tarball, and the jsii packages, each of which
+// embeds it) bundles first, and npm's `prepack` refuses to pack without every bundle, for `npm pack` on a checkout
+// that was only compiled (.ci/assets-bundled; assets/ is not committed).
+for (const task of project.tasks.all.filter((t) => /^package:(js|java|python|dotnet|go)$/.test(t.name))) {
+  task.prependSpawn(bundle);
+}
+project.package.setScript('prepack', 'bash .ci/assets-bundled');
 
 // The OneTimeInstall handlers are minified, names kept for readable stack traces: together under 25,000 bytes.
 // So are the ring rollout's gate handlers.
