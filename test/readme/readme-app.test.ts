@@ -11,7 +11,7 @@ import { VERSION_LOCK_CONTEXT } from '../../src/distributor-package/version-lock
  */
 
 /** Writes the files into `dir`, then synthesizes them as a user's `cdk synth` would, from the example's folder. */
-function synthesizeIn(dir: string, markdown: string): { stacks: string[]; programs: string[] } {
+function synthesizeIn(dir: string, markdown: string): { stacks: string[]; programs: string[]; warnings: string[] } {
   const files = writeReadmeApp(readmeApp(readmeSnippets(markdown)), dir);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-app-'));
   const context = { [VERSION_LOCK_CONTEXT]: path.join(work, 'versions.json') };
@@ -21,7 +21,12 @@ function synthesizeIn(dir: string, markdown: string): { stacks: string[]; progra
   try {
     // The generated files, loaded as jest loads a test's imports (compiled by ts-jest); their paths are known only now.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const stacks = require(files[0]).synthesize(path.join(work, 'app'), context).stacks.map((s: any) => s.stackName);
+    const assembly = require(files[0]).synthesize(path.join(work, 'app'), context);
+    const stacks: string[] = assembly.stacks.map((s: any) => s.stackName);
+    // The library's warnings that no snippet acknowledged.
+    const warnings: string[] = assembly.stacks.flatMap((s: any) => s.messages)
+      .filter((m: any) => m.level === 'warning' && String(m.entry.data).includes('[ack: cdk-ssm-distributor:'))
+      .map((m: any) => `${m.id}: ${m.entry.data}`);
     const programs = files.slice(1).map((file, i) => {
       process.env.CDK_OUTDIR = path.join(work, `program-${i}`);
       process.env.CDK_CONTEXT_JSON = JSON.stringify(context);
@@ -29,7 +34,7 @@ function synthesizeIn(dir: string, markdown: string): { stacks: string[]; progra
       require(file);
       return fs.readdirSync(process.env.CDK_OUTDIR).filter((f) => f.endsWith('.template.json')).join(', ');
     });
-    return { stacks, programs };
+    return { stacks, programs, warnings };
   } finally {
     process.chdir(cwd);
     process.env = env;
@@ -61,11 +66,13 @@ describe('the README snippets', () => {
 
   test('synthesize together in one stack, and the complete program on its own', () => {
     // WHEN
-    const { stacks, programs } = synthesizeIn(scratchDir(), markdown);
+    const { stacks, programs, warnings } = synthesizeIn(scratchDir(), markdown);
 
     // THEN: the stack of every snippet, and the stacks that the organization snippet adds to the app
     expect(stacks).toContain('Readme');
     expect(programs).toEqual([expect.stringMatching(/\.template\.json/)]);
+    // and the patterns hold: no association bypasses the rings (ringBypass), the central topic's warning is acknowledged
+    expect(warnings).toEqual([]);
   });
 });
 
