@@ -24,9 +24,13 @@ function handlerBundles(dir = path.join(REPO, 'src')): string[] {
   });
 }
 
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 /** A tarball laid out as npm packs one (`package/...`), holding these files. */
 function tarball(files: string[]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assets-bundled-'));
+  scratch.push(dir);
   for (const file of ['lib/index.js', ...files]) {
     fs.mkdirSync(path.dirname(path.join(dir, 'package', file)), { recursive: true });
     fs.writeFileSync(path.join(dir, 'package', file), '// bundle\n');
