@@ -7,7 +7,8 @@ import { COLLECT_PACKAGES_SH } from '../../src/version-report/collect-packages-s
  * The Windows collector. No PowerShell can be installed on this machine (Debian does not package it, and npm's `pwsh`
  * downloads it at install time), so it is not run here: it is parsed with tree-sitter's PowerShell grammar (the
  * `tree-sitter-powershell` package, nobody's here), and held to the Linux collector, which the Linux tests run, on
- * everything the two must share. What only a Windows node can show is listed in the README ("Version report").
+ * everything the two must share. What only a Windows node can show is listed in docs/version-report.md ("What was
+ * verified here, and what only AWS can show").
  */
 let parser: Parser;
 
