@@ -175,7 +175,12 @@ export class PackageVersionReport extends Construct {
     return packageNodesCommand(this.typeName, packageName);
   }
 
-  /** `aws ssm list-inventory-entries` giving one node's packages. */
+  /**
+   * A POSIX `sh` command giving one node's packages, one a line (name, installed version, state, the version the
+   * state is about, the last installed version, tab-separated, under a header line). It calls
+   * `aws ssm list-inventory-entries` once a page of 50 (the most the API returns; the AWS CLI does not page this call
+   * by itself) until the last page.
+   */
   public nodeQuery(instanceId: string): string {
     validateIn(this, () => checkShape('instanceId', instanceId, SSM_API.InstanceId,
       'must be an EC2 instance id (i- and 8 or 17 letters or digits) or a managed node id (mi- and 17)'));
