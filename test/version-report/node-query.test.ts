@@ -33,8 +33,13 @@ function nodeQuery(): string {
 /** A node's report with `count` packages, as the collector writes them. */
 function packages(count: number) {
   return Array.from({ length: count }, (_, i) => ({
-    Name: `Package${String(i).padStart(3, '0')}`, InstalledVersion: `1.${i}`, NameVersion: `Package${i}@1.${i}`,
-    State: 'Installed', StateVersion: `1.${i}`, LastInstalledVersion: `1.${i}`, StateTime: '2026-12-04T09:00:01.25Z',
+    Name: `Package${String(i).padStart(3, '0')}`,
+    InstalledVersion: `1.${i}`,
+    NameVersion: `Package${i}@1.${i}`,
+    State: 'Installed',
+    StateVersion: `1.${i}`,
+    LastInstalledVersion: `1.${i}`,
+    StateTime: '2026-12-04T09:00:01.25Z',
     StoredName: `Package${i}`,
   }));
 }
