@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AgentPackageRepository, finish, install, normalizeDirectory, stopAt, uninstall } from './agent-package-repository';
-import { runLinuxCollector } from './collector-run';
+import { atomicWriteViolations, runLinuxCollector } from './collector-run';
 import { customInventoryViolations } from './custom-inventory-rules';
 
 /**
@@ -212,6 +212,42 @@ describe.each(SHELLS)('the Linux collector under %s', (shell) => {
     finish(install(repo, 'WebAgent', '2.0.0'));
     expect(entry('WebAgent').InstalledVersion).toBe('2.0.0');
     expect(fs.readdirSync(path.join(agentData, 'i-0123456789abcdef0', 'inventory', 'custom'))).toEqual(['DistributorPackage.json']);
+  });
+
+  test('watched while it runs, the report only ever arrives whole, by a rename, on a first run and on the next', () => {
+    finish(install(repo, 'WebAgent', '1.0.0'));
+    for (const version of ['1.0.0', '2.0.0']) {
+      if (version !== '1.0.0') {
+        finish(install(repo, 'WebAgent', version));
+      }
+      const run = runLinuxCollector(shell, agentData, { watch: true });
+      expect(run.status).toBe(0);
+      expect(atomicWriteViolations(run.events!, 'DistributorPackage.json')).toEqual([]);
+      // The file written before the rename was not a .json file: the gatherer never reads it.
+      const moved = run.events!.filter((e) => e.events.includes('MOVED_FROM')).map((e) => e.name);
+      expect(moved).toEqual([expect.stringMatching(/^\.DistributorPackage\.json\.\d+\.partial$/)]);
+      expect(JSON.parse(run.files['DistributorPackage.json'].toString()).Content[0].InstalledVersion).toBe(version);
+    }
+  });
+
+  test.each<[string, (script: string) => string, RegExp]>([
+    ['writes the report in place', (script) => script
+      .replace('REPORT_PARTIAL=$partial', 'REPORT_PARTIAL=$custom/$file_name').replace('mv -f "$partial" "$custom/$file_name"', 'true'),
+    /DistributorPackage\.json was written in place \(CREATE\)/],
+    ['writes it under a .json name first', (script) => script.replace('partial="$custom/.$file_name.$$.partial"', () => 'partial="$custom/$$.json"'),
+      /\d+\.json was written in place/],
+  ])('the watch catches a collector that %s', (_, breakIt, violation) => {
+    finish(install(repo, 'WebAgent', '1.0.0'));
+    const run = runLinuxCollector(shell, agentData, {
+      watch: true,
+      transform: (script) => {
+        const broken = breakIt(script);
+        expect(broken).not.toBe(script);
+        return broken;
+      },
+    });
+    expect(run.status).toBe(0);
+    expect(atomicWriteViolations(run.events!, 'DistributorPackage.json').join('\n')).toMatch(violation);
   });
 
   test('another type name writes its own file', () => {
