@@ -27,7 +27,7 @@ export interface CollectorRun {
   readonly status: number | null;
   readonly stdout: string;
   readonly stderr: string;
-  /** The custom inventory folder's files, by name. */
+  /** The custom inventory folder's regular files, by name. */
   readonly files: Record<string, Buffer>;
   /** The folder's changes while the collector ran, when watched. */
   readonly events?: FolderEvent[];
@@ -72,8 +72,10 @@ export function runLinuxCollector(shell: string, agentData: string, options: Lin
   }
   const files: Record<string, Buffer> = {};
   if (instanceId !== '' && fs.existsSync(custom)) {
-    for (const name of fs.readdirSync(custom)) {
-      files[name] = fs.readFileSync(path.join(custom, name));
+    for (const entry of fs.readdirSync(custom, { withFileTypes: true })) {
+      if (entry.isFile()) {
+        files[entry.name] = fs.readFileSync(path.join(custom, entry.name));
+      }
     }
   }
   return { status, stdout, stderr: result.stderr, files, events };

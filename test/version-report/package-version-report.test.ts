@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Lazy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AssociationSchedule, Concurrency, ErrorThreshold, InstanceTargets, InventoryCollection, PackageVersionReport,
   PackageVersionReportProps,
@@ -95,6 +95,32 @@ describe('PackageVersionReport', () => {
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'report-')), 'template.json');
       fs.writeFileSync(file, JSON.stringify(Template.fromStack(stack).toJSON()));
       execFileSync('cfn-lint', ['--', file], { stdio: 'pipe' });
+    });
+  });
+
+  describe('custom inventory files', () => {
+    const warnings = (s: Stack) => Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('customInventoryFiles'));
+
+    test('one report, or several of one type: no warning', () => {
+      report();
+      new PackageVersionReport(stack, 'Again', { targets: TARGETS, inventory: InventoryCollection.existingAssociation() });
+      expect(warnings(stack)).toEqual([]);
+    });
+
+    test('reports of two types in the app: each warns, with the count and the agent\'s rule', () => {
+      report();
+      const other = new Stack(stack.node.root as App, 'Other');
+      new PackageVersionReport(other, 'Tools', {
+        targets: TARGETS, inventory: InventoryCollection.existingAssociation(), typeName: 'Custom:ToolPackages',
+      });
+      const found = warnings(stack);
+      expect(found).toHaveLength(1);
+      expect(found[0].entry.data).toBe('Fleet/Versions: the app\'s version reports write 2 custom inventory types ' +
+        '(Custom:DistributorPackage, Custom:ToolPackages), each one more .json file on every node it targets and one of the ' +
+        'account\'s 20 custom types. The SSM Agent reads no custom inventory of a node whose custom inventory folder holds ' +
+        'more than 20 .json files (the collector then writes nothing and fails on that node). Reports that target the same ' +
+        'nodes can share one typeName. [ack: cdk-ssm-distributor:customInventoryFiles]');
+      expect(warnings(other)).toHaveLength(1);
     });
   });
 
