@@ -1,6 +1,6 @@
 /**
  * The example app: a platform team keeps its fleet supplied with Distributor packages.
- * Synthesize it with `npx projen example` (the README's first quick-start command).
+ * Synthesize it with `npx projen example`, the first of the README's two commands ("Working on the library").
  */
 import * as path from 'path';
 import { App, CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';

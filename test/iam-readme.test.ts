@@ -11,7 +11,7 @@ import { resolve, StackEnvironment, Template } from './lifecycle/template-values
 import { VERSION_LOCK_CONTEXT } from '../src/distributor-package/version-lock';
 
 const ENV: StackEnvironment = { account: '111122223333', region: 'us-east-1', stackName: 'Stack' };
-/** What the stack below names, for the README's `${...}`; any other `${...}` stands for one ARN segment. */
+/** What the stack below names, for the permissions table's `${...}`; any other `${...}` stands for one ARN segment. */
 const NAMED: Record<string, string> = {
   Partition: 'aws',
   Region: ENV.region,
@@ -34,9 +34,9 @@ interface Grant {
   readonly policy: string;
 }
 
-/** The rows of the README's permissions table. */
+/** The rows of the permissions table (docs/iam.md, linked from the README's "Permissions (IAM)"). */
 function readmeRows(): Array<Grant & { call: string }> {
-  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'docs', 'iam.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Permissions (IAM)'));
   const table = section.slice(0, section.indexOf('\n\n', section.indexOf('| Handler |')));
   return table.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| Handler')).map((line) => {
@@ -104,13 +104,13 @@ function synthesizedGrants(): Grant[] {
   return grants;
 }
 
-/** `Operator key=value,value; ...`, as the README writes a condition. */
+/** `Operator key=value,value; ...`, as the permissions table writes a condition. */
 function conditionText(condition: Record<string, Record<string, string | string[]>> | undefined): string {
   return Object.entries(condition ?? {}).flatMap(([operator, keys]) =>
     Object.entries(keys).map(([key, values]) => `${operator} ${key}=${[values].flat().join(',')}`)).sort().join('; ');
 }
 
-/** A README cell as a pattern: `${Named}` is the stack's value, any other `${...}` one ARN segment, `*` itself. */
+/** A table cell as a pattern: `${Named}` is the stack's value, any other `${...}` one ARN segment, `*` itself. */
 function pattern(cell: string): RegExp {
   const source = cell.split(/(\$\{[A-Za-z]+\})/).map((part) => {
     const placeholder = /^\$\{([A-Za-z]+)\}$/.exec(part)?.[1];
@@ -127,7 +127,7 @@ function matches(row: Grant, grant: Grant): boolean {
     && pattern(row.resource).test(grant.resource) && pattern(row.condition).test(grant.condition) && row.policy === grant.policy;
 }
 
-describe('the README\'s permissions table', () => {
+describe('the permissions table (docs/iam.md)', () => {
   const rows = readmeRows();
   const grants = synthesizedGrants();
 

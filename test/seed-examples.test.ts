@@ -4,7 +4,8 @@ import { DistributorPackage, DistributorPackageAssociation, InstallationType, In
 
 /**
  * The AWS CLI examples of the guide "Install or update packages" (distributor-working-with-packages-deploy.html),
- * verbatim, ids included. Each is parsed here and compared with what the CDK code of the README synthesizes.
+ * verbatim, ids included. Each is parsed here and compared with what the CDK code of docs/association.md and
+ * docs/one-time-install.md synthesizes.
  */
 const CREATE_ASSOCIATION_EXAMPLES = [
   `aws ssm create-association \\
@@ -50,7 +51,7 @@ describe("the guide's CLI examples, with their own ids", () => {
     [InstallationType.UNINSTALL_AND_REINSTALL, CREATE_ASSOCIATION_EXAMPLES[0]],
     [InstallationType.IN_PLACE_UPDATE, CREATE_ASSOCIATION_EXAMPLES[1]],
   ])('create-association with %s', (installationType, command) => {
-    // WHEN: the README's code for the command
+    // WHEN: the code for the command in docs/association.md or docs/one-time-install.md
     new DistributorPackageAssociation(stack, 'Install', {
       distributorPackage: DistributorPackage.fromPackageName(stack, 'Package', 'Test-ConfigureAWSPackage'),
       installationType,
@@ -66,7 +67,7 @@ describe("the guide's CLI examples, with their own ids", () => {
   });
 
   test('send-command with In-place update', () => {
-    // WHEN: the README's code for the command
+    // WHEN: the code for the command in docs/association.md or docs/one-time-install.md
     new OneTimeInstall(stack, 'Update', {
       distributorPackage: DistributorPackage.fromPackageName(stack, 'Package', 'ExamplePackage'),
       installationType: InstallationType.IN_PLACE_UPDATE,

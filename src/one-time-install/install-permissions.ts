@@ -71,10 +71,11 @@ export function installPolicy(scope: Construct, id: string, props: InstallPermis
       id: 'AwsSolutions-IAM5',
       reason: 'SendCommand on the nodes of tag targets is every instance and managed node, narrowed by the ssm:resourceTag ' +
         'condition to the tagged ones; a resource group\'s members are resolved by SSM when it sends, and tag:GetResources, ' +
-        'which listing a group\'s resources calls, takes no resource.',
+        'which listing a group\'s resources calls, takes no resource; nor is the stack a group may be built from known at synth.',
       applies_to: [
         { regex: '/^Resource::arn:.+:ec2:.+:instance\\/\\*$/' },
         { regex: '/^Resource::arn:.+:ssm:.+:managed-instance\\/\\*$/' },
+        { regex: '/^Resource::arn:.+:cloudformation:.+:stack\\/\\*$/' },
         ...wildcards.includes('*') ? ['Resource::*'] : [],
       ],
     }]);
@@ -89,10 +90,9 @@ export function installPolicy(scope: Construct, id: string, props: InstallPermis
  * - tags: every node, on the condition that it carries the tags (`ssm:resourceTag/KEY`), one statement a tag key of
  *   a `tag-key` target, since a statement's condition keys are ANDed and the target's keys ORed;
  * - a resource group: every node, since SSM resolves the group's members when it sends and no condition key names
- *   a group; plus listing the group's resources, which SSM does as the sender (user guide, "Run commands at scale",
- *   targeting a resource group): `resource-groups:ListGroupResources` on the group, and `tag:GetResources`, which it
- *   calls and which takes no resource type: what AWS's managed policy AmazonSSMMaintenanceWindowRole grants a sender
- *   that targets resource groups (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMMaintenanceWindowRole.html).
+ *   a group; plus listing the group's resources, which the sender must be allowed ("In order to send commands that
+ *   target a resource group, you must have been granted IAM permissions to list, or view, the resources that belong to
+ *   that group": user guide, "Run commands at scale", targeting a resource group): see `resourceGroupStatements`.
  */
 function targetStatements(stack: Stack, targets: InstanceTargets): iam.PolicyStatement[] {
   const instance = (id: string) => stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: id });
@@ -119,14 +119,7 @@ function targetStatements(stack: Stack, targets: InstanceTargets): iam.PolicySta
     })];
   }
   if (group !== undefined) {
-    return [
-      new iam.PolicyStatement({ actions: ['ssm:SendCommand'], resources: everyNode }),
-      new iam.PolicyStatement({
-        actions: ['resource-groups:ListGroupResources'],
-        resources: [stack.formatArn({ service: 'resource-groups', resource: 'group', resourceName: group })],
-      }),
-      new iam.PolicyStatement({ actions: ['tag:GetResources'], resources: ['*'] }),
-    ];
+    return [new iam.PolicyStatement({ actions: ['ssm:SendCommand'], resources: everyNode }), ...resourceGroupStatements(stack, group)];
   }
   const tagged = (extra: Record<string, Record<string, unknown>>) => new iam.PolicyStatement({
     actions: ['ssm:SendCommand'],
@@ -137,6 +130,35 @@ function targetStatements(stack: Stack, targets: InstanceTargets): iam.PolicySta
     return tagKeys.map((key) => tagged({ Null: { [`${RESOURCE_TAG}${key}`]: 'false' } }));
   }
   return [tagged({})];
+}
+
+/**
+ * Listing a resource group's members, as the sender of a command that targets it must be allowed to: the Resource
+ * Groups API's `ListGroupResources` and, as its dependent actions, what Resource Groups calls with the caller's
+ * permissions to resolve the group (API reference, ListGroupResources, "Minimum permissions"; Service Authorization
+ * Reference, AWS Resource Groups, ListGroupResources: dependent actions), each on the resource types that the Service
+ * Authorization Reference lists for it:
+ * - `resource-groups:ListGroupResources` on the group (`group*`);
+ * - `tag:GetResources`, for a tag-based group: no resource type;
+ * - `cloudformation:DescribeStacks` and `cloudformation:ListStackResources`, for a group built from a CloudFormation
+ *   stack (`CLOUDFORMATION_STACK_1_0`): on `stack`, any stack of the account and Region, since which stack (if any) a
+ *   group is built from is the group's query, not known at synth. Both read only.
+ *
+ * Not `resource-groups:ListGroups`, which AmazonSSMMaintenanceWindowRole also grants: listing every group is not
+ * resolving one (a command names its group), and SendCommand takes one group by name.
+ */
+function resourceGroupStatements(stack: Stack, group: string): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      actions: ['resource-groups:ListGroupResources'],
+      resources: [stack.formatArn({ service: 'resource-groups', resource: 'group', resourceName: group })],
+    }),
+    new iam.PolicyStatement({ actions: ['tag:GetResources'], resources: ['*'] }),
+    new iam.PolicyStatement({
+      actions: ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'],
+      resources: [stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*' })],
+    }),
+  ];
 }
 
 /** A condition key names the tag key: it must be known at synth. */

@@ -12,7 +12,8 @@
  * writers (`Out-File`, `Set-Content`) emit one.
  *
  * A TypeScript string for the reasons given in collect-packages-sh.ts; it uses no backquote (PowerShell's escape) and
- * no dollar-brace. The document sets `$typeName` and `$fileName` before it. `DISTRIBUTOR_REPORT_SSM_DATA` replaces
+ * no dollar-brace. The document sets `$typeName` and `$fileName` before it. Like the Linux collector, it writes nothing
+when 20 other `*.json` names are in the custom inventory folder (the gatherer's `CustomInventoryCountLimit`). `DISTRIBUTOR_REPORT_SSM_DATA` replaces
  * `%ProgramData%\Amazon\SSM` (for tests).
  */
 export const COLLECT_PACKAGES_PS1 = String.raw`# Reports the Distributor packages that the SSM Agent keeps on this node as custom inventory.
@@ -123,6 +124,15 @@ foreach ($folder in (Get-FolderNames $packages)) {
 $json = '{"SchemaVersion":"1.0","TypeName":' + (ConvertTo-JsonText $typeName) + ',"Content":[' + ($content -join ',') + ']}' + [char]10
 New-Item -ItemType Directory -Force -Path $custom | Out-Null
 $target = [IO.Path]::Combine($custom, $fileName)
+# The gatherer reads no custom inventory at all once the folder holds more than 20 entries named *.json (files,
+# folders and links alike, hidden ones too, the extension in this case: Go's ReadDir and filepath.Ext). This report is
+# not the one to pass it.
+$others = @(Get-ChildItem -LiteralPath $custom -Force | Where-Object { $_.Name -cmatch '[.]json$' -and $_.Name -ne $fileName }).Count
+if ($others -ge 20) {
+  if (Test-Path -LiteralPath $target) { Remove-Item -LiteralPath $target -Force }
+  [Console]::Error.WriteLine([string]$others + ' other custom inventory files (*.json) in ' + $custom + ": with this report's the SSM Agent would read none of them (it reads at most 20), so the report is not written")
+  exit 1
+}
 # Not *.json, so the gatherer never reads it half written.
 $partial = [IO.Path]::Combine($custom, '.' + $fileName + '.' + $PID + '.partial')
 try {

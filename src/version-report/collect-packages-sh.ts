@@ -20,7 +20,9 @@
  * What it writes: `<agent data>/<instance id>/inventory/custom/<file_name>` (amazon-ssm-agent
  * `agent/plugins/inventory/gatherers/custom/customGatherer.go` `Run`: `appconfig.DefaultDataStorePath`, the instance
  * id, `inventory`, `custom`), written to a temporary name first and renamed, so that the gatherer, which reads every
- * `*.json` there (`getFilePaths`), never reads half a file.
+ * `*.json` there (`getFilePaths`), never reads half a file. `getFilePaths` fails, and the gatherer reports no custom
+ * inventory of the node at all, once more than `CustomInventoryCountLimit` (20) names there end in `.json`: when 20
+ * others are there, the collector writes nothing (and removes its own earlier file), says why and fails.
  *
  * `DISTRIBUTOR_REPORT_AGENT_DATA` replaces `/var/lib/amazon/ssm` (for tests); `AWS_SSM_INSTANCE_ID` is the node's id,
  * which the agent sets for every command it runs (amazon-ssm-agent `agent/executers/executers.go`
@@ -200,6 +202,18 @@ END {
 }'
 
 mkdir -p "$custom" || exit 1
+# The gatherer reads no custom inventory at all once the folder holds more than 20 entries named *.json (files,
+# folders and links alike, hidden ones too: Go's ReadDir and filepath.Ext). This report is not the one to pass it.
+others=0
+for entry in "$custom"/*.json "$custom"/.*.json "$custom"/.json; do
+  [ -e "$entry" ] || [ -L "$entry" ] || continue
+  [ "$entry" = "$custom/$file_name" ] || others=$((others + 1))
+done
+if [ "$others" -ge 20 ]; then
+  rm -f "$custom/$file_name"
+  echo "$others other custom inventory files (*.json) in $custom: with this report's the SSM Agent would read none of them (it reads at most 20), so the report is not written" >&2
+  exit 1
+fi
 # Not *.json, so the gatherer never reads it half written.
 partial="$custom/.$file_name.$$.partial"
 # The package folders (links left out, as Go's ReadDir reports them), one a line with the last version folder of

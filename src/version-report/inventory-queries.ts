@@ -34,10 +34,39 @@ export function packageNodesCommand(typeName: string, packageName: string): stri
     `--result-attributes '${JSON.stringify([{ TypeName: typeName }])}'`;
 }
 
-/** One node's report: every Distributor package the agent keeps on it. */
+/**
+ * One node's report: every Distributor package the agent keeps on it, one line a package (the columns of
+ * `NODE_REPORT_COLUMNS`, tab-separated), under a header line.
+ *
+ * `ListInventoryEntries` answers at most 50 entries a call (API reference, `MaxResults` 1 to 50) with a `NextToken` for
+ * the rest, and botocore defines no paginator for it (`data/ssm/2014-11-06/paginators-1.json`), so the AWS CLI makes
+ * one call and prints one page. The command pages itself, in POSIX `sh` inside a subshell (so that `exit` on a failed
+ * call leaves the user's shell alone): each call prints its entries, then a last row `NextToken:` and the token
+ * (`None` on the last page, as the CLI's text output prints a null: awscli `text.py`). `NextToken:` cannot start an
+ * entry's row: a package name has no colon.
+ */
 export function nodeReportCommand(typeName: string, instanceId: string): string {
-  return `aws ssm list-inventory-entries --instance-id ${instanceId} --type-name ${typeName}`;
+  const query = `[Entries[].[${NODE_REPORT_COLUMNS.join(', ')}], [[\`"${NEXT_TOKEN_ROW}"\`, NextToken]]][]`;
+  const call = `aws ssm list-inventory-entries --instance-id ${instanceId} --type-name ${typeName} ` +
+    `--max-results ${LIST_INVENTORY_PAGE} ${NEXT_TOKEN_OPTION} --query '${query}' --output text`;
+  return [
+    `(printf '${NODE_REPORT_COLUMNS.join('\\t')}\\n'`,
+    'next=',
+    `while :; do page=$(${call}) || exit`,
+    `printf '%s\\n' "$page" | grep -v '^${NEXT_TOKEN_ROW}'`,
+    `next=$(printf '%s\\n' "$page" | awk -F '\\t' '$1 == "${NEXT_TOKEN_ROW}" { print $2 }')`,
+    '[ -n "$next" ] && [ "$next" != None ] || break; done)',
+  ].join('; ');
 }
+
+/** `--next-token` and the token, from the second call on (a POSIX `sh` expansion, written here without a template). */
+const NEXT_TOKEN_OPTION = '${next:+--next-token "$next"}';
+/** The attributes `nodeReportCommand` prints, in order. */
+export const NODE_REPORT_COLUMNS = ['Name', 'InstalledVersion', 'State', 'StateVersion', 'LastInstalledVersion'];
+/** The most `ListInventoryEntries` returns a call (API reference and botocore's model: `MaxResults` 1 to 50). */
+const LIST_INVENTORY_PAGE = 50;
+/** The first field of the row that carries the next page's token. */
+const NEXT_TOKEN_ROW = 'NextToken:';
 
 /**
  * The ids of the targets' managed nodes that do not report the package at the version (bash: it compares two sorted

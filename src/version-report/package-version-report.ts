@@ -1,4 +1,4 @@
-import { Duration, Names } from 'aws-cdk-lib';
+import { Annotations, Duration, Names } from 'aws-cdk-lib';
 import { CfnAssociation, CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { collectorDocumentContent } from './collector-document';
@@ -115,6 +115,7 @@ export class PackageVersionReport extends Construct {
     });
     this.typeName = typeName;
     this.targets = props.targets;
+    this.node.addValidation({ validate: () => this.warnOfCustomInventoryFiles() });
     const targets = props.targets.targets.map((target) => ({ key: target.key, values: target.values }));
 
     const document = new CfnDocument(this, 'Document', {
@@ -175,11 +176,38 @@ export class PackageVersionReport extends Construct {
     return packageNodesCommand(this.typeName, packageName);
   }
 
-  /** `aws ssm list-inventory-entries` giving one node's packages. */
+  /**
+   * A POSIX `sh` command giving one node's packages, one a line (name, installed version, state, the version the
+   * state is about, the last installed version, tab-separated, under a header line). It calls
+   * `aws ssm list-inventory-entries` once a page of 50 (the most the API returns; the AWS CLI does not page this call
+   * by itself) until the last page.
+   */
   public nodeQuery(instanceId: string): string {
     validateIn(this, () => checkShape('instanceId', instanceId, SSM_API.InstanceId,
       'must be an EC2 instance id (i- and 8 or 17 letters or digits) or a managed node id (mi- and 17)'));
     return nodeReportCommand(this.typeName, instanceId);
+  }
+
+  /**
+   * Each custom type a report writes is one more `.json` file in the custom inventory folder of every node it targets,
+   * and the agent's custom gatherer reads none of a node's custom inventory once that folder holds more than 20
+   * (amazon-ssm-agent `agent/plugins/inventory/gatherers/custom/customGatherer.go` `getFilePaths`,
+   * `CustomInventoryCountLimit`); an account keeps at most 20 custom types (user guide, "Working with custom
+   * inventory"). The other files on a node are not known at synth (the collector counts them when it runs, and
+   * refuses to be the 21st); the app's own reports are: warn when they write more than one type.
+   */
+  private warnOfCustomInventoryFiles(): string[] {
+    const types = new Set(this.node.root.node.findAll()
+      .filter((c): c is PackageVersionReport => c instanceof PackageVersionReport)
+      .map((report) => report.typeName));
+    if (types.size > 1) {
+      Annotations.of(this).addWarningV2('cdk-ssm-distributor:customInventoryFiles',
+        `${this.node.path}: the app's version reports write ${types.size} custom inventory types (${[...types].sort().join(', ')}), ` +
+        'each one more .json file on every node it targets and one of the account\'s 20 custom types. The SSM Agent reads ' +
+        'no custom inventory of a node whose custom inventory folder holds more than 20 .json files (the collector then ' +
+        'writes nothing and fails on that node). Reports that target the same nodes can share one typeName.');
+    }
+    return [];
   }
 
   /**

@@ -485,6 +485,11 @@ describe('OneTimeInstall', () => {
           Resource: { 'Fn::Join': ['', ['arn:', partition, ':resource-groups:', region, ':', account, ':group/web-servers']] },
         },
         { Action: 'tag:GetResources', Effect: 'Allow', Resource: '*' },
+        {
+          Action: ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'],
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', ['arn:', partition, ':cloudformation:', region, ':', account, ':stack/*']] },
+        },
       ]);
     });
 

@@ -33,6 +33,9 @@ interface PackageInstallState {
 export type ScriptResult = 'success' | 'failure';
 
 export class AgentPackageRepository {
+  /** The states `setInstallState` wrote, in order, for each package. */
+  public readonly written: Array<{ name: string; state: InstallState; version: string }> = [];
+
   private tick = 0;
 
   /** @param root The package root (`appconfig.PackageRoot`), created if missing. */
@@ -40,7 +43,12 @@ export class AgentPackageRepository {
     fs.mkdirSync(root, { recursive: true });
   }
 
-  /** `AddPackage`: the version's folder with the package's files, then the state `New` (kept only after `None`). */
+  /**
+   * `AddPackage`: the version's folder with the package's files, then the state `New`, which `SetInstallState` keeps
+   * only over `None`. On a first install there is no state file but the version folder just made, which
+   * `parseInstallState` reads as `Unknown`: `New` is not written. It is written on an install after an uninstall (the
+   * file says `None`).
+   */
   public addPackage(name: string, version: string): void {
     const folder = this.versionPath(name, version);
     fs.mkdirSync(folder, { recursive: true });
@@ -66,6 +74,7 @@ export class AgentPackageRepository {
     if (state === InstallState.NEW && current.state !== InstallState.NONE) {
       return;
     }
+    this.written.push({ name, state, version });
     current.version = version;
     current.time = this.now();
     current.retrycount = current.state === state ? current.retrycount + 1 : 0;
@@ -97,11 +106,19 @@ export class AgentPackageRepository {
     return path.join(this.root, normalizeDirectory(name), normalizeDirectory(version));
   }
 
-  /** `loadInstallState` / `parseInstallState` for a file this repository wrote. */
+  /**
+   * `loadInstallState` / `parseInstallState` for a file this repository wrote: no file but version folders is
+   * `Unknown` at the last folder by name (`GetDirectoryNames`, sorted), no file and no folder `None`.
+   */
   private loadInstallState(name: string): PackageInstallState {
     const file = this.installStatePath(name);
     if (!fs.existsSync(file)) {
-      return { name, version: '', state: InstallState.NONE, time: '', lastinstalledversion: '', retrycount: 0 };
+      const packageFolder = path.join(this.root, normalizeDirectory(name));
+      const versions = fs.existsSync(packageFolder)
+        ? fs.readdirSync(packageFolder, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()
+        : [];
+      const state = versions.length > 0 ? InstallState.UNKNOWN : InstallState.NONE;
+      return { name, version: versions[versions.length - 1] ?? '', state, time: '', lastinstalledversion: '', retrycount: 0 };
     }
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   }
@@ -133,6 +150,7 @@ export function* install(repo: AgentPackageRepository, name: string, version: st
   const hadState = fs.existsSync(repo.installStatePath(name));
   const previousState = hadState ? JSON.parse(fs.readFileSync(repo.installStatePath(name), 'utf8')).state : InstallState.NONE;
   repo.addPackage(name, version); // ensurePackage downloads the requested version first
+  yield 'downloaded';
   const old = installed !== '' && previousState !== InstallState.NONE && installed !== version ? installed : undefined;
   if (old !== undefined && installationType === 'Uninstall and reinstall') {
     repo.setInstallState(name, old, InstallState.UPGRADING);

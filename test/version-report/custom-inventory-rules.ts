@@ -111,3 +111,20 @@ function fits(shape: ModelShape, value: string): boolean {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** `CustomInventoryCountLimit` of the custom gatherer. */
+export const CUSTOM_INVENTORY_COUNT_LIMIT = 20;
+
+/**
+ * The names in a custom inventory folder that the gatherer counts (amazon-ssm-agent `customGatherer.go`
+ * `getFilePaths`): every entry Go's `ioutil.ReadDir` lists (files, folders, links, hidden ones) whose
+ * `filepath.Ext` is `.json`, case and all (Go's `Ext` is the suffix from the last dot, so `.json` itself counts).
+ */
+export function gathererJsonNames(folder: string): string[] {
+  return fs.readdirSync(folder).filter((name) => name.endsWith('.json')).sort();
+}
+
+/** Whether the gatherer reads the folder at all: `getFilePaths` fails once more than 20 names count. */
+export function gathererReadsFolder(folder: string): boolean {
+  return gathererJsonNames(folder).length <= CUSTOM_INVENTORY_COUNT_LIMIT;
+}

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AgentPackageRepository, finish, install, normalizeDirectory, stopAt, uninstall } from './agent-package-repository';
-import { runLinuxCollector } from './collector-run';
-import { customInventoryViolations } from './custom-inventory-rules';
+import { atomicWriteViolations, runLinuxCollector } from './collector-run';
+import { customInventoryViolations, gathererJsonNames, gathererReadsFolder } from './custom-inventory-rules';
 
 /**
  * The Linux collector, run as the agent runs it (`sh`, which is dash on Debian and Ubuntu, and bash, which is `sh`
@@ -212,6 +212,86 @@ describe.each(SHELLS)('the Linux collector under %s', (shell) => {
     finish(install(repo, 'WebAgent', '2.0.0'));
     expect(entry('WebAgent').InstalledVersion).toBe('2.0.0');
     expect(fs.readdirSync(path.join(agentData, 'i-0123456789abcdef0', 'inventory', 'custom'))).toEqual(['DistributorPackage.json']);
+  });
+
+  test('watched while it runs, the report only ever arrives whole, by a rename, on a first run and on the next', () => {
+    finish(install(repo, 'WebAgent', '1.0.0'));
+    for (const version of ['1.0.0', '2.0.0']) {
+      if (version !== '1.0.0') {
+        finish(install(repo, 'WebAgent', version));
+      }
+      const run = runLinuxCollector(shell, agentData, { watch: true });
+      expect(run.status).toBe(0);
+      expect(atomicWriteViolations(run.events!, 'DistributorPackage.json')).toEqual([]);
+      // The file written before the rename was not a .json file: the gatherer never reads it.
+      const moved = run.events!.filter((e) => e.events.includes('MOVED_FROM')).map((e) => e.name);
+      expect(moved).toEqual([expect.stringMatching(/^\.DistributorPackage\.json\.\d+\.partial$/)]);
+      expect(JSON.parse(run.files['DistributorPackage.json'].toString()).Content[0].InstalledVersion).toBe(version);
+    }
+  });
+
+  test.each<[string, (script: string) => string, RegExp]>([
+    ['writes the report in place', (script) => script
+      .replace('REPORT_PARTIAL=$partial', 'REPORT_PARTIAL=$custom/$file_name').replace('mv -f "$partial" "$custom/$file_name"', 'true'),
+    /DistributorPackage\.json was written in place \(CREATE\)/],
+    ['writes it under a .json name first', (script) => script.replace('partial="$custom/.$file_name.$$.partial"', () => 'partial="$custom/$$.json"'),
+      /\d+\.json was written in place/],
+  ])('the watch catches a collector that %s', (_, breakIt, violation) => {
+    finish(install(repo, 'WebAgent', '1.0.0'));
+    const run = runLinuxCollector(shell, agentData, {
+      watch: true,
+      transform: (script) => {
+        const broken = breakIt(script);
+        expect(broken).not.toBe(script);
+        return broken;
+      },
+    });
+    expect(run.status).toBe(0);
+    expect(atomicWriteViolations(run.events!, 'DistributorPackage.json').join('\n')).toMatch(violation);
+  });
+
+  describe('the custom gatherer\'s 20 files (customGatherer.go getFilePaths)', () => {
+    const custom = () => path.join(agentData, 'i-0123456789abcdef0', 'inventory', 'custom');
+    /** Other custom inventory in the folder, as other tools leave it: files, a hidden one, a folder and a link. */
+    function others(count: number): void {
+      fs.mkdirSync(custom(), { recursive: true });
+      for (let i = 0; i < count; i++) {
+        const name = path.join(custom(), i === 0 ? '.Hidden.json' : `Other${i}.json`);
+        if (i === 1) {
+          fs.mkdirSync(name);
+        } else if (i === 2) {
+          fs.symlinkSync('/nowhere', name);
+        } else {
+          fs.writeFileSync(name, JSON.stringify({ SchemaVersion: '1.0', TypeName: `Custom:Other${i}`, Content: [] }));
+        }
+      }
+      // Names the gatherer does not count.
+      fs.writeFileSync(path.join(custom(), 'Upper.JSON'), '{}');
+      fs.writeFileSync(path.join(custom(), 'notes.json.bak'), '{}');
+    }
+
+    test('19 others: the report is the 20th, and the gatherer reads them all', () => {
+      finish(install(repo, 'WebAgent', '1.0.0'));
+      others(19);
+      const run = runLinuxCollector(shell, agentData);
+      expect(run.status).toBe(0);
+      expect(run.files['DistributorPackage.json']).toBeDefined();
+      expect(gathererJsonNames(custom())).toHaveLength(20);
+      expect(gathererReadsFolder(custom())).toBe(true);
+    });
+
+    test.each([20, 21])('%i others: the report is not written, its earlier file goes, the run fails and says why', (count) => {
+      finish(install(repo, 'WebAgent', '1.0.0'));
+      expect(runLinuxCollector(shell, agentData).status).toBe(0);
+      others(count);
+      const run = runLinuxCollector(shell, agentData);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe(`${count} other custom inventory files (*.json) in ${custom()}: with this report's the SSM Agent ` +
+        'would read none of them (it reads at most 20), so the report is not written\n');
+      expect(run.files['DistributorPackage.json']).toBeUndefined();
+      expect(gathererJsonNames(custom())).toHaveLength(count);
+      expect(gathererReadsFolder(custom())).toBe(count <= 20);
+    });
   });
 
   test('another type name writes its own file', () => {

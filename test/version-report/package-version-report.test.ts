@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Lazy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
   AssociationSchedule, Concurrency, ErrorThreshold, InstanceTargets, InventoryCollection, PackageVersionReport,
   PackageVersionReportProps,
@@ -98,6 +98,32 @@ describe('PackageVersionReport', () => {
     });
   });
 
+  describe('custom inventory files', () => {
+    const warnings = (s: Stack) => Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('customInventoryFiles'));
+
+    test('one report, or several of one type: no warning', () => {
+      report();
+      new PackageVersionReport(stack, 'Again', { targets: TARGETS, inventory: InventoryCollection.existingAssociation() });
+      expect(warnings(stack)).toEqual([]);
+    });
+
+    test('reports of two types in the app: each warns, with the count and the agent\'s rule', () => {
+      report();
+      const other = new Stack(stack.node.root as App, 'Other');
+      new PackageVersionReport(other, 'Tools', {
+        targets: TARGETS, inventory: InventoryCollection.existingAssociation(), typeName: 'Custom:ToolPackages',
+      });
+      const found = warnings(stack);
+      expect(found).toHaveLength(1);
+      expect(found[0].entry.data).toBe('Fleet/Versions: the app\'s version reports write 2 custom inventory types ' +
+        '(Custom:DistributorPackage, Custom:ToolPackages), each one more .json file on every node it targets and one of the ' +
+        'account\'s 20 custom types. The SSM Agent reads no custom inventory of a node whose custom inventory folder holds ' +
+        'more than 20 .json files (the collector then writes nothing and fails on that node). Reports that target the same ' +
+        'nodes can share one typeName. [ack: cdk-ssm-distributor:customInventoryFiles]');
+      expect(warnings(other)).toHaveLength(1);
+    });
+  });
+
   describe('queries', () => {
     test('versions across the fleet, in one aggregation', () => {
       expect(report().versionCountsQuery()).toBe(
@@ -111,8 +137,9 @@ describe('PackageVersionReport', () => {
       expect(versions.packageNodesQuery('WebAgent')).toBe('aws ssm get-inventory --filters ' +
         '\'[{"Key":"Custom:DistributorPackage.Name","Values":["WebAgent"],"Type":"Equal"}]\' ' +
         '--result-attributes \'[{"TypeName":"Custom:DistributorPackage"}]\'');
+      // It pages itself: node-query.test.ts runs it.
       expect(versions.nodeQuery('i-0123456789abcdef0'))
-        .toBe('aws ssm list-inventory-entries --instance-id i-0123456789abcdef0 --type-name Custom:DistributorPackage');
+        .toContain('aws ssm list-inventory-entries --instance-id i-0123456789abcdef0 --type-name Custom:DistributorPackage --max-results 50 ');
     });
 
     test('drift: the targets\' nodes less those that report the version', () => {
