@@ -90,6 +90,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // build): no PowerShell can be installed here (test/version-report/windows-collector.test.ts).
     'web-tree-sitter@^0.25',
     'tree-sitter-powershell@^0.26',
+    // The organization inventory's Athena queries: parsed with an Athena/Trino grammar and run on DuckDB over files
+    // laid out as Resource Data Sync writes them (test/organization-inventory/athena-queries.test.ts).
+    'node-sql-parser@5.4.0',
+    '@duckdb/node-api@1.5.6-r.1',
   ],
   // Handlers (`*.lambda.ts`) are bundled by projen into assets/ at build time, never at the user's synth.
   lambdaOptions: { runtime: HANDLER_RUNTIME },
@@ -135,12 +139,13 @@ project.addTask('example', {
 
 /** Speed and size against a baseline measured in the same run (see bench/). */
 const benchTask = project.addTask('bench', {
-  description: 'Measure synth time against the raw L1 resources, what OneTimeInstall and PackageRingRollout add to a stack, and package authoring against a plain sha256',
+  description: 'Measure synth time against the raw L1 resources, what OneTimeInstall and PackageRingRollout add to a stack, package authoring against a plain sha256, and the bytes the organization inventory\'s queries scan',
   steps: [
     { exec: 'TS_NODE_PROJECT=bench/tsconfig.json node --expose-gc -r ts-node/register bench/synth.ts' },
     { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/one-time-install.ts' },
     { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/distributor-package.ts' },
     { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/rollout-rings.ts' },
+    { exec: 'ts-node --prefer-ts-exts -P bench/tsconfig.json bench/organization-inventory.ts' },
   ],
 });
 

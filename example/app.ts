@@ -25,12 +25,14 @@ import {
   InstanceTargets,
   InventoryCollection,
   OneTimeInstall,
+  OrganizationInventory,
   OrganizationPackageBuckets,
   OrganizationRollout,
   PackageAction,
   PackageArchitecture,
   PackageFile,
   PackageFleetDashboard,
+  PackageInventorySync,
   PackagePlatform,
   PackageRingRollout,
   PackageVersionReport,
@@ -260,4 +262,18 @@ const packageBuckets = new OrganizationPackageBuckets(app, 'OrgPackageBuckets', 
   regions: ['eu-west-1', 'us-east-1'],
 });
 new OrganizationRolloutStack(app, 'OrgInventoryRollout', { env: management, packageBuckets });
+// Which version runs where across the organization: the central bucket, tables and queries in the management account,
+// and every member account and region of the rollout adds the version report and its resource data sync in one line.
+const orgStack = app.node.findChild('OrgInventoryRollout') as Stack;
+const orgInventory = new OrganizationInventory(orgStack, 'PackageInventory', {
+  accounts: [management.account, '444455556666', '777788889999'],
+  regions: ['eu-west-1', 'us-east-1'],
+  organizationId: 'o-a1b2c3d4e5',
+});
+orgInventory.addDriftQuery('ExampleOrgInventoryAgent', '1.0.0');
+new PackageInventorySync((orgStack.node.findChild('InventoryAgent') as OrganizationRollout).memberStack, 'PackageInventory', {
+  destination: orgInventory.destination,
+  targets: InstanceTargets.tags({ 'inventory-agent': ['enabled'] }),
+  inventory: InventoryCollection.newAssociation(),
+});
 app.synth();

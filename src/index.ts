@@ -8,3 +8,4 @@ export * from './organization';
 export * from './fleet-dashboard';
 export * from './version-report';
 export * from './rollout-rings';
+export * from './organization-inventory';

@@ -26,7 +26,7 @@ import {
 } from '../src';
 import { VERSION_LOCK_CONTEXT } from '../src/distributor-package/version-lock';
 import { MAX_COMMENT_LENGTH } from '../src/one-time-install/install-properties';
-import { CFN_SSM_ASSOCIATION, CFN_STACKSET, CLOUDFORMATION_API, CONFIG_API, ModelShape, ORGANIZATIONS_API, RESOURCE_GROUPS_API, SSM_API } from '../src/private/aws-api-model';
+import { ATHENA_API, CFN_SSM_ASSOCIATION, CFN_STACKSET, CLOUDFORMATION_API, CONFIG_API, ModelShape, ORGANIZATIONS_API, RESOURCE_GROUPS_API, SSM_API } from '../src/private/aws-api-model';
 import { fitsShape, modelRegExp } from '../src/private/validation';
 
 /**
@@ -39,6 +39,7 @@ const MODELS: {
   'cloudformation-api': Record<string, ModelShape>;
   'organizations': Record<string, ModelShape>;
   'config': Record<string, ModelShape>;
+  'athena': Record<string, ModelShape>;
   'cloudformation': Record<string, Record<string, ModelShape>>;
 } = JSON.parse(fs.readFileSync(path.join(__dirname, 'oracles', 'aws-models.json'), 'utf8'));
 const ssm = (shape: string): Required<ModelShape> => MODELS.ssm[shape] as Required<ModelShape>;
@@ -73,6 +74,10 @@ describe("the library's rules are AWS's models'", () => {
 
   test.each(Object.entries(RESOURCE_GROUPS_API))('Resource Groups API shape %s', (name, shape) => {
     expect(shape).toEqual(MODELS['resource-groups'][name]);
+  });
+
+  test.each(Object.entries(ATHENA_API))('Athena API shape %s', (name, shape) => {
+    expect(shape).toEqual(MODELS.athena[name]);
   });
 
   test.each(Object.entries(CFN_SSM_ASSOCIATION))('AWS::SSM::Association property %s', (name, shape) => {

@@ -54,6 +54,16 @@ export const SSM_API = {
   NotificationType: { enum: ['Command', 'Invocation'] },
   /** `PutInventory` items' `TypeName`: the version report's custom inventory type. */
   InventoryItemTypeName: { min: 1, max: 100, pattern: '^(AWS|Custom):.*$' },
+  /** `CreateResourceDataSync`: the organization inventory's member syncs. */
+  ResourceDataSyncName: { min: 1, max: 64 },
+  ResourceDataSyncS3Prefix: { min: 1, max: 256 },
+  ResourceDataSyncAWSKMSKeyARN: { pattern: 'arn:.*', min: 1, max: 512 },
+} as const satisfies Record<string, ModelShape>;
+
+/** The Athena API model's shapes of the organization inventory's workgroup (botocore's `athena`): `CreateWorkGroup`. */
+export const ATHENA_API = {
+  WorkGroupName: { pattern: '[a-zA-Z0-9._-]{1,128}' },
+  BytesScannedCutoffValue: { min: 10000000 },
 } as const satisfies Record<string, ModelShape>;
 
 /** The Resource Groups API model's `GroupName` (botocore's `resource-groups`): `resource-groups:Name` targets. */

@@ -22,6 +22,8 @@ SSM_OPERATIONS = [
     'UpdateDocument', 'UpdateDocumentDefaultVersion',
     # The version report: custom inventory as the agent uploads it (PutInventory) and the queries it gives.
     'GetInventory', 'ListInventoryEntries', 'PutInventory',
+    # The organization inventory: each member account's resource data sync into the central bucket.
+    'CreateResourceDataSync',
 ]
 RESOURCE_GROUPS_OPERATIONS = ['GetGroup']
 # The organization rollout: StackSets and the ids of AWS Organizations.
@@ -30,7 +32,9 @@ ORGANIZATIONS_OPERATIONS = ['DescribeOrganizationalUnit', 'ListAccountsForParent
 ORGANIZATIONS_SHAPES = ['OrganizationId']
 # The opt-in AWS Config rule of association compliance.
 CONFIG_OPERATIONS = ['PutConfigRule']
-CFN_RESOURCES = ['AWS::SSM::Association', 'AWS::SSM::Document', 'AWS::CloudFormation::StackSet']
+# The organization inventory's Athena workgroup.
+ATHENA_OPERATIONS = ['CreateWorkGroup']
+CFN_RESOURCES = ['AWS::SSM::Association', 'AWS::SSM::Document', 'AWS::CloudFormation::StackSet', 'AWS::SSM::ResourceDataSync']
 CONSTRAINTS = ('pattern', 'min', 'max', 'enum')
 CFN_CONSTRAINTS = {'pattern': 'pattern', 'minLength': 'min', 'maxLength': 'max', 'minimum': 'min', 'maximum': 'max',
                    'minItems': 'min', 'maxItems': 'max', 'enum': 'enum'}
@@ -77,6 +81,7 @@ def models():
         'cloudformation-api': api_shapes('cloudformation', CLOUDFORMATION_OPERATIONS),
         'organizations': api_shapes('organizations', ORGANIZATIONS_OPERATIONS, ORGANIZATIONS_SHAPES),
         'config': api_shapes('config', CONFIG_OPERATIONS),
+        'athena': api_shapes('athena', ATHENA_OPERATIONS),
         'cloudformation': {name: cfn_properties(name) for name in CFN_RESOURCES},
     }
 

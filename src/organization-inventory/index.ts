@@ -1,0 +1,3 @@
+export * from './inventory-sync-destination';
+export * from './organization-inventory';
+export * from './package-inventory-sync';
