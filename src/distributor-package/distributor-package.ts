@@ -15,6 +15,7 @@ import { isAwsPublishedPackage } from './package-names';
 import { PackageSharing } from './package-sharing';
 import { checkVersionLock } from './version-lock';
 import { SSM_API } from '../private/aws-api-model';
+import { hasProtoKey } from '../private/dictionary';
 import { isInStackSetTemplate } from '../private/stackset-template';
 import { checkLength, checkShape, checkVersionName, fitsShape, invalid, isKnown, validateIn } from '../private/validation';
 
@@ -195,6 +196,12 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
       // A named document cannot be replaced: each change publishes a new version, which becomes the default.
       updateMethod: 'NewVersion',
     });
+    if (hasProtoKey(manifest)) {
+      // CDK resolves an object's keys by assignment (aws-cdk-lib core/lib/private/resolve.ts), which drops a key
+      // `__proto__`; CloudFormation takes the content as a JSON string too (AWS::SSM::Document schema, Content: object
+      // or string), but CfnDocumentProps only as an object, so the string goes in as an override.
+      document.addPropertyOverride('Content', JSON.stringify(manifest));
+    }
     document.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
 
     this.packageName = props.packageName;
