@@ -17,7 +17,7 @@ import { checkVersionLock } from './version-lock';
 import { SSM_API } from '../private/aws-api-model';
 import { hasProtoKey } from '../private/dictionary';
 import { isInStackSetTemplate } from '../private/stackset-template';
-import { checkLength, checkShape, checkVersionName, fitsShape, invalid, isKnown, validateIn } from '../private/validation';
+import { checkGiven, checkLength, checkRequiredProps, checkShape, checkVersionName, fitsShape, invalid, isKnown, isMissing, validateIn } from '../private/validation';
 
 /**
  * A Distributor package that `AWS-ConfigureAWSPackage` can install.
@@ -70,6 +70,10 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
    * A package shared from another account must be given by ARN: use `fromPackageArn`.
    */
   public static fromPackageName(scope: Construct, id: string, packageName: string): IDistributorPackage {
+    if (isMissing(packageName)) {
+      return new ImportedDistributorPackage(scope, id, { packageName, packageArn: '', packageReference: '' },
+        () => checkGiven('DistributorPackage.fromPackageName() packageName', packageName));
+    }
     const stack = Stack.of(scope);
     const packageArn = stack.formatArn({
       service: 'ssm',
@@ -90,6 +94,10 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
    * `arn:PARTITION:ssm:REGION:ACCOUNT:document/NAME` (or `package/NAME`), at most 128 characters.
    */
   public static fromPackageArn(scope: Construct, id: string, packageArn: string): IDistributorPackage {
+    if (isMissing(packageArn)) {
+      return new ImportedDistributorPackage(scope, id, { packageName: '', packageArn, packageReference: '' },
+        () => checkGiven('DistributorPackage.fromPackageArn() packageArn', packageArn));
+    }
     if (!isKnown(packageArn)) {
       const packageName = Stack.of(scope).splitArn(packageArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
       return new ImportedDistributorPackage(scope, id, { packageName, packageArn, packageReference: packageArn });
@@ -130,7 +138,8 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
   private sharing?: PackageSharing;
 
   constructor(scope: Construct, id: string, props: DistributorPackageProps) {
-    super(scope, id, { physicalName: props.packageName });
+    super(scope, id, { physicalName: props?.packageName });
+    checkRequiredProps(this, props, ['packageName', 'version', 'targets', 'targets[].platform', 'targets[].file']);
     // Each version attaches its files under S3 keys of its own, even files that did not change: the guide asks a
     // new version for URLs with other file names.
     const assetHashOf = (sha256: string) => `${sha256}-${props.version}`;
