@@ -13,6 +13,7 @@ import { packageFilePlacement } from './package-file-placement';
 import { buildManifest } from './package-manifest';
 import { isAwsPublishedPackage } from './package-names';
 import { PackageSharing } from './package-sharing';
+import { exactKeyWarnings } from './reported-versions';
 import { checkVersionLock } from './version-lock';
 import { SSM_API } from '../private/aws-api-model';
 import { hasProtoKey } from '../private/dictionary';
@@ -179,6 +180,9 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
     this.installPlanFile = this.writeInstallPlan(props.packageName, props.version);
     for (const warning of [...warnings, ...planWarnings(props.packageName, manifest.packages, this.plan)]) {
       Annotations.of(this).addWarningV2('cdk-ssm-distributor:packageOnNodes', warning);
+    }
+    for (const warning of exactKeyWarnings(props.packageName, manifest.packages)) {
+      Annotations.of(this).addWarningV2('cdk-ssm-distributor:exactVersionKey', warning);
     }
 
     // In a StackSet template the files go where the member accounts read them; elsewhere they are the stack's assets.
