@@ -118,8 +118,8 @@ describe('the install plan never says a node gets a file SSM Agent would not giv
       [PackagePlatform.DEBIAN, '12.8', "Debian reports its os-release VERSION_ID, the major release ('12')"],
       [PackagePlatform.RED_HAT, '9', "Red Hat Enterprise Linux reports its os-release VERSION_ID, major and minor release ('9.6')"],
       [PackagePlatform.SUSE, '15-SP6', "SUSE reports its os-release VERSION_ID: '15.6' for SLES 15 SP6"],
-    ] as Array<[PackagePlatform, string, string]>).map(([platform, key, says]) => [platform.name, platform, key, says] as const))(
-      "%s '%s', which no node reports", (_, platform, key, says) => {
+    ] as Array<[PackagePlatform, string, string]>).map(([platform, key, says]) => [platform.name, key, platform, says] as const))(
+      "%s '%s', which no node reports", (_, key, platform, says) => {
         author(platform, [key]);
 
         expect(warnings('cdk-ssm-distributor:exactVersionKey')).toEqual([expect.stringContaining(
@@ -139,7 +139,7 @@ describe('the install plan never says a node gets a file SSM Agent would not giv
       [PackagePlatform.MACOS, '14.7.1'], [PackagePlatform.AMAZON_LINUX, '2023'], [PackagePlatform.AMAZON_LINUX, '2'],
       [PackagePlatform.UBUNTU, '22.04'], [PackagePlatform.DEBIAN, '12'], [PackagePlatform.RED_HAT, '9.6'], [PackagePlatform.SUSE, '15.6'],
       [PackagePlatform.SUSE, '15'], [PackagePlatform.WINDOWS, '10.0.17763'], [PackagePlatform.of('fedora'), '41'], [PackagePlatform.RED_HAT, '9.*'],
-    ] as Array<[PackagePlatform, string]>).map(([platform, key]) => [platform.name, platform, key] as const))("%s '%s', a version nodes report (or a platform whose form the library does not know), is not", (_, platform, key) => {
+    ] as Array<[PackagePlatform, string]>).map(([platform, key]) => [platform.name, key, platform] as const))("%s '%s', a version nodes report (or a platform whose form the library does not know), is not", (_, key, platform) => {
       author(platform, [key]);
 
       expect(warnings('cdk-ssm-distributor:exactVersionKey')).toEqual([]);
