@@ -230,9 +230,10 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
 
   /**
    * The install plan: for each common kind of node (Amazon Linux 2 and 2023, Ubuntu 20.04 to 24.04, RHEL 8 and 9,
-   * Debian 12, SUSE 15, Windows Server 2016 to 2025; macOS 14 and 15 and Windows Server 2016 Nano Server where the
+   * Debian 12, SUSE 15, Windows Server 2016 to 2025; macOS 13 to 15 and Windows Server 2016 Nano Server where the
    * manifest reaches them), on each architecture it runs on, the file SSM Agent would pick from the manifest, or why it
-   * would get none. Synth warns about each kind of node of a platform the package names that would get nothing, or a
+   * would get none. A kind of many versions (RHEL 9 reports 9.0 to 9.6) is split where the manifest's exact or deeper
+   * keys split it, so that no row says a node gets a file that only some of its versions get. Synth warns about each kind of node of a platform the package names that would get nothing, or a
    * file it cannot run, and about a platform name SSM Agent never reports (`rhel` for `redhat`).
    *
    * @see https://github.com/aws/amazon-ssm-agent/blob/mainline/agent/plugins/configurepackage/birdwatcher/birdwatcherservice/birdwatcherservice.go
