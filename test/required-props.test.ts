@@ -116,6 +116,9 @@ function requiredOf(callable: Callable): Required[] {
         found.push({ prop: `${prop}[0].${p.name}`, at: [...at, 0, p.name] });
         walk(propType(p), `${prop}[0].${p.name}`, [...at, 0, p.name]);
       });
+    } else if (element && element.getSymbol() && !(element.flags & ts.TypeFlags.StringLike)) {
+      // A list of constructs or references (associations, instances): each item is required too.
+      found.push({ prop: `${prop}[0]`, at: [...at, 0] });
     } else if (libraryInterface(type)) {
       requiredProps(type).forEach((p) => {
         const name = prop === 'props' ? p.name : `${prop}.${p.name}`;
@@ -358,6 +361,8 @@ describe('every required prop and argument of the public API, left out or null, 
     expect(required('new PackageRingRollout()')).toEqual(expect.arrayContaining(['rings[0].name', 'rings[0].targets', 'distributorPackage']));
     expect(required('new OneTimeInstall()')).toEqual(['props', 'targets', 'distributorPackage']);
     expect(required('InstanceTargets.tags()')).toEqual(['InstanceTargets.tags() tags']);
+    expect(required('InstanceTargets.instances()')).toEqual(['InstanceTargets.instances() instances', 'InstanceTargets.instances() instances[0]']);
+    expect(required('new PackageFleetDashboard()')).toEqual(['props', 'associations', 'associations[0]']);
   });
 
   describe.each(callables.map((c) => [c.label, c] as const))('%s', (_, callable) => {

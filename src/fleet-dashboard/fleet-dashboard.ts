@@ -57,7 +57,7 @@ export class PackageFleetDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: PackageFleetDashboardProps) {
     super(scope, id);
-    checkRequiredProps(this, props, ['associations']);
+    checkRequiredProps(this, props, ['associations', 'associations[]']);
     const period = validateIn(this, () => {
       if (props.associations.length === 0) {
         invalid('associations', 'must name at least one association', '[]');

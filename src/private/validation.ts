@@ -200,8 +200,8 @@ export function checkGiven(prop: string, value: unknown, rule = 'is required'): 
 }
 
 /**
- * Checks, before anything reads them, a construct's props and its required props: `name`, or `list[].name` for a
- * prop of each item of a list (`targets[].file`), each item itself required too; `[name, rule]` says what to give
+ * Checks, before anything reads them, a construct's props and its required props: `name`; `list[]` for each item of
+ * a list; `list[].name` for a prop of each item (`targets[].file`), each item required too; `[name, rule]` says what to give
  * where `is required` would not. Call it first in a constructor.
  */
 export function checkRequiredProps<T extends object>(scope: IConstruct, props: T | undefined,
@@ -211,13 +211,15 @@ export function checkRequiredProps<T extends object>(scope: IConstruct, props: T
     const values = props as Record<string, unknown>;
     for (const entry of names) {
       const [name, rule] = typeof entry === 'string' ? [entry, undefined] : entry;
-      const [list, item] = name.split('[].');
+      const [list, item] = name.split(/\[\]\.?/);
       if (item === undefined) {
         checkGiven(name, values[name], rule);
       } else if (Array.isArray(values[list])) {
         (values[list] as unknown[]).forEach((value, index) => {
           checkGiven(`${list}[${index}]`, value);
-          checkGiven(`${list}[${index}].${item}`, (value as Record<string, unknown>)[item]);
+          if (item) {
+            checkGiven(`${list}[${index}].${item}`, (value as Record<string, unknown>)[item]);
+          }
         });
       }
     }

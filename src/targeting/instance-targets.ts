@@ -88,6 +88,10 @@ export class InstanceTargets {
     if (isMissing(instances)) {
       return missingArgument(new InstanceTargets([]), 'InstanceTargets.instances() instances', instances);
     }
+    const missing = instances.findIndex(isMissing);
+    if (missing >= 0) {
+      return missingArgument(new InstanceTargets([]), `InstanceTargets.instances() instances[${missing}]`, instances[missing]);
+    }
     return InstanceTargets.instanceIds(instances.map((instance) => instance.instanceId));
   }
 
