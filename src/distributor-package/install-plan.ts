@@ -49,10 +49,10 @@ function versionRows(packages: ManifestPackages, kind: NodeKind): Array<{ label:
   const family = kind.version.slice(0, -2);
   const platformKey = matchExactOrAny(kind.platform, Object.keys(packages));
   const keys = platformKey === undefined ? [] : Object.keys(packages[platformKey]).sort();
-  const under = (version: string) => version === family || version.startsWith(`${family}.`);
-  const exact = keys.filter((key) => isExactKey(key) && under(key) && isReportedForm(kind.platform, key));
+  // SUSE 15 itself reports `15`: an exact key may be the shared parts alone.
+  const exact = keys.filter((key) => isExactKey(key) && (key === family || key.startsWith(`${family}.`)) && isReportedForm(kind.platform, key));
   // The deepest first: a row stands for the versions its key matches that no row above it names.
-  const deeper = keys.filter((key) => !isExactKey(key) && key.endsWith('.*') && under(key.slice(0, -2)))
+  const deeper = keys.filter((key) => !isExactKey(key) && key.endsWith('.*') && key.startsWith(`${family}.`) && key !== kind.version)
     .sort((a, b) => b.split('.').length - a.split('.').length);
   const split = exact.length + deeper.length > 0;
   return [
