@@ -102,6 +102,13 @@ describe('the install plan never says a node gets a file SSM Agent would not giv
       "no version matches '14.*' ('14.7'), and SSM Agent does not go back to another platform");
   });
 
+  test("a key that is the kind's own pattern (9.*) leaves it one row", () => {
+    const plan = author(PackagePlatform.RED_HAT, ['9.*']).installPlan();
+
+    expect(plan.filter((row) => row.nodeKind.startsWith('Red Hat Enterprise Linux 9')).map((row) => [row.nodeKind, row.platformVersion, row.file]))
+      .toEqual([['Red Hat Enterprise Linux 9', '9.*', '9.star.zip'], ['Red Hat Enterprise Linux 9', '9.*', '9.star.zip']]);
+  });
+
   test('the table says how to read a row of a version pattern', () => {
     const pkg = author(PackagePlatform.MACOS, ['14.7']);
 
