@@ -4,7 +4,7 @@
 export interface InstallPlanEntry {
   /**
    * The kind of node: `Amazon Linux 2023`, `Windows Server 2019`; with the versions the row stands for where the
-   * manifest's keys split a kind: `macOS 14 (14.7 exactly)`, `macOS 14 (other versions)`.
+   * manifest's keys split a kind: `macOS 14, 14.7 exactly`, `macOS 14, other versions`.
    */
   readonly nodeKind: string;
   /** The platform its SSM Agent reports: `amazon`, `windows`. */

@@ -56,9 +56,9 @@ function versionRows(packages: ManifestPackages, kind: NodeKind): Array<{ label:
     .sort((a, b) => b.split('.').length - a.split('.').length);
   const split = exact.length + deeper.length > 0;
   return [
-    ...exact.map((key) => ({ label: `${kind.label} (${key} exactly)`, shown: key, probe: key })),
-    ...deeper.map((key) => ({ label: `${kind.label} (${key})`, shown: key, probe: `${key.slice(0, -2)}.${OTHER_PART}` })),
-    { label: split ? `${kind.label} (other versions)` : kind.label, shown: kind.version, probe: `${family}.${OTHER_PART}` },
+    ...exact.map((key) => ({ label: `${kind.label}, ${key} exactly`, shown: key, probe: key })),
+    ...deeper.map((key) => ({ label: `${kind.label}, ${key}`, shown: key, probe: `${key.slice(0, -2)}.${OTHER_PART}` })),
+    { label: split ? `${kind.label}, other versions` : kind.label, shown: kind.version, probe: `${family}.${OTHER_PART}` },
   ];
 }
 

@@ -22,9 +22,9 @@ const REPORTED: Record<string, { platform: string; versions: string[] }> = {
   'macOS 15': { platform: 'mac_os_x', versions: ['15.0', '15.0.1', '15.1', '15.1.1', '15.2'] },
 };
 
-/** The plan's rows of a kind of node: its own label, or its label and what the row stands for in brackets. */
+/** The plan's rows of a kind of node: its own label, or its label and what the row stands for after a comma. */
 const rowsOf = (plan: InstallPlanEntry[], kind: string, architecture: string) =>
-  plan.filter((row) => (row.nodeKind === kind || row.nodeKind.startsWith(`${kind} (`)) && row.architecture === architecture);
+  plan.filter((row) => (row.nodeKind === kind || row.nodeKind.startsWith(`${kind}, `)) && row.architecture === architecture);
 
 /**
  * The row that stands for a version, as the plan's heading says: an "exactly" row for its version, else the first
@@ -92,13 +92,13 @@ describe('the install plan never says a node gets a file SSM Agent would not giv
     expect(plan.filter((row) => row.architecture === 'arm64').map((row) => [row.nodeKind, row.platformVersion, row.file ?? row.problem]))
       .toEqual(expect.arrayContaining([
         ['macOS 13', '13.*', "gets no file: platform 'mac_os_x' matches, no version matches '13.*' ('14.7'), and SSM Agent does not go back to another platform"],
-        ['macOS 14 (14.7 exactly)', '14.7', '14.7.zip'],
-        ['macOS 14 (other versions)', '14.*', "gets no file: platform 'mac_os_x' matches, no version matches '14.*' ('14.7'), and SSM Agent does not go back to another platform"],
+        ['macOS 14, 14.7 exactly', '14.7', '14.7.zip'],
+        ['macOS 14, other versions', '14.*', "gets no file: platform 'mac_os_x' matches, no version matches '14.*' ('14.7'), and SSM Agent does not go back to another platform"],
         ['macOS 15', '15.*', "gets no file: platform 'mac_os_x' matches, no version matches '15.*' ('14.7'), and SSM Agent does not go back to another platform"],
       ]));
     expect(plan.some((row) => row.nodeKind === 'macOS 14')).toBe(false);
     expect(warnings('cdk-ssm-distributor:packageOnNodes')).toContain(
-      "ExampleAgent: macOS 14 (other versions) (mac_os_x 14.*) on x86_64 and arm64 gets no file: platform 'mac_os_x' matches, " +
+      "ExampleAgent: macOS 14, other versions (mac_os_x 14.*) on x86_64 and arm64 gets no file: platform 'mac_os_x' matches, " +
       "no version matches '14.*' ('14.7'), and SSM Agent does not go back to another platform");
   });
 
@@ -114,7 +114,7 @@ describe('the install plan never says a node gets a file SSM Agent would not giv
 
     const table = fs.readFileSync(pkg.installPlanFile, 'utf8');
     expect(table).toContain('A version ending in .* stands for the versions it matches that no row above names; "exactly" rows match that version only.');
-    expect(table).toContain('| macOS 14 (14.7 exactly) | mac_os_x | 14.7 | x86_64 | 14.7.zip |  |');
+    expect(table).toContain('| macOS 14, 14.7 exactly | mac_os_x | 14.7 | x86_64 | 14.7.zip |  |');
   });
 
   describe('an exact key that misses the versions real nodes report is warned about (cdk-ssm-distributor:exactVersionKey)', () => {
