@@ -6,6 +6,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { craftZip } from './craft-zip';
 import { DistributorPackage, InstallPlanEntry, PackageArchitecture, PackageFile, PackagePlatform, PackageTarget } from '../../src';
 import { matchVersion, selectFile } from '../../src/distributor-package/agent-selection';
+import { planInstalls } from '../../src/distributor-package/install-plan';
 import { VERSION_LOCK_CONTEXT } from '../../src/distributor-package/version-lock';
 
 /**
@@ -151,5 +152,36 @@ describe('the install plan never says a node gets a file SSM Agent would not giv
 
       expect(warnings('cdk-ssm-distributor:exactVersionKey')).toEqual([]);
     });
+  });
+});
+
+describe('the same, over every manifest of up to three version keys from a pool per platform', () => {
+  const POOLS: Record<string, string[]> = {
+    mac_os_x: ['13.*', '13.6', '13.6.*', '14', '14.*', '14.7', '14.7.*', '14.7.1', '15.*', '15.1', '_any', '*'],
+    redhat: ['8.*', '8.10', '8.4.*', '9', '9.*', '9.4', '9.6', '9.4.*', '_any', '*'],
+    suse: ['15', '15.*', '15.6', '15.6.*', '_any', '*'],
+  };
+  const subsets = (pool: string[], size: number): string[][] => (size === 0 ? [[]]
+    : pool.flatMap((key, i) => subsets(pool.slice(i + 1), size - 1).map((rest) => [key, ...rest])));
+
+  test.each(Object.keys(POOLS))('%s', (platform) => {
+    let checked = 0;
+    const manifests = [1, 2, 3].flatMap((size) => subsets(POOLS[platform], size));
+    for (const keys of manifests) {
+      const manifest = { [platform]: Object.fromEntries(keys.map((key) => [key, { _any: { file: key } }])) };
+      const plan = planInstalls(manifest, new Map(keys.map((key) => [key, 'sh'])));
+      for (const [kind, { versions }] of Object.entries(REPORTED).filter(([, r]) => r.platform === platform)) {
+        const rows = rowsOf(plan, kind, 'arm64');
+        for (const version of versions) {
+          const row = rowFor(rows, version);
+          const agent = selectFile(manifest, platform, version, 'arm64');
+          expect({ keys, kind, version, file: row?.file }).toEqual({ keys, kind, version, file: agent.file });
+          checked++;
+        }
+      }
+    }
+    const versions = Object.values(REPORTED).filter((r) => r.platform === platform).flatMap((r) => r.versions);
+    expect(checked).toBe(manifests.length * versions.length); // mac_os_x 298 x 23, redhat 175 x 15, suse 41 x 7
+
   });
 });
