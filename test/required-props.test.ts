@@ -406,3 +406,19 @@ function pathOf(callable: Callable): string {
 function receiverPath(callable: Callable): string {
   return pathOf(receiverOf(callable.returns)!.callable);
 }
+
+describe('a method that takes a required list answers the same way', () => {
+  test.each([undefined, null])('DistributorPackage.share(%s)', (value) => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'required-share-'));
+    try {
+      const app = new App({ outdir: path.join(scratch, 'cdk.out'), context: { [VERSION_LOCK_CONTEXT]: path.join(scratch, 'lock.json') } });
+      const pkg = new lib.DistributorPackage(new Stack(app, 'Stack'), 'Package', {
+        packageName: 'ExampleAgent', version: '1.0.0', targets: [{ platform: lib.PackagePlatform.AMAZON_LINUX, file: lib.PackageFile.fromDirectory(LINUX) }],
+      });
+
+      expect(() => pkg.share(value as unknown as string[])).toThrow(`Stack/Package: share() accountIds is required, got ${value}`);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+});

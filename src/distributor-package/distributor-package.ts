@@ -246,6 +246,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
    * Shares the package with more accounts: 12-digit account ids, or `All` (alone) to make it public.
    */
   public share(accountIds: string[]): void {
+    validateIn(this, () => checkGiven('share() accountIds', accountIds));
     if (accountIds.length === 0) {
       return;
     }
