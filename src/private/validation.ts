@@ -194,15 +194,15 @@ export function checkVersionName(prop: string, version: string): void {
  * that names neither construct nor prop.
  */
 export function checkGiven(prop: string, value: unknown, rule = 'is required'): void {
-  if (value === undefined || value === null) {
+  if (isMissing(value)) {
     invalid(prop, rule, value);
   }
 }
 
 /**
- * Checks, before anything reads them, a construct's props and its required props: `name`; `list[]` for each item of
- * a list; `list[].name` for a prop of each item (`targets[].file`), each item required too; `[name, rule]` says what to give
- * where `is required` would not. Call it first in a constructor.
+ * Checks, before anything reads them, a construct's props and its required props: `name`; `list[]` for each item
+ * of a list; `list[].name` for a prop of each item (`targets[].file`), each item required too; `[name, rule]` says
+ * what to give where `is required` would not. Call it first in a constructor.
  */
 export function checkRequiredProps<T extends object>(scope: IConstruct, props: T | undefined,
   names: ReadonlyArray<string | readonly [string, string]>): void {
