@@ -46,7 +46,8 @@ export function buildManifest(options: {
   if (options.targets.length === 0) {
     invalid('targets', 'must name at least one platform and its file', 0);
   }
-  // Maps, not objects: a platform or version named `__proto__` or `constructor` is a key like any other.
+  // Maps, not objects: a platform or version named `__proto__` or `constructor` is a key like any other, as it is in
+  // the Go maps SSM Agent reads the manifest into (birdwatcher/types.go Manifest.Packages).
   const packages = new Map<string, Map<string, Map<string, { file: string }>>>();
   const files = new Map<string, BuiltPackageFile>();
   const scriptKinds = new Map<string, ScriptKind>();
