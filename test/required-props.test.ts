@@ -178,7 +178,11 @@ class Fixtures {
       zipPath: name === 'zipPath' ? craftZip(path.join(this.scratch, `${this.id('agent')}.zip`), [
         { name: 'install.sh', data: '#!/bin/sh\n' }, { name: 'uninstall.sh', data: '#!/bin/sh\n' },
       ]) : undefined,
+      bucketName: 'example-inventory-bucket',
+      bucketRegion: 'us-east-1',
+      bucketPrefix: 'inventory',
       regions: ['us-east-1'],
+      accounts: ['111111111111'],
       organizationalUnits: ['ou-abcd-12345678'],
       instanceIds: ['i-1234567890abcdef0'],
       keys: ['Environment'],

@@ -200,9 +200,10 @@ export function checkGiven(prop: string, value: unknown, rule = 'is required'): 
 }
 
 /**
- * Checks, before anything reads them, a construct's props and its required props: `name`; `list[]` for each item
- * of a list; `list[].name` for a prop of each item (`targets[].file`), each item required too; `[name, rule]` says
- * what to give where `is required` would not. Call it first in a constructor.
+ * Checks, before anything reads them, a construct's props and its required props: `name`; `parent.name` for a prop
+ * of a given struct (`destination.bucketName`); `list[]` for each item of a list; `list[].name` for a prop of each
+ * item (`targets[].file`), each item required too; `[name, rule]` says what to give where `is required` would not.
+ * Call it first in a constructor.
  */
 export function checkRequiredProps<T extends object>(scope: IConstruct, props: T | undefined,
   names: ReadonlyArray<string | readonly [string, string]>): void {
@@ -212,7 +213,12 @@ export function checkRequiredProps<T extends object>(scope: IConstruct, props: T
     for (const entry of names) {
       const [name, rule] = typeof entry === 'string' ? [entry, undefined] : entry;
       const [list, item] = name.split(/\[\]\.?/);
-      if (item === undefined) {
+      const [parent, child] = name.split('.');
+      if (item === undefined && child !== undefined) {
+        if (!isMissing(values[parent])) {
+          checkGiven(name, (values[parent] as Record<string, unknown>)[child], rule);
+        }
+      } else if (item === undefined) {
         checkGiven(name, values[name], rule);
       } else if (Array.isArray(values[list])) {
         (values[list] as unknown[]).forEach((value, index) => {
