@@ -9,6 +9,7 @@ import * as ts from 'typescript';
 import * as lib from '../src';
 import { craftZip } from './distributor-package/craft-zip';
 import { VERSION_LOCK_CONTEXT } from '../src/distributor-package/version-lock';
+import { checkRequiredProps } from '../src/private/validation';
 
 /*
  * Callers from JavaScript, and apps that read their props from JSON, can leave out any prop or pass null where
@@ -424,5 +425,29 @@ describe('a method that takes a required list answers the same way', () => {
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
+  });
+});
+
+describe('checkRequiredProps, the check every construct runs first', () => {
+  const check = (props: object | undefined) => {
+    const stack = new Stack(new App(), 'Stack');
+    checkRequiredProps(new Construct(stack, 'Subject'), props,
+      ['destination', 'destination.bucketName', 'items', 'items[]', 'targets[].file', ['inventory', 'must say who gathers it']]);
+  };
+  const valid = { destination: { bucketName: 'b' }, items: ['a'], targets: [{ file: 'f' }], inventory: 'i' };
+
+  test.each<[string, object | undefined, string]>([
+    ['props', undefined, 'props is required, got undefined'],
+    ['a prop', { ...valid, destination: null }, 'destination is required, got null'],
+    ["a struct's prop", { ...valid, destination: {} }, 'destination.bucketName is required, got undefined'],
+    ["a list's item", { ...valid, items: ['a', null] }, 'items[1] is required, got null'],
+    ["an item's prop", { ...valid, targets: [{ file: 'f' }, {}] }, 'targets[1].file is required, got undefined'],
+    ['a prop with its own rule', { ...valid, inventory: undefined }, 'inventory must say who gathers it, got undefined'],
+  ])('%s', (_, props, message) => {
+    expect(() => check(props)).toThrow(`Stack/Subject: ${message}`);
+  });
+
+  test('all given', () => {
+    expect(() => check(valid)).not.toThrow();
   });
 });
