@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { SSM_API } from '../private/aws-api-model';
 import { CRON_FIELD_NAMES, checkCronFields } from '../private/cron';
-import { checkedWhenReceived, checkLength, invalid, isKnown } from '../private/validation';
+import { checkedWhenReceived, checkLength, invalid, isKnown, isMissing, missingArgument } from '../private/validation';
 
 /**
  * When a cron schedule runs, in UTC. A field left out runs at every value of it, except that
@@ -67,6 +67,9 @@ export class AssociationSchedule {
    * @example AssociationSchedule.rate(Duration.days(1)) // rate(1 day)
    */
   public static rate(interval: Duration): AssociationSchedule {
+    if (isMissing(interval)) {
+      return missingArgument(new AssociationSchedule('', undefined), 'AssociationSchedule.rate() interval', interval);
+    }
     if (interval.isUnresolved()) {
       const unit = interval.unitLabel();
       return checkedWhenReceived(new AssociationSchedule(`rate(${interval.formatTokenToNumber()})`, 'rate'), () => {
@@ -90,6 +93,9 @@ export class AssociationSchedule {
    * @example AssociationSchedule.cron({ minute: '0', hour: '2', weekDay: 'SUN' }) // cron(0 2 ? * SUN *)
    */
   public static cron(options: AssociationCronOptions): AssociationSchedule {
+    if (isMissing(options)) {
+      return missingArgument(new AssociationSchedule('', undefined), 'AssociationSchedule.cron() options', options);
+    }
     const fields = {
       minute: options.minute ?? '0',
       hour: options.hour ?? '*',
@@ -108,6 +114,9 @@ export class AssociationSchedule {
    * unless `applyOnlyAtCronInterval` is set, which needs a cron schedule.
    */
   public static at(time: Date): AssociationSchedule {
+    if (isMissing(time)) {
+      return missingArgument(new AssociationSchedule('', undefined), 'AssociationSchedule.at() time', time);
+    }
     const valid = !Number.isNaN(time.getTime());
     return checkedWhenReceived(new AssociationSchedule(valid ? `at(${time.toISOString().slice(0, 19)})` : 'at()', 'at'), () => {
       if (!valid) {
@@ -124,6 +133,9 @@ export class AssociationSchedule {
    * @example AssociationSchedule.expression('cron(0 0 ? * THU#2 *)')
    */
   public static expression(expression: string): AssociationSchedule {
+    if (isMissing(expression)) {
+      return missingArgument(new AssociationSchedule('', undefined), 'AssociationSchedule.expression() expression', expression);
+    }
     if (!isKnown(expression)) {
       return new AssociationSchedule(expression, undefined);
     }

@@ -23,7 +23,7 @@ import { SSM_API } from '../private/aws-api-model';
 import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from '../private/command-output';
 import { grantBucketOutput } from '../private/output-grants';
 import { checkSameStackSetTemplate } from '../private/stackset-template';
-import { checkEnum, checkReceived, checkShape, validateIn, violated } from '../private/validation';
+import { checkEnum, checkGiven, checkReceived, checkRequiredProps, checkShape, validateIn, violated } from '../private/validation';
 
 /**
  * A State Manager association.
@@ -49,7 +49,9 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
     class Import extends Resource implements IDistributorPackageAssociation {
       public readonly associationId = associationId;
     }
-    return new Import(scope, id);
+    const imported = new Import(scope, id);
+    validateIn(imported, () => checkGiven('DistributorPackageAssociation.fromAssociationId() associationId', associationId));
+    return imported;
   }
 
   /** @attribute */
@@ -72,6 +74,7 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
 
   constructor(scope: Construct, id: string, props: DistributorPackageAssociationProps) {
     super(scope, id);
+    checkRequiredProps(this, props, ['targets', 'distributorPackage']);
 
     const { parameters, waitSeconds } = validateIn(this, () => {
       const rendered = renderConfigurePackageParameters(this, props);

@@ -1,6 +1,6 @@
 import type { IDistributorPackage } from '../distributor-package';
 import { SSM_API } from '../private/aws-api-model';
-import { checkedWhenReceived, checkInteger, checkShape } from '../private/validation';
+import { checkedWhenReceived, checkInteger, checkShape, isMissing, missingArgument } from '../private/validation';
 
 /**
  * Action: what `AWS-ConfigureAWSPackage` does with the package.
@@ -38,6 +38,9 @@ export class DocumentVersion {
 
   /** A numbered version of the document (1 or more). */
   public static of(version: number): DocumentVersion {
+    if (isMissing(version)) {
+      return missingArgument(new DocumentVersion(''), 'DocumentVersion.of() version', version);
+    }
     // SSM's `DocumentVersion` shape: `$LATEST`, `$DEFAULT` or a whole number from 1.
     return checkedWhenReceived(new DocumentVersion(String(version)), () => {
       checkInteger('documentVersion', version, 1, Number.MAX_SAFE_INTEGER);

@@ -17,7 +17,7 @@ const REPORTED_PLATFORMS = [
  * `parseOSreleaseFile`), the id `lsb_release` prints (`parseLSBreleaseCMD`), and Go's name for macOS
  * (`darwin/osdetect.go` `DetectPlatform`).
  */
-const RENAMED_PLATFORMS: Record<string, { reported: string; source: string }> = {
+const RENAMED_PLATFORMS = new Map(Object.entries({
   'amzn': { reported: 'amazon', source: "the os-release ID 'amzn' (linux/osdetect.go parseOSreleaseFile)" },
   'rhel': { reported: 'redhat', source: "the os-release ID 'rhel' (linux/osdetect.go parseOSreleaseFile)" },
   'ol': { reported: 'oracle', source: "the os-release ID 'ol' (linux/osdetect.go parseOSreleaseFile)" },
@@ -25,7 +25,7 @@ const RENAMED_PLATFORMS: Record<string, { reported: string; source: string }> = 
   'opensuse-leap': { reported: 'opensuseleap', source: "the os-release ID 'opensuse-leap' (linux/osdetect.go parseOSreleaseFile)" },
   'redhatenterpriseserver': { reported: 'redhat', source: "lsb_release's id 'RedHatEnterpriseServer' (linux/osdetect.go parseLSBreleaseCMD)" },
   'darwin': { reported: 'mac_os_x', source: "macOS, Go's 'darwin' (darwin/osdetect.go DetectPlatform)" },
-};
+})); // A map: a platform named `constructor` or `toString` must not find what an object inherits.
 
 /** Linux platforms on which SSM Agent installs no package (`linux/osdetect.go` `platformFamilyForPlatform`). */
 const UNSUPPORTED_PLATFORMS = ['bottlerocket', 'flatcar'];
@@ -38,7 +38,7 @@ export function unreachablePlatform(platform: string): string | undefined {
   if (platform === ANY || REPORTED_PLATFORMS.includes(platform)) {
     return undefined;
   }
-  const renamed = RENAMED_PLATFORMS[platform];
+  const renamed = RENAMED_PLATFORMS.get(platform);
   if (renamed) {
     return `platform '${platform}' reaches no node: SSM Agent reports ${renamed.source} as '${renamed.reported}', the name to use`;
   }

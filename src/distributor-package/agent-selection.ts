@@ -23,7 +23,7 @@ export const ANY = '_any';
  * exact key or else `_any` (a version also a `.*` prefix, then `*`). Once a level has matched, nothing else is tried:
  * no version of the matched platform means no file, even where an `_any` platform would have had one.
  */
-export function selectFile(packages: ManifestPackages, platform: string, version: string, architecture: string): Selection {
+export function selectFile(packages: ManifestPackages, platform: string, version: string, architecture: string, shownVersion = version): Selection {
   const platformKey = matchExactOrAny(platform, Object.keys(packages));
   if (platformKey === undefined) {
     return { reason: `no '${platform}' or '${ANY}' platform` };
@@ -32,7 +32,7 @@ export function selectFile(packages: ManifestPackages, platform: string, version
   const versionKey = matchVersion(version, Object.keys(versions));
   if (versionKey === undefined) {
     return {
-      reason: `platform '${platformKey}' matches, no version matches '${version}' (${list(Object.keys(versions))}), ` +
+      reason: `platform '${platformKey}' matches, no version matches '${shownVersion}' (${list(Object.keys(versions))}), ` +
         'and SSM Agent does not go back to another platform',
     };
   }
@@ -104,10 +104,25 @@ const WMI_PREFIX = /^\d+(\.\d+){0,2}\.\*(nano)?$/;
 const MAX_WMI_MAJOR = 10;
 
 /**
- * Checks a manifest version key against what SSM Agent can match: a wildcard only ends a key (`8.*`), a lone `.*`
- * matches nothing, and Windows nodes report WMI versions (`10.0.17763` for Windows Server 2019), never a year.
+ * Checks a manifest version key against what SSM Agent can match: a wildcard only ends a key (`8.*`), `.*` has a
+ * prefix, and Windows nodes report WMI versions (`10.0.17763` for Windows Server 2019), never a year.
  */
 export function checkVersionKey(platform: string, key: string): void {
+  // A lone `.*` is refused rather than planned: SSM Agent's prefix '' splits into one empty part, which matches only
+  // the empty version (matchPackageSelectorVersion), that of a node that reports none: Arch Linux, whose os-release
+  // has no VERSION_ID (linux/osdetect.go parseOSreleaseFile), or Windows when its WMI query fails (windows/osdetect.go
+  // DetectPlatform). Whoever writes it means every version, which it does not give; `_any` serves those nodes as well.
+  if (key === '.*') {
+    invalid('platformVersion', "must not be '.*' alone: SSM Agent matches it only to a node that reports no version " +
+      '(Arch Linux, whose os-release has no VERSION_ID; Windows when its WMI query fails), not to every version ' +
+      "(birdwatcherservice.go matchPackageSelectorVersion); use '_any' or '*' for every version", key);
+  }
+  // `.*nano` matches nothing: the agent takes `nano` off the key only, and the prefix '' then matches no version a
+  // Nano Server reports (its WMI version and `nano`, windows/osdetect.go detectPlatformDetails).
+  if (key === '.*nano') {
+    invalid('platformVersion', "must not be '.*nano': SSM Agent matches it to no version, a Nano Server reporting its " +
+      "version and nano (birdwatcherservice.go matchPackageSelectorVersion); use a prefix such as '10.0.*nano'", key);
+  }
   if (!VERSION_KEY.test(key) || key.startsWith('.*')) {
     invalid('platformVersion', "must be a version (2023, 22.04), a prefix and .* (8.*), '_any' or '*': SSM Agent " +
       'matches a wildcard only at the end, after a dot (birdwatcherservice.go matchPackageSelectorVersion)', key);

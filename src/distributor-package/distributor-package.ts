@@ -13,10 +13,12 @@ import { packageFilePlacement } from './package-file-placement';
 import { buildManifest } from './package-manifest';
 import { isAwsPublishedPackage } from './package-names';
 import { PackageSharing } from './package-sharing';
+import { exactKeyWarnings } from './reported-versions';
 import { checkVersionLock } from './version-lock';
 import { SSM_API } from '../private/aws-api-model';
+import { hasProtoKey } from '../private/dictionary';
 import { isInStackSetTemplate } from '../private/stackset-template';
-import { checkLength, checkShape, checkVersionName, fitsShape, invalid, isKnown, validateIn } from '../private/validation';
+import { checkGiven, checkLength, checkRequiredProps, checkShape, checkVersionName, fitsShape, invalid, isKnown, isMissing, validateIn } from '../private/validation';
 
 /**
  * A Distributor package that `AWS-ConfigureAWSPackage` can install.
@@ -69,6 +71,10 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
    * A package shared from another account must be given by ARN: use `fromPackageArn`.
    */
   public static fromPackageName(scope: Construct, id: string, packageName: string): IDistributorPackage {
+    if (isMissing(packageName)) {
+      return new ImportedDistributorPackage(scope, id, { packageName, packageArn: '', packageReference: '' },
+        () => checkGiven('DistributorPackage.fromPackageName() packageName', packageName));
+    }
     const stack = Stack.of(scope);
     const packageArn = stack.formatArn({
       service: 'ssm',
@@ -89,6 +95,10 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
    * `arn:PARTITION:ssm:REGION:ACCOUNT:document/NAME` (or `package/NAME`), at most 128 characters.
    */
   public static fromPackageArn(scope: Construct, id: string, packageArn: string): IDistributorPackage {
+    if (isMissing(packageArn)) {
+      return new ImportedDistributorPackage(scope, id, { packageName: '', packageArn, packageReference: '' },
+        () => checkGiven('DistributorPackage.fromPackageArn() packageArn', packageArn));
+    }
     if (!isKnown(packageArn)) {
       const packageName = Stack.of(scope).splitArn(packageArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
       return new ImportedDistributorPackage(scope, id, { packageName, packageArn, packageReference: packageArn });
@@ -129,7 +139,8 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
   private sharing?: PackageSharing;
 
   constructor(scope: Construct, id: string, props: DistributorPackageProps) {
-    super(scope, id, { physicalName: props.packageName });
+    super(scope, id, { physicalName: props?.packageName });
+    checkRequiredProps(this, props, ['packageName', 'version', 'targets', 'targets[].platform', 'targets[].file']);
     // Each version attaches its files under S3 keys of its own, even files that did not change: the guide asks a
     // new version for URLs with other file names.
     const assetHashOf = (sha256: string) => `${sha256}-${props.version}`;
@@ -170,6 +181,9 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
     for (const warning of [...warnings, ...planWarnings(props.packageName, manifest.packages, this.plan)]) {
       Annotations.of(this).addWarningV2('cdk-ssm-distributor:packageOnNodes', warning);
     }
+    for (const warning of exactKeyWarnings(props.packageName, manifest.packages)) {
+      Annotations.of(this).addWarningV2('cdk-ssm-distributor:exactVersionKey', warning);
+    }
 
     // In a StackSet template the files go where the member accounts read them; elsewhere they are the stack's assets.
     const placement = packageFilePlacement(this);
@@ -195,6 +209,12 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
       // A named document cannot be replaced: each change publishes a new version, which becomes the default.
       updateMethod: 'NewVersion',
     });
+    if (hasProtoKey(manifest)) {
+      // CDK resolves an object's keys by assignment (aws-cdk-lib core/lib/private/resolve.ts), which drops a key
+      // `__proto__`; CloudFormation takes the content as a JSON string too (AWS::SSM::Document schema, Content: object
+      // or string), but CfnDocumentProps only as an object, so the string goes in as an override.
+      document.addPropertyOverride('Content', JSON.stringify(manifest));
+    }
     document.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
 
     this.packageName = props.packageName;
@@ -210,9 +230,10 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
 
   /**
    * The install plan: for each common kind of node (Amazon Linux 2 and 2023, Ubuntu 20.04 to 24.04, RHEL 8 and 9,
-   * Debian 12, SUSE 15, Windows Server 2016 to 2025; macOS 14 and 15 and Windows Server 2016 Nano Server where the
+   * Debian 12, SUSE 15, Windows Server 2016 to 2025; macOS 13 to 15 and Windows Server 2016 Nano Server where the
    * manifest reaches them), on each architecture it runs on, the file SSM Agent would pick from the manifest, or why it
-   * would get none. Synth warns about each kind of node of a platform the package names that would get nothing, or a
+   * would get none. A kind of many versions (RHEL 9 reports 9.0 to 9.6) is split where the manifest's exact or deeper
+   * keys split it, so that no row says a node gets a file that only some of its versions get. Synth warns about each kind of node of a platform the package names that would get nothing, or a
    * file it cannot run, and about a platform name SSM Agent never reports (`rhel` for `redhat`).
    *
    * @see https://github.com/aws/amazon-ssm-agent/blob/mainline/agent/plugins/configurepackage/birdwatcher/birdwatcherservice/birdwatcherservice.go
@@ -225,6 +246,7 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
    * Shares the package with more accounts: 12-digit account ids, or `All` (alone) to make it public.
    */
   public share(accountIds: string[]): void {
+    validateIn(this, () => checkGiven('share() accountIds', accountIds));
     if (accountIds.length === 0) {
       return;
     }

@@ -9,7 +9,11 @@ export interface NodeKind {
   /** How people call it: `Windows Server 2019`. */
   readonly label: string;
   readonly platform: string;
-  /** A version such a node reports; for versions with a minor part, a current one. */
+  /**
+   * The version its nodes report: one (`2023`, `10.0.17763`) where every node of the kind reports the same; or the
+   * parts all its versions share and `.*` (`9.*`), where the version moves with minor releases and updates (RHEL 9
+   * reports 9.0 to 9.6, macOS 14 reports 14.0 to 14.7.1), which the plan splits by the manifest's keys.
+   */
   readonly version: string;
   /** Which scripts it runs: `aws:runShellScript` is registered on Unix only, PowerShell needs PowerShell. */
   readonly os: 'linux' | 'windows' | 'macos';
@@ -34,11 +38,11 @@ export const COMMON_NODE_KINDS: readonly NodeKind[] = [
   { label: 'Ubuntu 22.04', platform: 'ubuntu', version: '22.04', os: 'linux', architectures: BOTH },
   { label: 'Ubuntu 24.04', platform: 'ubuntu', version: '24.04', os: 'linux', architectures: BOTH },
   // os-release of RHEL carries the minor release: VERSION_ID="8.10", "9.6".
-  { label: 'Red Hat Enterprise Linux 8', platform: 'redhat', version: '8.10', os: 'linux', architectures: BOTH },
-  { label: 'Red Hat Enterprise Linux 9', platform: 'redhat', version: '9.6', os: 'linux', architectures: BOTH },
+  { label: 'Red Hat Enterprise Linux 8', platform: 'redhat', version: '8.*', os: 'linux', architectures: BOTH },
+  { label: 'Red Hat Enterprise Linux 9', platform: 'redhat', version: '9.*', os: 'linux', architectures: BOTH },
   { label: 'Debian 12', platform: 'debian', version: '12', os: 'linux', architectures: BOTH },
-  // SLES 15 SP6: ID="sles" (renamed suse), VERSION_ID="15.6".
-  { label: 'SUSE Linux Enterprise Server 15', platform: 'suse', version: '15.6', os: 'linux', architectures: BOTH },
+  // SLES 15 SP6: ID="sles" (renamed suse), VERSION_ID="15.6"; each service pack its own minor.
+  { label: 'SUSE Linux Enterprise Server 15', platform: 'suse', version: '15.*', os: 'linux', architectures: BOTH },
   { label: 'Windows Server 2016', platform: 'windows', version: '10.0.14393', os: 'windows', architectures: X86_64 },
   { label: 'Windows Server 2019', platform: 'windows', version: '10.0.17763', os: 'windows', architectures: X86_64 },
   { label: 'Windows Server 2022', platform: 'windows', version: '10.0.20348', os: 'windows', architectures: X86_64 },
@@ -46,8 +50,10 @@ export const COMMON_NODE_KINDS: readonly NodeKind[] = [
   // Nano Server (OperatingSystemSKU 143 or 144) reports its WMI version with `nano` after it; 2016 is its only release
   // as a host of its own, later ones are container images.
   { label: 'Windows Server 2016 Nano Server', platform: 'windows', version: '10.0.14393nano', os: 'windows', architectures: X86_64, rare: true },
-  { label: 'macOS 14', platform: 'mac_os_x', version: '14.7', os: 'macos', architectures: BOTH, rare: true },
-  { label: 'macOS 15', platform: 'mac_os_x', version: '15.1', os: 'macos', architectures: BOTH, rare: true },
+  // `sw_vers -productVersion`, trimmed (darwin/osdetect.go DetectPlatform): two parts or three, 14.7 or 14.7.1.
+  { label: 'macOS 13', platform: 'mac_os_x', version: '13.*', os: 'macos', architectures: BOTH, rare: true },
+  { label: 'macOS 14', platform: 'mac_os_x', version: '14.*', os: 'macos', architectures: BOTH, rare: true },
+  { label: 'macOS 15', platform: 'mac_os_x', version: '15.*', os: 'macos', architectures: BOTH, rare: true },
 ];
 
 /** The Windows Server releases by WMI version, to say which version a year means. */

@@ -4,7 +4,7 @@ import type { BuiltPackageFile, ZipStaging } from './built-package-file';
 import { copyFileHashed, DIRECTORY_PERMISSIONS, FILE_PERMISSIONS, HashedZip, hashZip, planZip, writeHashedZip, writeZip, ZipPlan } from './deterministic-zip';
 import { hasExecuteBit, readZipEntries, readZipEntryStart, ZipEntryInfo } from './zip-reader';
 import { SSM_API } from '../private/aws-api-model';
-import { checkedWhenReceived, checkShape, invalid } from '../private/validation';
+import { checkedWhenReceived, checkShape, invalid, isMissing, missingArgument } from '../private/validation';
 
 /** Options of a package file. */
 export interface PackageFileOptions {
@@ -28,6 +28,9 @@ export class PackageFile {
    * A ready `.zip`. Its name in the package is the file's name unless `options.name` is given.
    */
   public static fromZip(zipPath: string, options: PackageFileOptions = {}): PackageFile {
+    if (isMissing(zipPath)) {
+      return missingArgument(new PackageFile('', '', false), 'PackageFile.fromZip() zipPath', zipPath);
+    }
     return checkName(new PackageFile(path.resolve(zipPath), options.name ?? path.basename(zipPath), false));
   }
 
@@ -36,6 +39,9 @@ export class PackageFile {
    * sha256 on every machine. Its name in the package is the directory's name with `.zip` unless `options.name` is given.
    */
   public static fromDirectory(directoryPath: string, options: PackageFileOptions = {}): PackageFile {
+    if (isMissing(directoryPath)) {
+      return missingArgument(new PackageFile('', '', true), 'PackageFile.fromDirectory() directoryPath', directoryPath);
+    }
     return checkName(new PackageFile(path.resolve(directoryPath), options.name ?? `${path.basename(path.resolve(directoryPath))}.zip`, true));
   }
 

@@ -3,9 +3,13 @@ import { checkVersionKey } from './agent-selection';
 import { BuiltPackageFile, ZipStaging } from './built-package-file';
 import { PackageArchitecture, PackageTarget } from './package-target';
 import { SSM_API } from '../private/aws-api-model';
+import { dictionary } from '../private/dictionary';
 import { checkEnum, checkReceived, invalid } from '../private/validation';
 
-/** A Distributor package manifest (schema 2.0). */
+/**
+ * A Distributor package manifest (schema 2.0). Its `packages` and `files` are objects without a prototype
+ * (`private/dictionary.ts`): their keys are the user's platform, version and file names, `__proto__` included.
+ */
 export interface PackageManifest {
   readonly schemaVersion: '2.0';
   readonly version: string;
@@ -42,7 +46,9 @@ export function buildManifest(options: {
   if (options.targets.length === 0) {
     invalid('targets', 'must name at least one platform and its file', 0);
   }
-  const packages: PackageManifest['packages'] = {};
+  // Maps, not objects: a platform or version named `__proto__` or `constructor` is a key like any other, as it is in
+  // the Go maps SSM Agent reads the manifest into (birdwatcher/types.go Manifest.Packages).
+  const packages = new Map<string, Map<string, Map<string, { file: string }>>>();
   const files = new Map<string, BuiltPackageFile>();
   const scriptKinds = new Map<string, ScriptKind>();
   const warnings = new Set<string>();
@@ -69,13 +75,13 @@ export function buildManifest(options: {
       warnings.add(mismatch);
     }
 
-    const versions = (packages[target.platform.name] ??= {});
-    const architectures = (versions[platformVersion] ??= {});
-    if (architectures[architecture]) {
+    const versions = getOrAdd(packages, target.platform.name);
+    const architectures = getOrAdd(versions, platformVersion);
+    if (architectures.has(architecture)) {
       invalid('targets', 'must name each platform, platform version and architecture once',
         `${target.platform.name} ${platformVersion} ${architecture}`);
     }
-    architectures[architecture] = { file: built.name };
+    architectures.set(architecture, { file: built.name });
   }
   if (files.size > MAX_FILES) {
     invalid('targets', `must use at most ${MAX_FILES} different files`, files.size);
@@ -88,7 +94,7 @@ export function buildManifest(options: {
     version: options.version,
     ...(options.publisher ? { publisher: options.publisher } : {}),
     packages: sortKeys(packages, (versions) => sortKeys(versions, (architectures) => sortKeys(architectures, (entry) => entry))),
-    files: Object.fromEntries(sortedFiles.map((file) => [file.name, { checksums: { sha256: file.sha256 } }])),
+    files: dictionary(sortedFiles.map((file) => [file.name, { checksums: { sha256: file.sha256 } }])),
   };
   const bytes = Buffer.byteLength(JSON.stringify(manifest));
   if (bytes > MAX_MANIFEST_BYTES) {
@@ -97,7 +103,16 @@ export function buildManifest(options: {
   return { manifest, files: sortedFiles, scriptKinds, warnings: [...warnings] };
 }
 
-/** The object with its keys in sorted order, each value mapped. */
-export function sortKeys<T, U>(object: Record<string, T>, mapValue: (value: T) => U): Record<string, U> {
-  return Object.fromEntries(Object.keys(object).sort().map((key) => [key, mapValue(object[key])]));
+/** The map as an object without a prototype, its keys in sorted order, each value mapped. */
+export function sortKeys<T, U>(map: ReadonlyMap<string, T>, mapValue: (value: T) => U): Record<string, U> {
+  return dictionary([...map.keys()].sort().map((key) => [key, mapValue(map.get(key)!)]));
+}
+
+function getOrAdd<T>(map: Map<string, Map<string, T>>, key: string): Map<string, T> {
+  let value = map.get(key);
+  if (!value) {
+    value = new Map();
+    map.set(key, value);
+  }
+  return value;
 }

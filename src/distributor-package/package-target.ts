@@ -1,5 +1,5 @@
 import { PackageFile } from './package-file';
-import { checkedWhenReceived, checkPattern } from '../private/validation';
+import { checkedWhenReceived, checkPattern, isMissing, missingArgument } from '../private/validation';
 
 /**
  * A platform that a Distributor package names in its manifest, as SSM Agent reports it: the `ID` of the node's
@@ -29,6 +29,9 @@ export class PackagePlatform {
 
   /** A platform by the name SSM Agent reports: lower-case letters, digits, `_` or `-`. */
   public static of(name: string): PackagePlatform {
+    if (isMissing(name)) {
+      return missingArgument(new PackagePlatform(''), 'PackagePlatform.of() name', name);
+    }
     return checkedWhenReceived(new PackagePlatform(name), () =>
       checkPattern('platform', name, /^[a-z0-9_-]{1,64}$/, 'must be a platform name of lower-case letters, digits, _ or -, as SSM Agent reports it'));
   }

@@ -20,7 +20,7 @@ const DEFAULT_LOCK_FILE = 'distributor-package-versions.json';
  * package of a stack with a known account and region is recorded per environment (`ACCOUNT/REGION/NAME`), since
  * each environment has a document of its own, which may be at another version.
  */
-type VersionLock = Record<string, LockedVersion[]>;
+type VersionLock = Map<string, LockedVersion[]>;
 
 interface LockedVersion {
   readonly version: string;
@@ -40,7 +40,7 @@ export function checkVersionLock(scope: Construct, packageName: string, manifest
   const key = lockKey(scope, packageName);
   const { version: _, ...content } = manifest;
   const fingerprint = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-  const versions = readLock(lockFile)[key] ?? [];
+  const versions = readLock(lockFile).get(key) ?? [];
   const index = versions.findIndex((entry) => entry.version === manifest.version);
   if (index >= 0) {
     if (versions[index].content !== fingerprint) {
@@ -60,8 +60,8 @@ export function checkVersionLock(scope: Construct, packageName: string, manifest
   }
   // Read again just before writing, and write whole (a temporary file renamed), for synths that run side by side.
   const latest = readLock(lockFile);
-  if (!(latest[key] ?? []).some((entry) => entry.version === manifest.version)) {
-    latest[key] = [...latest[key] ?? [], { version: manifest.version, content: fingerprint }];
+  if (!(latest.get(key) ?? []).some((entry) => entry.version === manifest.version)) {
+    latest.set(key, [...latest.get(key) ?? [], { version: manifest.version, content: fingerprint }]);
   }
   const partial = `${lockFile}.${process.pid}`;
   fs.writeFileSync(partial, `${JSON.stringify(sortKeys(latest, (entries) => entries), undefined, 2)}\n`);
@@ -84,9 +84,10 @@ function isReadOnly(scope: Construct): boolean {
   return value === true || value === 'true';
 }
 
+/** The lock as a map: package names are the user's, `__proto__` and `constructor` included. */
 function readLock(lockFile: string): VersionLock {
   if (!fs.existsSync(lockFile)) {
-    return {};
+    return new Map();
   }
   let lock: unknown;
   try {
@@ -99,5 +100,6 @@ function readLock(lockFile: string): VersionLock {
     || !Object.values(lock).every((versions) => Array.isArray(versions) && versions.every(isEntry))) {
     invalid('versionLockFile', 'must map each package to a list of { version, content }', lockFile);
   }
-  return lock as VersionLock;
+  // JSON.parse makes own properties of every key, `__proto__` too; Object.entries reads them all.
+  return new Map(Object.entries(lock as Record<string, LockedVersion[]>));
 }

@@ -6,7 +6,7 @@ import { InstallEventLog } from '../monitoring/install-event-log';
 import { NODE_FAILED_STATUSES } from '../monitoring/ssm-events';
 import { OneTimeInstall } from '../one-time-install';
 import { checkSameStackSetTemplate } from '../private/stackset-template';
-import { checkPattern, checkWholeMinutes, invalid, validateIn } from '../private/validation';
+import { checkPattern, checkRequiredProps, checkWholeMinutes, invalid, validateIn } from '../private/validation';
 
 /**
  * Properties of a `PackageFleetDashboard`.
@@ -57,6 +57,7 @@ export class PackageFleetDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: PackageFleetDashboardProps) {
     super(scope, id);
+    checkRequiredProps(this, props, ['associations', 'associations[]']);
     const period = validateIn(this, () => {
       if (props.associations.length === 0) {
         invalid('associations', 'must name at least one association', '[]');

@@ -24,7 +24,7 @@ import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from '../private/comman
 import { suppressNagFindings } from '../private/nag-suppressions';
 import { grantBucketOutput, grantLogGroupOutput } from '../private/output-grants';
 import { checkSameStackSetTemplate, isInStackSetTemplate } from '../private/stackset-template';
-import { checkEnum, checkInteger, checkLength, checkReceived, checkShape, invalid, isKnown, toSeconds, validateIn, violated } from '../private/validation';
+import { checkEnum, checkInteger, checkLength, checkReceived, checkRequiredProps, checkShape, invalid, isKnown, toSeconds, validateIn, violated } from '../private/validation';
 import { ErrorThreshold } from '../targeting/rate-control';
 
 const DEFAULT_INSTALL_TIMEOUT = Duration.minutes(30);
@@ -93,6 +93,7 @@ export class OneTimeInstall extends Construct {
 
   constructor(scope: Construct, id: string, props: OneTimeInstallProps) {
     super(scope, id);
+    checkRequiredProps(this, props, ['targets', 'distributorPackage']);
 
     const { parameters, installSeconds, deliverySeconds } = validateIn(this, () => checkInstall(this, props));
     warnDeployTimeParameters(this, parameters, 'install');

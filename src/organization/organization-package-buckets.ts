@@ -8,7 +8,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { checkRegions, warnUnknownRegion } from './region-names';
 import { CLOUDFORMATION_API, ORGANIZATIONS_API } from '../private/aws-api-model';
-import { checkPattern, checkShape, invalid, isKnown, validateIn, violated } from '../private/validation';
+import { checkPattern, checkRequiredProps, checkShape, invalid, isKnown, validateIn, violated } from '../private/validation';
 
 /**
  * Properties of `OrganizationPackageBuckets`.
@@ -66,6 +66,7 @@ export class OrganizationPackageBuckets extends Construct {
 
   constructor(scope: Construct, id: string, props: OrganizationPackageBucketsProps) {
     super(scope, id);
+    checkRequiredProps(this, props, ['account', 'organizationId', 'regions']);
     this.bucketNamePrefix = props.bucketNamePrefix ?? `cdk-ssm-distributor-${props.organizationId}`;
     validateIn(this, () => {
       checkShape('account', props.account, CLOUDFORMATION_API.Account, 'must be a 12-digit account id');

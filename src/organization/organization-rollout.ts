@@ -7,7 +7,7 @@ import { checkRegions } from './region-names';
 import { AccountConcurrency, AccountRemoval, FailureTolerance, RegionConcurrency, RolloutAdministrator } from './rollout-pace';
 import { placePackageFiles } from '../distributor-package/package-file-placement';
 import { CFN_STACKSET, CLOUDFORMATION_API } from '../private/aws-api-model';
-import { checkEnum, checkReceived, checkShape, invalid, validateIn } from '../private/validation';
+import { checkEnum, checkReceived, checkRequiredProps, checkShape, invalid, validateIn } from '../private/validation';
 
 /**
  * Properties of an `OrganizationRollout`.
@@ -98,6 +98,7 @@ export class OrganizationRollout extends Construct {
 
   constructor(scope: Construct, id: string, props: OrganizationRolloutProps) {
     super(scope, id);
+    checkRequiredProps(this, props, ['packageBuckets', 'organizationalUnits']);
     const buckets = props.packageBuckets;
     const regions = props.regions ?? buckets.regions;
     // CloudFormation's defaults, written out: one account at a time, and the first failure stops the rollout.

@@ -1,5 +1,5 @@
 import { CLOUDFORMATION_API } from '../private/aws-api-model';
-import { checkedWhenReceived, checkInteger } from '../private/validation';
+import { checkedWhenReceived, checkInteger, isMissing, missingArgument } from '../private/validation';
 
 const { MaxConcurrentCount, MaxConcurrentPercentage, FailureToleranceCount, FailureTolerancePercentage } = CLOUDFORMATION_API;
 
@@ -12,12 +12,18 @@ const { MaxConcurrentCount, MaxConcurrentPercentage, FailureToleranceCount, Fail
 export class AccountConcurrency {
   /** At most `count` accounts at a time (1 or more: `MaxConcurrentCount`). */
   public static count(count: number): AccountConcurrency {
+    if (isMissing(count)) {
+      return missingArgument(new AccountConcurrency(), 'AccountConcurrency.count() count', count);
+    }
     return checkedWhenReceived(new AccountConcurrency(count, undefined), () =>
       checkInteger('maxConcurrentAccounts', count, MaxConcurrentCount.min, Number.MAX_SAFE_INTEGER, 'accounts'));
   }
 
   /** At most `percent` percent of the accounts at a time (1 to 100: `MaxConcurrentPercentage`). */
   public static percentage(percent: number): AccountConcurrency {
+    if (isMissing(percent)) {
+      return missingArgument(new AccountConcurrency(), 'AccountConcurrency.percentage() percent', percent);
+    }
     return checkedWhenReceived(new AccountConcurrency(undefined, percent), () =>
       checkInteger('maxConcurrentAccounts', percent, MaxConcurrentPercentage.min, MaxConcurrentPercentage.max, 'percent'));
   }
@@ -38,12 +44,18 @@ export class AccountConcurrency {
 export class FailureTolerance {
   /** Stops after more than `count` failed accounts (0 or more: `FailureToleranceCount`). */
   public static count(count: number): FailureTolerance {
+    if (isMissing(count)) {
+      return missingArgument(new FailureTolerance(), 'FailureTolerance.count() count', count);
+    }
     return checkedWhenReceived(new FailureTolerance(count, undefined), () =>
       checkInteger('failureTolerance', count, FailureToleranceCount.min, Number.MAX_SAFE_INTEGER, 'accounts'));
   }
 
   /** Stops after more than `percent` percent of the accounts fail (0 to 100: `FailureTolerancePercentage`). */
   public static percentage(percent: number): FailureTolerance {
+    if (isMissing(percent)) {
+      return missingArgument(new FailureTolerance(), 'FailureTolerance.percentage() percent', percent);
+    }
     return checkedWhenReceived(new FailureTolerance(undefined, percent), () =>
       checkInteger('failureTolerance', percent, FailureTolerancePercentage.min, FailureTolerancePercentage.max, 'percent'));
   }

@@ -8,7 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 export const ROLE_POLICY_QUOTA = 10_240;
 
 /** The longest value each deploy-time value can take, for an estimate that errs on the long side. */
-const LONGEST: Record<string, number> = { 'AWS::Partition': 10, 'AWS::Region': 14, 'AWS::AccountId': 12, 'AWS::StackName': 128, 'AWS::URLSuffix': 16 };
+const LONGEST = new Map(Object.entries({ 'AWS::Partition': 10, 'AWS::Region': 14, 'AWS::AccountId': 12, 'AWS::StackName': 128, 'AWS::URLSuffix': 16 }));
 const LONGEST_OTHER = 128;
 
 /** How many characters IAM counts for the policy, each deploy-time value at its longest. */
@@ -25,7 +25,7 @@ function longest(value: unknown): unknown {
   }
   const object = value as Record<string, any>;
   if ('Ref' in object) {
-    return 'x'.repeat(LONGEST[object.Ref] ?? LONGEST_OTHER);
+    return 'x'.repeat(LONGEST.get(object.Ref) ?? LONGEST_OTHER);
   }
   if ('Fn::Join' in object) {
     return (object['Fn::Join'][1] as unknown[]).map((part) => longest(part)).join(object['Fn::Join'][0]);

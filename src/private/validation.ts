@@ -187,3 +187,60 @@ export function checkCount(prop: string, count: number, shape: ModelShape, what:
 export function checkVersionName(prop: string, version: string): void {
   checkShape(prop, version, SSM_API.DocumentVersionName, 'must be a version name of 1 to 128 letters, digits, _ - or .');
 }
+
+/**
+ * Checks that a required value was given. TypeScript's types stop no one calling from JavaScript, or reading props
+ * from JSON, from leaving it out or passing null: without this check such a call fails later with a bare TypeError
+ * that names neither construct nor prop.
+ */
+export function checkGiven(prop: string, value: unknown, rule = 'is required'): void {
+  if (isMissing(value)) {
+    invalid(prop, rule, value);
+  }
+}
+
+/**
+ * Checks, before anything reads them, a construct's props and its required props: `name`; `parent.name` for a prop
+ * of a given struct (`destination.bucketName`); `list[]` for each item of a list; `list[].name` for a prop of each
+ * item (`targets[].file`), each item required too; `[name, rule]` says what to give where `is required` would not.
+ * Call it first in a constructor.
+ */
+export function checkRequiredProps<T extends object>(scope: IConstruct, props: T | undefined,
+  names: ReadonlyArray<string | readonly [string, string]>): void {
+  validateIn(scope, () => {
+    checkGiven('props', props);
+    const values = props as Record<string, unknown>;
+    for (const entry of names) {
+      const [name, rule] = typeof entry === 'string' ? [entry, undefined] : entry;
+      const [list, item] = name.split(/\[\]\.?/);
+      const [parent, child] = name.split('.');
+      if (item === undefined && child !== undefined) {
+        if (!isMissing(values[parent])) {
+          checkGiven(name, (values[parent] as Record<string, unknown>)[child], rule);
+        }
+      } else if (item === undefined) {
+        checkGiven(name, values[name], rule);
+      } else if (Array.isArray(values[list])) {
+        (values[list] as unknown[]).forEach((value, index) => {
+          checkGiven(`${list}[${index}]`, value);
+          if (item) {
+            checkGiven(`${list}[${index}].${item}`, (value as Record<string, unknown>)[item]);
+          }
+        });
+      }
+    }
+  });
+}
+
+/** Whether a required value is missing: left out, or null from JavaScript or JSON. */
+export function isMissing(value: unknown): value is undefined | null {
+  return value === undefined || value === null;
+}
+
+/**
+ * What a factory returns when a required argument is missing: a stand-in whose check, run by the construct that
+ * receives it, reports the argument (`InstanceTargets.tags() tags is required, got undefined`).
+ */
+export function missingArgument<T extends object>(standIn: T, prop: string, value: unknown): T {
+  return checkedWhenReceived(standIn, () => checkGiven(prop, value));
+}

@@ -16,7 +16,7 @@ import { DistributorPackageAssociation } from '../association/package-associatio
 import { FailedNodesAlarmOptions } from '../monitoring/failed-nodes-alarm-options';
 import { nodeFailureMessage } from '../monitoring/failure-message';
 import { ASSOCIATION_ID_DIMENSION, INSTALL_METRICS_NAMESPACE, InstallMetric } from '../monitoring/install-event-log';
-import { invalid, validateIn } from '../private/validation';
+import { checkRequiredProps, invalid, validateIn } from '../private/validation';
 import { InstanceTarget } from '../targeting/instance-targets';
 
 const DEFAULT_INSTALL_TIMEOUT = Duration.hours(1);
@@ -49,6 +49,7 @@ export class PackageRingRollout extends Construct {
 
   constructor(scope: Construct, id: string, props: PackageRingRolloutProps) {
     super(scope, id);
+    checkRequiredProps(this, props, ['distributorPackage', 'rings', 'rings[].name', 'rings[].targets']);
     this.version = validateIn(this, () => checkRollout(props));
     this.rings = props.rings;
     this.ringNames = props.rings.map((ring) => ring.name);

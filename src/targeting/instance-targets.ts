@@ -1,7 +1,7 @@
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { RESOURCE_GROUPS_API, SSM_API } from '../private/aws-api-model';
-import { checkCount, checkedWhenReceived, checkShape, fitsShape, invalid, isKnown } from '../private/validation';
+import { checkCount, checkedWhenReceived, checkGiven, checkShape, fitsShape, invalid, isKnown, isMissing, missingArgument } from '../private/validation';
 
 /** One `Targets` entry of an association or a command: a key and the values it matches. */
 export interface InstanceTarget {
@@ -34,11 +34,15 @@ export class InstanceTargets {
    * @example InstanceTargets.tags({ Environment: ['prod'], Role: ['web', 'api'] })
    */
   public static tags(tags: Record<string, string[]>): InstanceTargets {
+    if (isMissing(tags)) {
+      return missingArgument(new InstanceTargets([]), 'InstanceTargets.tags() tags', tags);
+    }
     const keys = Object.keys(tags);
     return checkedWhenReceived(new InstanceTargets(keys.map((key) => ({ key: `tag:${key}`, values: tags[key] }))), () => {
       checkCount('targets tags', keys.length, SSM_API.Targets, 'keys');
       for (const key of keys) {
         checkTagKey(key);
+        checkGiven(`targets tag '${key}'`, tags[key]);
         checkCount(`targets tag '${key}'`, tags[key].length, SSM_API.TargetValues, 'values');
         tags[key].forEach((value) => checkShape(`targets tag '${key}' value`, value, SSM_API.TagValue,
           `must be at most ${SSM_API.TagValue.max} letters, digits, spaces and _ . : / = + - @ (a tag value)`));
@@ -50,6 +54,9 @@ export class InstanceTargets {
    * Nodes that carry any of these tag keys, whatever the value. At most 50 keys.
    */
   public static tagKeys(keys: string[]): InstanceTargets {
+    if (isMissing(keys)) {
+      return missingArgument(new InstanceTargets([]), 'InstanceTargets.tagKeys() keys', keys);
+    }
     return checkedWhenReceived(new InstanceTargets([{ key: 'tag-key', values: keys }]), () => {
       checkCount('targets tagKeys', keys.length, SSM_API.TargetValues, 'values');
       keys.forEach((key) => checkShape('targets tag key', key, SSM_API.TagKey, TAG_KEY_RULE));
@@ -61,6 +68,9 @@ export class InstanceTargets {
    * 17), as SSM's `InstanceId` shape takes them. At most 50. New nodes are not added: target by tag for that.
    */
   public static instanceIds(instanceIds: string[]): InstanceTargets {
+    if (isMissing(instanceIds)) {
+      return missingArgument(new InstanceTargets([]), 'InstanceTargets.instanceIds() instanceIds', instanceIds);
+    }
     return checkedWhenReceived(new InstanceTargets([{ key: 'InstanceIds', values: instanceIds }]), () => {
       checkCount('targets instanceIds', instanceIds.length, SSM_API.TargetValues, 'values');
       for (const id of instanceIds) {
@@ -75,6 +85,13 @@ export class InstanceTargets {
 
   /** These EC2 instances of the CDK app. At most 50. */
   public static instances(instances: ec2.IInstance[]): InstanceTargets {
+    if (isMissing(instances)) {
+      return missingArgument(new InstanceTargets([]), 'InstanceTargets.instances() instances', instances);
+    }
+    const missing = instances.findIndex(isMissing);
+    if (missing >= 0) {
+      return missingArgument(new InstanceTargets([]), `InstanceTargets.instances() instances[${missing}]`, instances[missing]);
+    }
     return InstanceTargets.instanceIds(instances.map((instance) => instance.instanceId));
   }
 
@@ -90,6 +107,9 @@ export class InstanceTargets {
 
   /** The nodes in a resource group, by the group's name. */
   public static resourceGroup(groupName: string): InstanceTargets {
+    if (isMissing(groupName)) {
+      return missingArgument(new InstanceTargets([]), 'InstanceTargets.resourceGroup() groupName', groupName);
+    }
     return checkedWhenReceived(new InstanceTargets([{ key: 'resource-groups:Name', values: [groupName] }]), () =>
       checkShape('targets resourceGroup', groupName, RESOURCE_GROUPS_API.GroupName,
         `must be a resource group name of 1 to ${RESOURCE_GROUPS_API.GroupName.max} letters, digits, _ . or -`));
@@ -100,6 +120,9 @@ export class InstanceTargets {
    * Auto Scaling puts on every instance it launches, so instances launched later get the package too.
    */
   public static autoScalingGroup(group: autoscaling.IAutoScalingGroup): InstanceTargets {
+    if (isMissing(group)) {
+      return missingArgument(new InstanceTargets([]), 'InstanceTargets.autoScalingGroup() group', group);
+    }
     return new InstanceTargets([{ key: `tag:${AUTO_SCALING_GROUP_TAG}`, values: [group.autoScalingGroupName] }]);
   }
 

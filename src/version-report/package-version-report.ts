@@ -8,7 +8,7 @@ import {
 } from './inventory-queries';
 import { AssociationSchedule } from '../association/association-schedule';
 import { SSM_API } from '../private/aws-api-model';
-import { checkReceived, checkShape, checkVersionName, invalid, isKnown, validateIn } from '../private/validation';
+import { checkReceived, checkRequiredProps, checkShape, checkVersionName, invalid, isKnown, validateIn } from '../private/validation';
 import { InstanceTargets } from '../targeting/instance-targets';
 import { Concurrency, ErrorThreshold } from '../targeting/rate-control';
 
@@ -100,6 +100,8 @@ export class PackageVersionReport extends Construct {
 
   constructor(scope: Construct, id: string, props: PackageVersionReportProps) {
     super(scope, id);
+    checkRequiredProps(this, props, ['targets',
+      ['inventory', 'must say who gathers the report: InventoryCollection.existingAssociation() or .newAssociation()']]);
 
     const typeName = props.typeName ?? DEFAULT_TYPE_NAME;
     validateIn(this, () => {

@@ -32,6 +32,11 @@ describe("SSM Agent's file selection (birdwatcherservice.go)", () => {
     ['6', ['6.2.*'], undefined],
     ['6.2.4', ['6.*', '6.2.*'], '6.2.*'],
     ['6.2.4', ['.*'], undefined],
+    // A lone .* matches the empty version, that of a node that reports none (Arch Linux; Windows when WMI fails).
+    ['', ['.*', '_any'], '.*'],
+    ['', ['_any'], '_any'],
+    ['nano', ['.*nano'], undefined],
+    ['10.0.14393nano', ['.*nano'], undefined],
     ['6.2.4', ['6.*.4'], undefined],
     ['9.6', ['_any', '*'], '_any'],
     ['9.6', ['*'], '*'],
@@ -130,7 +135,19 @@ describe('DistributorPackage judged by the rules of SSM Agent', () => {
       expect(() => author([{ platform: PackagePlatform.WINDOWS, platformVersion, file: PackageFile.fromDirectory(WINDOWS) }])).not.toThrow();
     });
 
-    test.each(['.*', '6.*.4', '8*', '22 04'])("'%s' is refused: a wildcard only ends a version, after a dot", (platformVersion) => {
+    test("a lone '.*' is refused: SSM Agent matches it only to nodes that report no version, not to every version", () => {
+      expect(() => author([{ platform: PackagePlatform.of('arch'), platformVersion: '.*', file: PackageFile.fromDirectory(LINUX) }])).toThrow(refusal(
+        "platformVersion must not be '.*' alone: SSM Agent matches it only to a node that reports no version (Arch Linux, whose " +
+        'os-release has no VERSION_ID; Windows when its WMI query fails), not to every version (birdwatcherservice.go ' +
+        "matchPackageSelectorVersion); use '_any' or '*' for every version, got '.*'"));
+    });
+
+    test("'.*nano' is refused: SSM Agent matches it to no version", () => {
+      expect(() => author([{ platform: PackagePlatform.WINDOWS, platformVersion: '.*nano', file: PackageFile.fromDirectory(WINDOWS) }])).toThrow(
+        "Stack/Package: platformVersion must not be '.*nano': SSM Agent matches it to no version");
+    });
+
+    test.each(['6.*.4', '8*', '22 04', '.*.*'])("'%s' is refused: a wildcard only ends a version, after a dot", (platformVersion) => {
       expect(() => author([{ platform: PackagePlatform.RED_HAT, platformVersion, file: PackageFile.fromDirectory(LINUX) }])).toThrow(
         /platformVersion must be a version \(2023, 22.04\), a prefix and .\* \(8.\*\), '_any' or '\*'/);
     });
@@ -280,7 +297,7 @@ describe('DistributorPackage judged by the rules of SSM Agent', () => {
       expect(row('Ubuntu 24.04', 'arm64')?.file).toBe('linux-agent.zip');
       expect(row('Red Hat Enterprise Linux 9', 'x86_64')?.file).toBe('linux-agent.zip');
       expect(row('Red Hat Enterprise Linux 8', 'x86_64')?.problem).toBe(
-        "gets no file: platform 'redhat' matches, no version matches '8.10' ('9.*'), and SSM Agent does not go back to another platform");
+        "gets no file: platform 'redhat' matches, no version matches '8.*' ('9.*'), and SSM Agent does not go back to another platform");
       expect(row('Windows Server 2025', 'x86_64')?.file).toBe('windows-agent.zip');
       expect(row('Debian 12', 'x86_64')).toEqual({
         nodeKind: 'Debian 12', platform: 'debian', platformVersion: '12', architecture: 'x86_64', declared: false, problem: "gets no file: no 'debian' or '_any' platform",
@@ -293,8 +310,8 @@ describe('DistributorPackage judged by the rules of SSM Agent', () => {
 
       expect(warnings().sort()).toEqual([
         "ExampleAgent: Amazon Linux 2 (amazon 2) on x86_64 and arm64 gets no file: platform 'amazon' matches, no version matches '2' ('2023'), and SSM Agent does not go back to another platform",
-        "ExampleAgent: Red Hat Enterprise Linux 8 (redhat 8.10) on x86_64 and arm64 gets no file: platform 'redhat' matches, no version matches '8.10' ('9.*'), and SSM Agent does not go back to another platform",
-        "ExampleAgent: Red Hat Enterprise Linux 9 (redhat 9.6) on arm64 gets no file: platform 'redhat' and version '9.*' match, no architecture matches 'arm64' ('x86_64'), and SSM Agent does not go back to another version",
+        "ExampleAgent: Red Hat Enterprise Linux 8 (redhat 8.*) on x86_64 and arm64 gets no file: platform 'redhat' matches, no version matches '8.*' ('9.*'), and SSM Agent does not go back to another platform",
+        "ExampleAgent: Red Hat Enterprise Linux 9 (redhat 9.*) on arm64 gets no file: platform 'redhat' and version '9.*' match, no architecture matches 'arm64' ('x86_64'), and SSM Agent does not go back to another version",
       ]);
     });
 
@@ -311,6 +328,7 @@ describe('DistributorPackage judged by the rules of SSM Agent', () => {
       const plan = author([{ platform: PackagePlatform.MACOS, platformVersion: '15.*', file: PackageFile.fromDirectory(LINUX) }]).installPlan();
 
       expect(plan.filter((entry) => entry.platform === 'mac_os_x').map((entry) => [entry.nodeKind, entry.architecture, entry.file])).toEqual([
+        ['macOS 13', 'x86_64', undefined], ['macOS 13', 'arm64', undefined],
         ['macOS 14', 'x86_64', undefined], ['macOS 14', 'arm64', undefined], ['macOS 15', 'x86_64', 'linux-agent.zip'], ['macOS 15', 'arm64', 'linux-agent.zip'],
       ]);
     });
@@ -319,6 +337,7 @@ describe('DistributorPackage judged by the rules of SSM Agent', () => {
       const plan = author([{ platform: PackagePlatform.ANY, file: PackageFile.fromDirectory(LINUX) }]).installPlan();
 
       expect(plan.filter((entry) => entry.platform === 'mac_os_x').map((entry) => [entry.nodeKind, entry.architecture, entry.file, entry.declared])).toEqual([
+        ['macOS 13', 'x86_64', 'linux-agent.zip', true], ['macOS 13', 'arm64', 'linux-agent.zip', true],
         ['macOS 14', 'x86_64', 'linux-agent.zip', true], ['macOS 14', 'arm64', 'linux-agent.zip', true],
         ['macOS 15', 'x86_64', 'linux-agent.zip', true], ['macOS 15', 'arm64', 'linux-agent.zip', true],
       ]);
@@ -327,8 +346,8 @@ describe('DistributorPackage judged by the rules of SSM Agent', () => {
     test('an _any platform that macOS reaches without a version it matches: macOS gets nothing, a warning', () => {
       author([{ platform: PackagePlatform.ANY, platformVersion: '2023', file: PackageFile.fromDirectory(LINUX) }]);
 
-      expect(warnings()).toContain("ExampleAgent: macOS 15 (mac_os_x 15.1) on x86_64 and arm64 gets no file: platform '_any' matches, " +
-        "no version matches '15.1' ('2023'), and SSM Agent does not go back to another platform");
+      expect(warnings()).toContain("ExampleAgent: macOS 15 (mac_os_x 15.*) on x86_64 and arm64 gets no file: platform '_any' matches, " +
+        "no version matches '15.*' ('2023'), and SSM Agent does not go back to another platform");
     });
 
     describe('Windows Server Nano, which reports its version with nano after it', () => {
