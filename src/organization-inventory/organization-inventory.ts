@@ -17,7 +17,7 @@ import {
 } from './inventory-tables';
 import { syncBucketStatements, syncKeyStatement } from './sync-bucket-policy';
 import { ATHENA_API } from '../private/aws-api-model';
-import { checkPattern, checkShape, invalid, isKnown, validateIn } from '../private/validation';
+import { checkPattern, checkRequiredProps, checkShape, invalid, isKnown, validateIn } from '../private/validation';
 
 /** Properties of an `OrganizationInventory`. */
 export interface OrganizationInventoryProps {
@@ -159,6 +159,7 @@ export class OrganizationInventory extends Construct {
 
   constructor(scope: Construct, id: string, props: OrganizationInventoryProps) {
     super(scope, id);
+    checkRequiredProps(this, props, ['accounts', 'regions']);
     const stack = Stack.of(this);
     const typeName = props.typeName ?? DEFAULT_TYPE_NAME;
     const prefix = props.bucketPrefix ?? 'inventory';

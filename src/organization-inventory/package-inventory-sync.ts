@@ -5,7 +5,7 @@ import { checkBucketName, checkBucketPrefix, checkKnownRegions, checkReportTypeN
 import { InventorySyncDestination } from './inventory-sync-destination';
 import { DEFAULT_TYPE_NAME } from './inventory-tables';
 import { SSM_API } from '../private/aws-api-model';
-import { checkShape, invalid, isKnown, validateIn } from '../private/validation';
+import { checkRequiredProps, checkShape, invalid, isKnown, validateIn } from '../private/validation';
 import { PackageVersionReport, PackageVersionReportProps } from '../version-report/package-version-report';
 
 /** Properties of a `PackageInventorySync`: the version report's, and where the sync writes. */
@@ -40,6 +40,8 @@ export class PackageInventorySync extends Construct {
 
   constructor(scope: Construct, id: string, props: PackageInventorySyncProps) {
     super(scope, id);
+    checkRequiredProps(this, props, ['destination', 'destination.bucketName', 'destination.bucketRegion',
+      'destination.bucketPrefix', 'targets', 'inventory']);
     const destination = props.destination;
     const typeName = destination.typeName ?? DEFAULT_TYPE_NAME;
     validateIn(this, () => {
