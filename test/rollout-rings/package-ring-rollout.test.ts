@@ -245,8 +245,13 @@ describe('PackageRingRollout', () => {
       }, 'Stack/Rollout: rings canary and second must not overlap, but both target instance i-0123456789abcdef1 (only the last ring may take nodes of earlier rings)'],
       ['a ring inside another (more tags)', { rings: [ring('prod', FLEET), ring('early', EARLY), ring('rest', FLEET)] },
         'Stack/Rollout: rings prod and early must not overlap, but both target tag Environment=prod'],
-      ['a ring of every managed node before the last', { rings: [ring('all', InstanceTargets.allManagedInstances()), ring('rest', FLEET), ring('end', CANARY)] },
-        'Stack/Rollout: rings all and rest must not overlap, but both target every managed node'],
+      ['a ring of every managed node first of three', { rings: [ring('all', InstanceTargets.allManagedInstances()), ring('rest', FLEET), ring('end', CANARY)] },
+        'Stack/Rollout: ring all targets must not be every managed node: ring 1 of 3 would install the version on the whole ' +
+        'fleet before the later rings\' gates (only the last ring may take every node), got \'InstanceIds=*\''],
+      ['a ring of every managed node first of two (nothing to compare it with)', { rings: [ring('all', InstanceTargets.allManagedInstances()), ring('rest', FLEET)] },
+        'Stack/Rollout: ring all targets must not be every managed node: ring 1 of 2 would install'],
+      ['a ring of every managed node second of three', { rings: [ring('canary', CANARY), ring('all', InstanceTargets.allManagedInstances()), ring('rest', FLEET)] },
+        'Stack/Rollout: ring all targets must not be every managed node: ring 2 of 3 would install'],
       ['rings of the same resource group', { rings: [ring('a', InstanceTargets.resourceGroup('web')), ring('b', InstanceTargets.resourceGroup('web')), ring('c', FLEET)] },
         'Stack/Rollout: rings a and b must not overlap, but both target resource-groups:Name web'],
     ])('%s', (_name, props, message) => {
@@ -288,6 +293,11 @@ describe('PackageRingRollout', () => {
       const alarms = Array.from({ length: 100 }, (_, i) => cloudwatch.Alarm.fromAlarmArn(stack, `A${i}`, `arn:aws:cloudwatch:us-east-1:111122223333:alarm:a${i}`));
       expect(() => rollout({ rings: [ring('canary', CANARY, { alarms })] })).toThrow(
         'Stack/Rollout: ring canary alarms must be at most 100 with the rollout\'s (DescribeAlarms takes 100 names), got 101');
+    });
+
+    test.each([1, 2, 3])('the last of %i rings may take every managed node', (count) => {
+      const rings = [ring('canary', CANARY), ring('early', EARLY)].slice(0, count - 1);
+      expect(() => rollout({ rings: [...rings, ring('rest', InstanceTargets.allManagedInstances())] })).not.toThrow();
     });
 
     test('rings that keep apart by tag value are accepted, and the last ring may be the whole fleet', () => {
