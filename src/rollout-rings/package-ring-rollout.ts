@@ -16,6 +16,7 @@ import { DistributorPackageAssociation } from '../association/package-associatio
 import { FailedNodesAlarmOptions } from '../monitoring/failed-nodes-alarm-options';
 import { nodeFailureMessage } from '../monitoring/failure-message';
 import { ASSOCIATION_ID_DIMENSION, INSTALL_METRICS_NAMESPACE, InstallMetric } from '../monitoring/install-event-log';
+import { isInStackSetTemplate } from '../private/stackset-template';
 import { invalid, validateIn } from '../private/validation';
 import { InstanceTarget } from '../targeting/instance-targets';
 
@@ -49,7 +50,10 @@ export class PackageRingRollout extends Construct {
 
   constructor(scope: Construct, id: string, props: PackageRingRolloutProps) {
     super(scope, id);
-    this.version = validateIn(this, () => checkRollout(props));
+    this.version = validateIn(this, () => {
+      checkNotInStackSetTemplate(this);
+      return checkRollout(props);
+    });
     this.rings = props.rings;
     this.ringNames = props.rings.map((ring) => ring.name);
     this.packageName = props.distributorPackage.packageName;
@@ -265,6 +269,22 @@ export class PackageRingRollout extends Construct {
       }
     }
     return errors;
+  }
+}
+
+/**
+ * A StackSet template (an `OrganizationRollout`'s member stack) cannot hold the rings: each gate is a custom resource
+ * whose handlers and Provider framework are file assets of the CDK bootstrap, which member accounts do not have
+ * (cdk-stacksets refuses them: "An Asset Bucket must be provided to use File Assets"). Staging them in the
+ * organization's buckets would also need the Provider framework's own code there, and each account's rollback of
+ * its rings would be a StackSet operation's failure, judged by its failure tolerance: not a small change.
+ */
+function checkNotInStackSetTemplate(scope: Construct): void {
+  if (isInStackSetTemplate(scope)) {
+    invalid('PackageRingRollout', 'cannot be in a StackSet template: its gates\' handlers need the CDK bootstrap, which ' +
+      'member accounts do not have; in an OrganizationRollout, stage the accounts instead (regions in order, ' +
+      'maxConcurrentAccounts and failureTolerance) with a DistributorPackageAssociation in the member stack, or deploy ' +
+      'a stack with the rings to each account (a CDK pipeline\'s stages)', Stack.of(scope).node.path);
   }
 }
 

@@ -25,6 +25,7 @@ import {
   PackageFile,
   PackageFleetDashboard,
   PackagePlatform,
+  PackageRingRollout,
   RegionConcurrency,
   RolloutAdministrator,
 } from '../../src';
@@ -148,6 +149,19 @@ describe('OrganizationRollout', () => {
         'Rollout/InventoryAgent/Member/Now: OneTimeInstall cannot be in a StackSet template: its handlers need the CDK bootstrap, which member ' +
         'accounts do not have, and it would wait for the nodes of every account in the StackSet operation; use a DistributorPackageAssociation, ' +
         "which runs on its targets as soon as it is created, got 'Rollout/InventoryAgent/Member'");
+    });
+
+    test('a PackageRingRollout is refused at synth, naming the alternative, not with cdk-stacksets\' asset error', () => {
+      const member = rollout().memberStack;
+      const agent = inventoryAgent(member);
+
+      expect(() => new PackageRingRollout(member, 'Rings', {
+        distributorPackage: agent,
+        rings: [{ name: 'canary', targets: InstanceTargets.tags({ Ring: ['canary'] }) }, { name: 'rest', targets: InstanceTargets.allManagedInstances() }],
+      })).toThrow('Rollout/InventoryAgent/Member/Rings: PackageRingRollout cannot be in a StackSet template: its gates\' handlers need the ' +
+        'CDK bootstrap, which member accounts do not have; in an OrganizationRollout, stage the accounts instead (regions in order, ' +
+        'maxConcurrentAccounts and failureTolerance) with a DistributorPackageAssociation in the member stack, or deploy a stack with ' +
+        'the rings to each account (a CDK pipeline\'s stages), got \'Rollout/InventoryAgent/Member\'');
     });
 
     test('sharing is refused: every member account has its own package', () => {
