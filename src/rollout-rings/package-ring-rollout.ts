@@ -1,7 +1,6 @@
 import { Annotations, Aws, CfnResource, CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { CfnAssociation } from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
@@ -13,6 +12,7 @@ import { RolloutRing } from './rollout-ring';
 import { checkAlarmCount, checkRing, checkRollout, GATE_ID_SUFFIX } from './rollout-rules';
 import { mayOverlap, visibleOverlap } from './target-overlap';
 import { DistributorPackageAssociation } from '../association/package-association';
+import { AlertTopic } from '../monitoring/alert-topic';
 import { FailedNodesAlarmOptions } from '../monitoring/failed-nodes-alarm-options';
 import { nodeFailureMessage } from '../monitoring/failure-message';
 import { ASSOCIATION_ID_DIMENSION, INSTALL_METRICS_NAMESPACE, InstallMetric } from '../monitoring/install-event-log';
@@ -170,27 +170,32 @@ export class PackageRingRollout extends Construct {
    * node where a ring's install failed (each ring's `alertOnFailure()`, the ring first), and one when a ring stops the
    * rollout (`onRingStopped()`: the failed resource and CloudFormation's reason, a failed gate's naming the alarm or
    * the failed nodes). Without a Lambda function: EventBridge input transformers.
+   *
+   * The topic is held to the rules of every `alertOnFailure()`: EventBridge may publish for rules of this account and
+   * Region only (`aws:SourceArn`), a topic encrypted with `alias/aws/sns` is refused, a topic the app does not own gets
+   * a warning with the statement its owner must add, and a topic of another account is published to with an execution
+   * role (see `DistributorPackageAssociation.alertOnFailure()`).
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html
    */
   public alertOnFailure(id: string, topic: sns.ITopic): events.Rule[] {
+    const publisher = `${this.node.path} (the alerts of its rings)`;
+    const target = (message: events.RuleTargetInput) => validateIn(this, () => AlertTopic.checked(this, topic, message, publisher));
+    target(events.RuleTargetInput.fromText(''));
     return this.associations.flatMap((association, index) => {
       const ring = `Ring ${this.ringNames[index]} (${index + 1} of ${this.ringNames.length}) of rollout ${this.node.path}`;
       const field = (path: string) => events.EventField.fromPath(path);
       return [
         association.onInstallFailed(id, {
           description: `Alerts when ring ${this.ringNames[index]} of ${this.node.path} fails on a node`,
-          target: new targets.SnsTopic(topic, {
-            message: nodeFailureMessage(association._subject, association.associationName, `${ring}:`),
-          }),
+          target: target(nodeFailureMessage(association._subject, association.associationName, `${ring}:`)),
         }),
         this.onRingStopped(`${id}${this.ringNames[index]}Stopped`, {
           description: `Alerts when ring ${this.ringNames[index]} of ${this.node.path} stops the rollout`,
-          target: new targets.SnsTopic(topic, {
-            message: events.RuleTargetInput.fromText(`${ring} stopped the rollout of ${this.packageName} ${this.version}: ` +
+          target: target(events.RuleTargetInput.fromText(`${ring} stopped the rollout of ${this.packageName} ${this.version}: ` +
               `${field('$.detail.logical-resource-id')} ${field('$.detail.status-details.status')}: ` +
               `${field('$.detail.status-details.status-reason')} (stack ${field('$.detail.stack-id')}, ${field('$.time')}). ` +
               'CloudFormation rolls back: an update puts the rings already updated back on the version they had, a first ' +
-              'deployment deletes the rings it created.'),
-          }),
+              'deployment deletes the rings it created.')),
         }, this.ringNames[index]),
       ];
     });

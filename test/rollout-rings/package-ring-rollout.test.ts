@@ -395,6 +395,46 @@ describe('PackageRingRollout', () => {
       ]));
     });
 
+    test('alerts follow the rules of every alertOnFailure(): EventBridge may publish for rules of this account and Region only', () => {
+      // WHEN
+      rollout().alertOnFailure('AlertOnFailure', new sns.Topic(stack, 'Alerts'));
+
+      // THEN
+      const policies = Object.values(Template.fromStack(stack).findResources('AWS::SNS::TopicPolicy'));
+      expect(policies).toHaveLength(1);
+      expect(policies[0].Properties.PolicyDocument.Statement).toEqual([{
+        Action: 'sns:Publish',
+        Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:111122223333:rule/*']] } } },
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Resource: { Ref: stack.getLogicalId(stack.node.findChild('Alerts').node.defaultChild as never) },
+        Sid: '0',
+      }]);
+    });
+
+    test('a topic encrypted with the AWS managed key is refused, naming the rollout', () => {
+      const topic = sns.Topic.fromTopicAttributes(stack, 'Alerts', {
+        topicArn: 'arn:aws:sns:us-east-1:111122223333:alerts', keyArn: 'arn:aws:kms:us-east-1:111122223333:alias/aws/sns',
+      });
+
+      expect(() => rollout().alertOnFailure('AlertOnFailure', topic)).toThrow(
+        'Stack/Rollout: topic must not be encrypted with the AWS managed key alias/aws/sns: EventBridge cannot use it to publish');
+    });
+
+    test('an imported topic of this account: one warning for the rollout, with the statement its owner must add', () => {
+      // WHEN
+      rollout().alertOnFailure('AlertOnFailure', sns.Topic.fromTopicArn(stack, 'Alerts', 'arn:aws:sns:us-east-1:111122223333:alerts'));
+
+      // THEN
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('alertTopicPolicy'));
+      expect(warnings.map((w) => [w.id, w.entry.data])).toEqual([['/Stack/Rollout',
+        'Stack/Rollout (the alerts of its rings) publishes to a topic this app does not own: EventBridge can publish only once the ' +
+        'owner of arn:aws:sns:us-east-1:111122223333:alerts adds this statement to its topic policy: ' +
+        '{"Action":"sns:Publish","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:events:us-east-1:111122223333:rule/*"}},' +
+        '"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Resource":"arn:aws:sns:us-east-1:111122223333:alerts"} ' +
+        '[ack: cdk-ssm-distributor:alertTopicPolicy]']]);
+    });
+
     test('the widgets show each ring by name, in order, and the gates\' alarms', () => {
       // WHEN
       const widgets = rollout().dashboardWidgets();
