@@ -1,4 +1,4 @@
-import { Annotations, Aws, CfnResource, CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, CustomResource, Duration, Lazy, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -12,10 +12,13 @@ import { RolloutRing } from './rollout-ring';
 import { checkAlarmCount, checkRing, checkRollout, GATE_ID_SUFFIX } from './rollout-rules';
 import { mayOverlap, visibleOverlap } from './target-overlap';
 import { DistributorPackageAssociation } from '../association/package-association';
+import { PackageAction } from '../configure-package/configure-package';
 import { AlertTopic } from '../monitoring/alert-topic';
 import { FailedNodesAlarmOptions } from '../monitoring/failed-nodes-alarm-options';
 import { nodeFailureMessage } from '../monitoring/failure-message';
 import { ASSOCIATION_ID_DIMENSION, INSTALL_METRICS_NAMESPACE, InstallMetric } from '../monitoring/install-event-log';
+import { InstallSubject } from '../monitoring/install-subject';
+import { OneTimeInstall } from '../one-time-install/one-time-install';
 import { isInStackSetTemplate } from '../private/stackset-template';
 import { invalid, validateIn } from '../private/validation';
 import { InstanceTarget } from '../targeting/instance-targets';
@@ -235,46 +238,97 @@ export class PackageRingRollout extends Construct {
   }
 
   /**
-   * Other associations of the same package that may reach the rings' nodes install behind the rings' back: an
-   * unpinned one installs the package's default version, which a new version may become (`UpdateMethod: NewVersion`);
-   * a pinned one installs its version without a gate. A warning, not an error: synth cannot see whether tag or
-   * resource-group targets share nodes, nor whether the default version will move. Another rollout's rings on the
-   * same nodes are an error, when synth can see them.
+   * Other installs of the same package that may reach the rings' nodes change them behind the rings' back: an
+   * unpinned association installs the package's default version, which a new version may become
+   * (`UpdateMethod: NewVersion`); a pinned one installs its version without a gate; a `OneTimeInstall` installs (or
+   * uninstalls) once, outside the rings. A warning, not an error: synth cannot see whether tag or resource-group
+   * targets share nodes, nor whether the default version will move. Another rollout's rings on the same nodes are an
+   * error, when synth can see them. Installs in another account or Region (an `OrganizationRollout`'s member stack,
+   * deployed in the organization's accounts with a package of their own) reach other nodes and are left alone.
    */
   private checkOtherAssociations(): string[] {
     const errors: string[] = [];
     for (const other of this.node.root.node.findAll()) {
-      if (!(other instanceof DistributorPackageAssociation) || other._subject.packageName !== this.packageName) {
+      const install = installOf(other);
+      if (!install || install.subject.packageName !== this.packageName || !mayShareNodes(this, other)) {
         continue;
       }
       const owner = ROLLOUT_RINGS.get(other);
       if (owner === this) {
         continue;
       }
-      const theirs = targetsOf(other);
       const reached: string[] = [];
       this.rings.forEach((ring, index) => {
         const ours = targetsOf(this.associations[index]);
-        const overlap = owner ? visibleOverlap(ours, theirs) : undefined;
+        const overlap = owner ? visibleOverlap(ours, install.targets) : undefined;
         if (overlap) {
           errors.push(`${this.node.path}: ring ${ring.name} and ${other.node.path}, a ring of another rollout of ` +
             `package ${this.packageName} (version ${owner!.version}), both target ${overlap}`);
-        } else if (mayOverlap(ours, theirs)) {
+        } else if (mayOverlap(ours, install.targets)) {
           reached.push(ring.name);
         }
       });
       if (reached.length > 0) {
-        const what = owner ? `, a ring of another rollout of the package, installs version ${owner.version}`
-          : other._subject.version === undefined
-            ? ' installs the package\'s default version, which a new version may become'
-            : ` installs version ${other._subject.version} without the rings' gates`;
         Annotations.of(other).addWarningV2('cdk-ssm-distributor:ringBypass',
-          `${other.node.path}${what}, on targets that may include nodes of ring ${reached.join(', ')} of ${this.node.path}: ` +
-          'it would change those nodes behind the rings\' back. Give it targets outside the rings, or make it a ring.');
+          `${other.node.path}${bypassText(install, owner)}, on targets that may include nodes of ring ${reached.join(', ')} of ` +
+          `${this.node.path}: it would change those nodes behind the rings' back. Give it targets outside the rings, or ` +
+          `${install.oneTime ? 'roll the version out through the rings' : 'make it a ring'}.`);
       }
     }
     return errors;
   }
+}
+
+/** What another install of a package does, and where: an association's or a one-time install's. */
+interface OtherInstall {
+  readonly subject: InstallSubject;
+  readonly targets: InstanceTarget[];
+  readonly oneTime: boolean;
+}
+
+function installOf(construct: IConstruct): OtherInstall | undefined {
+  if (construct instanceof DistributorPackageAssociation) {
+    return { subject: construct._subject, targets: targetsOf(construct), oneTime: false };
+  }
+  if (construct instanceof OneTimeInstall) {
+    return { subject: construct._subject, targets: construct._targets, oneTime: true };
+  }
+  return undefined;
+}
+
+/** What the install does to the rings' nodes, after its path. */
+function bypassText(install: OtherInstall, owner: PackageRingRollout | undefined): string {
+  const { subject } = install;
+  if (owner) {
+    return `, a ring of another rollout of the package, installs version ${owner.version}`;
+  }
+  if (subject.action === PackageAction.UNINSTALL) {
+    return install.oneTime ? ' uninstalls the package once, outside the rings' : ' uninstalls the package';
+  }
+  const version = subject.version === undefined ? 'the package\'s default version' : `version ${subject.version}`;
+  if (install.oneTime) {
+    return ` installs ${version} once, outside the rings`;
+  }
+  return subject.version === undefined
+    ? ' installs the package\'s default version, which a new version may become'
+    : ` installs version ${subject.version} without the rings' gates`;
+}
+
+/**
+ * Whether two constructs' installs may reach the same nodes: not when one is in a StackSet template of its own (an
+ * `OrganizationRollout`'s member stack, deployed in other accounts), nor when their stacks' accounts or Regions are
+ * known and differ (a node is managed in one account and Region).
+ */
+function mayShareNodes(a: IConstruct, b: IConstruct): boolean {
+  const [sa, sb] = [Stack.of(a), Stack.of(b)];
+  if (sa === sb) {
+    return true;
+  }
+  if (isInStackSetTemplate(a) || isInStackSetTemplate(b)) {
+    return false;
+  }
+  const differ = (x: string, y: string) => Token.compareStrings(x, y) === TokenComparison.DIFFERENT;
+  return !differ(sa.account, sb.account) && !differ(sa.region, sb.region);
 }
 
 /**

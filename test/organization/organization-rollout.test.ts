@@ -164,6 +164,26 @@ describe('OrganizationRollout', () => {
         'the rings to each account (a CDK pipeline\'s stages), got \'Rollout/InventoryAgent/Member\'');
     });
 
+    test('the package\'s association in the member stack (other accounts, their own package) is no bypass of rings here', () => {
+      // GIVEN rings of the package in the management account, on every node there
+      new PackageRingRollout(stack, 'Rings', {
+        distributorPackage: DistributorPackage.fromPackageName(stack, 'Agent', 'InventoryAgent'),
+        version: '1.0.0',
+        rings: [{ name: 'canary', targets: InstanceTargets.tags({ Ring: ['canary'] }) }, { name: 'rest', targets: InstanceTargets.allManagedInstances() }],
+      });
+      const member = rollout().memberStack;
+
+      // WHEN
+      inventoryAgent(member);
+
+      // THEN the rollout's check runs at synth, and annotates the constructs it warns about
+      app.synth();
+      const warnings = member.node.findAll().flatMap((construct) => construct.node.metadata)
+        .filter((entry) => entry.type === 'aws:cdk:warning').map((entry) => String(entry.data));
+      expect(warnings.filter((text) => text.includes('behind the rings'))).toEqual([]);
+      expect(member.node.findAll().some((construct) => construct instanceof DistributorPackageAssociation)).toBe(true);
+    });
+
     test('sharing is refused: every member account has its own package', () => {
       const agent = inventoryAgent(rollout().memberStack);
 

@@ -10,6 +10,8 @@ import {
   ErrorThreshold,
   IDistributorPackage,
   InstanceTargets,
+  OneTimeInstall,
+  PackageAction,
   PackageFleetDashboard,
   PackageRingRollout,
   PackageRingRolloutProps,
@@ -349,6 +351,56 @@ describe('PackageRingRollout', () => {
       const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('behind the rings'));
       expect(warnings.map((w) => w.id)).toEqual(['/Stack/Pinned']);
       expect(warnings[0].entry.data).toMatch('installs version 1.0.0 without the rings\' gates, on targets that may include nodes of ring canary, rest of Stack/Rollout');
+    });
+  });
+
+  describe('one-time installs and other accounts', () => {
+    test('a OneTimeInstall of the package on ring nodes is warned about: it installs outside the rings', () => {
+      // GIVEN
+      rollout();
+      new OneTimeInstall(stack, 'Hotfix', { distributorPackage: agent, version: '2.0.1', targets: InstanceTargets.tags({ Team: ['web'] }) });
+      new OneTimeInstall(stack, 'Remove', { distributorPackage: agent, action: PackageAction.UNINSTALL, targets: EARLY });
+
+      // THEN
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('behind the rings'));
+      expect(warnings.map((w) => [w.id, w.entry.data])).toEqual([
+        ['/Stack/Hotfix', 'Stack/Hotfix installs version 2.0.1 once, outside the rings, on targets that may include nodes of ring ' +
+          'canary, early, rest of Stack/Rollout: it would change those nodes behind the rings\' back. Give it targets outside the ' +
+          'rings, or roll the version out through the rings. [ack: cdk-ssm-distributor:ringBypass]'],
+        ['/Stack/Remove', expect.stringMatching(/^Stack\/Remove uninstalls the package once, outside the rings, on targets that may include nodes of ring canary, early, rest of Stack\/Rollout/)],
+      ]);
+    });
+
+    test('a OneTimeInstall provably elsewhere, or of another package, is not', () => {
+      // GIVEN
+      rollout({ rings: [{ name: 'canary', targets: InstanceTargets.tags({ Environment: ['prod'], Ring: ['canary'] }) }, { name: 'rest', targets: FLEET }] });
+      new OneTimeInstall(stack, 'Staging', { distributorPackage: agent, targets: InstanceTargets.tags({ Environment: ['staging'] }) });
+      new OneTimeInstall(stack, 'OtherInstall', { distributorPackage: DistributorPackage.fromPackageName(stack, 'Other', 'OtherAgent'), targets: FLEET });
+
+      // THEN
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('behind the rings'))).toEqual([]);
+    });
+
+    test('an association of the package in a stack of another account or Region is not warned about', () => {
+      // GIVEN
+      rollout();
+      const app = stack.node.root as App;
+      const elsewhere = [
+        new Stack(app, 'OtherAccount', { env: { account: '444455556666', region: 'us-east-1' } }),
+        new Stack(app, 'OtherRegion', { env: { account: '111122223333', region: 'eu-west-1' } }),
+      ];
+      const same = new Stack(app, 'SameEnvironment', { env: { account: '111122223333', region: 'us-east-1' } });
+      for (const other of [...elsewhere, same]) {
+        new DistributorPackageAssociation(other, 'Unpinned', {
+          distributorPackage: DistributorPackage.fromPackageName(other, 'Agent', 'ExampleAgent'), targets: FLEET,
+        });
+      }
+
+      // THEN
+      for (const other of elsewhere) {
+        expect(Annotations.fromStack(other).findWarning('*', Match.stringLikeRegexp('behind the rings'))).toEqual([]);
+      }
+      expect(Annotations.fromStack(same).findWarning('*', Match.stringLikeRegexp('behind the rings'))).toHaveLength(1);
     });
   });
 
