@@ -8,6 +8,7 @@ import { GateProperties } from './gate-event';
 import { GateProvider } from './gate-provider';
 import { SERVICE_TIMEOUT_MINUTES } from './gate-timing';
 import { PackageRingRolloutProps } from './package-ring-rollout-props';
+import { publishedVersionErrors } from './published-version';
 import { RolloutRing } from './rollout-ring';
 import { checkAlarmCount, checkRing, checkRollout, GATE_ID_SUFFIX } from './rollout-rules';
 import { mayOverlap, visibleOverlap } from './target-overlap';
@@ -116,7 +117,12 @@ export class PackageRingRollout extends Construct {
       this.gateAlarms.push(alarms);
     });
 
-    this.node.addValidation({ validate: () => this.checkOtherAssociations() });
+    this.node.addValidation({
+      validate: () => [
+        ...publishedVersionErrors(this, props.distributorPackage, this.version),
+        ...this.checkOtherAssociations(),
+      ],
+    });
   }
 
   /** The ring's association, by the ring's name: its events, metrics and alarms are the ring's. */

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { MAX_BAKE_MINUTES } from './gate-timing';
+import { checkPublishedVersion } from './published-version';
 import { RolloutRing } from './rollout-ring';
 import { everyNodeTarget, mayOverlap, visibleOverlap } from './target-overlap';
 import { AssociationSchedule } from '../association/association-schedule';
@@ -43,6 +44,7 @@ export function checkRollout(props: RolloutRuleInputs): string {
   }
   checkVersionName('version', version);
   checkNotLatest('version', version, 'a rollout pins one version');
+  checkPublishedVersion(props.distributorPackage, version);
   const seen = new Set<string>();
   props.rings.forEach((ring) => {
     checkPattern('rings name', ring.name, RING_NAME, 'must be 1 to 32 letters, digits, - or _');

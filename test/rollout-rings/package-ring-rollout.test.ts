@@ -1,4 +1,7 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -12,12 +15,16 @@ import {
   InstanceTargets,
   OneTimeInstall,
   PackageAction,
+  PackageFile,
   PackageFleetDashboard,
+  PackagePlatform,
   PackageRingRollout,
   PackageRingRolloutProps,
   RolloutRing,
 } from '../../src';
+import { VERSION_LOCK_CONTEXT } from '../../src/distributor-package/version-lock';
 
+const LINUX = path.join(__dirname, '..', 'fixtures', 'linux-agent');
 const CANARY = InstanceTargets.instanceIds(['i-0123456789abcdef0', 'i-0123456789abcdef1']);
 const EARLY = InstanceTargets.tags({ Environment: ['prod'], Ring: ['early'] });
 const FLEET = InstanceTargets.tags({ Environment: ['prod'] });
@@ -351,6 +358,80 @@ describe('PackageRingRollout', () => {
       const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('behind the rings'));
       expect(warnings.map((w) => w.id)).toEqual(['/Stack/Pinned']);
       expect(warnings[0].entry.data).toMatch('installs version 1.0.0 without the rings\' gates, on targets that may include nodes of ring canary, rest of Stack/Rollout');
+    });
+  });
+
+  describe('the version of a package authored in the app', () => {
+    let scratch: string;
+    let app: App;
+    const authored = (scope: Stack, version: string) => new DistributorPackage(scope, 'Authored', {
+      packageName: 'ExampleAgent', version, targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(LINUX) }],
+    });
+    const rings = [{ name: 'canary', targets: CANARY }, { name: 'rest', targets: FLEET }];
+    const appWithLock = () => new App({ outdir: path.join(scratch, 'cdk.out'), context: { [VERSION_LOCK_CONTEXT]: path.join(scratch, 'versions.json') } });
+    const stackIn = (scope: App, id = 'Fleet', account = '111122223333') => new Stack(scope, id, { env: { account, region: 'us-east-1' } });
+
+    beforeEach(() => {
+      scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'rings-version-'));
+      app = appWithLock();
+    });
+    afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+    test('rings pinned to a version the package does not publish are refused, naming both versions', () => {
+      const fleet = stackIn(app);
+      const distributorPackage = authored(fleet, '2.0.0');
+
+      expect(() => new PackageRingRollout(fleet, 'Rollout', { distributorPackage, version: '2.0.1', rings })).toThrow(
+        'Fleet/Rollout: version must be a version that package ExampleAgent has: 2.0.0, which Fleet/Authored publishes in this app, ' +
+        'or one it published before (none, recorded in versions.json); the rings\' associations would name a version that does ' +
+        'not exist and fail at deploy, got \'2.0.1\'');
+    });
+
+    test('a version the package published before (its version lock) is accepted: publish first, roll out later', () => {
+      // GIVEN the app synthesized at 1.0.0, then at 2.0.0
+      authored(stackIn(appWithLock()), '1.0.0');
+      const fleet = stackIn(app);
+      const distributorPackage = authored(fleet, '2.0.0');
+
+      // THEN
+      expect(new PackageRingRollout(fleet, 'Rollout', { distributorPackage, version: '1.0.0', rings }).version).toBe('1.0.0');
+      expect(() => new PackageRingRollout(fleet, 'Other', { distributorPackage, version: '1.5.0', rings })).toThrow(
+        'Fleet/Other: version must be a version that package ExampleAgent has: 2.0.0, which Fleet/Authored publishes in this app, ' +
+        'or one it published before (1.0.0, recorded in versions.json)');
+    });
+
+    test('the package by name, authored in another stack of the account and Region, is held to the same rule', () => {
+      authored(stackIn(app, 'Packages'), '2.0.0');
+      const fleet = stackIn(app);
+      new PackageRingRollout(fleet, 'Rollout', { distributorPackage: DistributorPackage.fromPackageName(fleet, 'Agent', 'ExampleAgent'), version: '2.0.1', rings });
+
+      expect(() => app.synth()).toThrow('Fleet/Rollout: version must be a version that package ExampleAgent has: 2.0.0, which ' +
+        'Packages/Authored publishes in this app, or one it published before (none, recorded in versions.json); the rings\' ' +
+        'associations would name a version that does not exist and fail at deploy, got \'2.0.1\'');
+    });
+
+    test('the package by ARN is too; the same name in another account, an ARN or a version that are tokens are not known: no refusal', () => {
+      authored(stackIn(app, 'Packages'), '2.0.0');
+      const byArn = stackIn(app, 'ByArn', '444455556666');
+      new PackageRingRollout(byArn, 'Rollout', {
+        distributorPackage: DistributorPackage.fromPackageArn(byArn, 'Agent', 'arn:aws:ssm:us-east-1:111122223333:document/ExampleAgent'),
+        version: '2.0.1',
+        rings,
+      });
+      expect(() => app.synth()).toThrow('ByArn/Rollout: version must be a version that package ExampleAgent has: 2.0.0');
+
+      const other = appWithLock();
+      authored(stackIn(other, 'Packages'), '2.0.0');
+      const elsewhere = stackIn(other, 'Elsewhere', '444455556666');
+      new PackageRingRollout(elsewhere, 'ByName', { distributorPackage: DistributorPackage.fromPackageName(elsewhere, 'Agent', 'ExampleAgent'), version: '2.0.1', rings });
+      new PackageRingRollout(elsewhere, 'ByToken', {
+        distributorPackage: DistributorPackage.fromPackageArn(elsewhere, 'Token', new CfnParameter(elsewhere, 'PackageArn').valueAsString), version: '2.0.1', rings,
+      });
+      const fleet = stackIn(other);
+      new PackageRingRollout(fleet, 'TokenVersion', {
+        distributorPackage: DistributorPackage.fromPackageName(fleet, 'Agent', 'ExampleAgent'), version: new CfnParameter(fleet, 'Version').valueAsString, rings,
+      });
+      expect(() => other.synth()).not.toThrow();
     });
   });
 
