@@ -187,7 +187,10 @@ export class OneTimeInstall extends Construct {
     return commandFailureMessage(this._subject);
   }
 
-  /** Publishes `failureMessage()` to the topic when the install's command fails: `onInstallFailed()` with an SNS target. */
+  /**
+   * Publishes `failureMessage()` to the topic when the install's command fails: `onInstallFailed()` with an SNS target.
+   * A topic of another account is published to as `DistributorPackageAssociation.alertOnFailure()` does.
+   */
   public alertOnFailure(id: string, topic: sns.ITopic): events.Rule {
     const target = validateIn(this, () => {
       checkSameStackSetTemplate(this, 'topic', topic);
