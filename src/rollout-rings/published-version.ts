@@ -2,7 +2,6 @@ import { Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { DistributorPackage, IDistributorPackage } from '../distributor-package';
 import { lockFileName, recordedVersions } from '../distributor-package/version-lock';
-import { isInStackSetTemplate } from '../private/stackset-template';
 import { invalid, isKnown } from '../private/validation';
 
 /*
@@ -35,14 +34,17 @@ export function publishedVersionErrors(scope: IConstruct, pkg: IDistributorPacka
   return errors;
 }
 
-/** The packages authored in the app that are `pkg`: the same name, in the same account and Region (known alike). */
+/**
+ * The packages authored in the app that are `pkg`: the same name, in the same account and Region, known alike at
+ * synth, or the same deploy-time values of one stack. Stacks whose account or Region is unknown at synth may be
+ * deployed anywhere (an `OrganizationRollout`'s member stack is deployed in the organization's accounts): no match.
+ */
 function authoredAs(scope: IConstruct, pkg: IDistributorPackage): DistributorPackage[] {
-  const same = (a: string, b: string) => Token.compareStrings(a, b) === TokenComparison.SAME;
+  const same = (authored: DistributorPackage, a: string, b: string) => Token.compareStrings(a, b) === TokenComparison.SAME
+    || (a === b && Stack.of(authored) === Stack.of(pkg));
   return scope.node.root.node.findAll().filter((construct): construct is DistributorPackage => construct instanceof DistributorPackage
     && construct.packageName === pkg.packageName
-    // A StackSet template's package is each member account's own, not this account's.
-    && (Stack.of(construct) === Stack.of(scope) || !isInStackSetTemplate(construct))
-    && same(construct.env.account, pkg.env.account) && same(construct.env.region, pkg.env.region));
+    && same(construct, construct.env.account, pkg.env.account) && same(construct, construct.env.region, pkg.env.region));
 }
 
 function judge(authored: DistributorPackage, version: string, refuse: (rule: string) => void): void {

@@ -184,6 +184,22 @@ describe('OrganizationRollout', () => {
       expect(member.node.findAll().some((construct) => construct instanceof DistributorPackageAssociation)).toBe(true);
     });
 
+    test('the member stack\'s package is each member account\'s own: no rule on the version of rings elsewhere', () => {
+      // GIVEN rings of a package of the same name in a stack whose account is unknown at synth, as the member stack's
+      const elsewhere = new Stack(app, 'Agnostic');
+      new PackageRingRollout(elsewhere, 'Rings', {
+        distributorPackage: DistributorPackage.fromPackageName(elsewhere, 'Agent', 'InventoryAgent'),
+        version: '9.9.9',
+        rings: [{ name: 'canary', targets: InstanceTargets.tags({ Ring: ['canary'] }) }, { name: 'rest', targets: InstanceTargets.allManagedInstances() }],
+      });
+
+      // WHEN the member stack authors InventoryAgent 1.0.0
+      inventoryAgent(rollout().memberStack);
+
+      // THEN
+      expect(() => app.synth()).not.toThrow();
+    });
+
     test('sharing is refused: every member account has its own package', () => {
       const agent = inventoryAgent(rollout().memberStack);
 

@@ -410,6 +410,19 @@ describe('PackageRingRollout', () => {
         'associations would name a version that does not exist and fail at deploy, got \'2.0.1\'');
     });
 
+    test('in a stack whose account is unknown at synth: the package by name in the same stack is held to the rule, in another stack not', () => {
+      const packages = new Stack(app, 'Packages');
+      authored(packages, '2.0.0');
+      new PackageRingRollout(packages, 'Rollout', { distributorPackage: DistributorPackage.fromPackageName(packages, 'Agent', 'ExampleAgent'), version: '2.0.1', rings });
+      expect(() => app.synth()).toThrow('Packages/Rollout: version must be a version that package ExampleAgent has: 2.0.0');
+
+      const other = appWithLock();
+      authored(new Stack(other, 'Packages'), '2.0.0');
+      const elsewhere = new Stack(other, 'Elsewhere');
+      new PackageRingRollout(elsewhere, 'Rollout', { distributorPackage: DistributorPackage.fromPackageName(elsewhere, 'Agent', 'ExampleAgent'), version: '2.0.1', rings });
+      expect(() => other.synth()).not.toThrow();
+    });
+
     test('the package by ARN is too; the same name in another account, an ARN or a version that are tokens are not known: no refusal', () => {
       authored(stackIn(app, 'Packages'), '2.0.0');
       const byArn = stackIn(app, 'ByArn', '444455556666');
