@@ -33,7 +33,8 @@ const EVENTS = 'events.amazonaws.com';
 export class AlertTopic implements events.IRuleTarget {
   /**
    * Checks the topic at once, in `scope`'s name: an error names the construct. `publisher` says whose alerts these
-   * are in a warning (default: the rule's path); a warning is given once for each topic or key and `scope`.
+   * are in a warning (default: the rule's path): one text for all of a construct's rules makes one warning, since
+   * aws-cdk-lib keeps a message once for each construct.
    */
   public static checked(scope: Construct, topic: sns.ITopic, message: events.RuleTargetInput, publisher?: string): AlertTopic {
     const keyName = awsManagedKeyOf(topic.masterKey);
@@ -100,7 +101,7 @@ export class AlertTopic implements events.IRuleTarget {
       ? ` The topic is encrypted: the owner of its key ${this.topic.masterKey!.keyArn} must also add this statement to the key policy: ${json(keyStatement.toStatementJson())}.`
       : ' If the topic is encrypted (with a customer managed key: alias/aws/sns cannot be used), import it with ' +
         'Topic.fromTopicAttributes({ topicArn, keyArn }), so that the role may use the key, and have the key\'s owner allow the role in its key policy.';
-    this.warnOnce('cdk-ssm-distributor:alertTopicCrossAccount', `${this.topic.topicArn}`,
+    Annotations.of(this.scope).addWarningV2('cdk-ssm-distributor:alertTopicCrossAccount',
       `${this.publisher ?? rule.node.path} publishes to ${this.topic.topicArn}, a topic of another account: EventBridge publishes ` +
       `with the role ${isKnown(roleName) ? roleName : json(roleName)} of ${account} (sns:Publish on that topic only), and can publish only ` +
       `once the topic's owner adds this statement to its topic policy: ${json(topicStatement.toStatementJson())}.${key}`);
@@ -109,25 +110,12 @@ export class AlertTopic implements events.IRuleTarget {
 
   private warn(rule: events.IRule, policy: string, arn: string, statement: iam.PolicyStatement): void {
     const resource = Token.isUnresolved(arn) ? 'it' : arn;
-    this.warnOnce('cdk-ssm-distributor:alertTopicPolicy', `${policy} ${arn}`,
+    Annotations.of(this.scope).addWarningV2('cdk-ssm-distributor:alertTopicPolicy',
       `${this.publisher ?? rule.node.path} publishes to a topic ${policy === 'key policy' ? 'whose key ' : ''}this app does not own: EventBridge can ` +
       `publish only once the owner of ${resource} adds ` +
       `this statement to its ${policy}: ${JSON.stringify(Stack.of(rule).resolve(statement.toStatementJson()))}`);
   }
-
-  /** One warning for each topic or key and scope, however many rules publish there (a rollout has two a ring). */
-  private warnOnce(id: string, about: string, message: string): void {
-    const given = WARNED.get(this.scope) ?? new Set<string>();
-    WARNED.set(this.scope, given);
-    if (!given.has(`${id} ${about}`)) {
-      given.add(`${id} ${about}`);
-      Annotations.of(this.scope).addWarningV2(id, message);
-    }
-  }
 }
-
-/** The warnings given, by scope. */
-const WARNED = new WeakMap<Construct, Set<string>>();
 
 /** The AWS managed SNS key's name or ARN if `key` is it, as far as synth can see. */
 function awsManagedKeyOf(key: kms.IKey | undefined): string | undefined {
