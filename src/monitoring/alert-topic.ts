@@ -95,6 +95,14 @@ export class AlertTopic implements events.IRuleTarget {
    */
   private bindCrossAccount(rule: events.IRule, stack: Stack, partition: string): events.RuleTargetConfig {
     const { role, roleName, topicStatement, keyStatement } = crossAccountAlertRole(stack, this.topic, partition);
+    // A topic (or key) of a stack of the app takes the statement itself, when the statement's values are known here:
+    // a deploy-time value of this stack (its account, say) would read the topic stack's own.
+    const known = isKnown(stack.account) && isKnown(stack.region);
+    const topicAdded = known && this.topic.addToResourcePolicy(topicStatement).statementAdded;
+    const keyAdded = known && keyStatement !== undefined && this.topic.masterKey!.addToResourcePolicy(keyStatement, true).statementAdded;
+    if (topicAdded && (keyStatement === undefined || keyAdded)) {
+      return { arn: this.topic.topicArn, input: this.message, role };
+    }
     const json = (value: unknown) => JSON.stringify(stack.resolve(value));
     const account = isKnown(stack.account) ? `account ${stack.account}` : 'this stack\'s account (unknown at synth)';
     const key = keyStatement

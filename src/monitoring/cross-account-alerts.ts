@@ -19,16 +19,15 @@ import { invalid, isKnown } from '../private/validation';
 const ROLE_NAME_PREFIX = 'cdk-ssm-distributor-alerts';
 
 /**
- * Whether `topic` is another account's, as far as synth can tell: an imported topic (its ARN's account is not its
- * stack's) whose account is known and not provably the rule's. Such a topic is published to with an execution role,
- * which works for a topic of the rule's own account too, so a rule of a stack whose account is unknown at synth takes
- * that path. A topic of another stack of the app (its own account) is left to aws-cdk-lib, which mirrors the rule
- * there.
+ * Whether `topic` is another account's, as far as synth can tell: its account (an imported topic's ARN's, or its
+ * stack's) is known and not provably the rule's. Such a topic is published to with an execution role, which works for
+ * a topic of the rule's own account too, so a rule of a stack whose account is unknown at synth takes that path.
+ * (aws-cdk-lib's own path, a rule mirrored into the topic's stack, cannot carry these rules: their patterns name
+ * resources of the rule's stack, which a stack of another account cannot reference.)
  */
 export function isOtherAccountTopic(ruleStack: Stack, topic: sns.ITopic): boolean {
   const account = topic.env.account;
-  const imported = Token.compareStrings(account, Stack.of(topic).account) !== TokenComparison.SAME;
-  return imported && isKnown(account) && Token.compareStrings(account, ruleStack.account) !== TokenComparison.SAME;
+  return isKnown(account) && Token.compareStrings(account, ruleStack.account) !== TokenComparison.SAME;
 }
 
 /** Refuses a topic of another Region, where EventBridge does not deliver (same Region only, page above). */
@@ -60,7 +59,8 @@ export interface CrossAccountAlertRole {
  */
 export function crossAccountAlertRole(ruleStack: Stack, topic: sns.ITopic, partition: string): CrossAccountAlertRole {
   const topicArn = topic.topicArn;
-  const hash = createHash('sha256').update(`${ruleStack.stackName}\n${topicArn}`).digest('hex').slice(0, 16);
+  // A topic of a stack of the app has a token for an ARN, whose text changes with the order of construction.
+  const hash = createHash('sha256').update(`${ruleStack.stackName}\n${isKnown(topicArn) ? topicArn : topic.node.path}`).digest('hex').slice(0, 16);
   const id = `CdkSsmDistributorAlertRole${hash.slice(0, 8)}`;
   const roleName = `${ROLE_NAME_PREFIX}-${ruleStack.region}-${hash}`;
   const roleArn = `arn:${partition}:iam::${ruleStack.account}:role/${roleName}`;

@@ -164,6 +164,35 @@ describe('alertOnFailure() to a topic of another account', () => {
     expect(targets.filter((target: Json) => target.RoleArn)).toEqual([]);
   });
 
+  test('a topic of a stack of the app in another account: the role, and the statement in that topic\'s own policy', () => {
+    // GIVEN the central account's stack in the same app, its topic named (a stack of another account reads its ARN)
+    const central = new Stack(app, 'Central', { env: { account: CENTRAL, region: 'us-east-1' } });
+    const topic = new sns.Topic(central, 'Alerts', { topicName: 'security-alerts' });
+
+    // WHEN
+    everyAlert(topic);
+
+    // THEN the rules publish with the role; the topic's policy allows it; nothing is left to its owner
+    const [roleId, role] = alertRoles(Template.fromStack(stack))[0];
+    const targets = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule')).flatMap((rule: Json) => rule.Properties.Targets ?? [])
+      .filter((target: Json) => target.RoleArn);
+    expect(targets).toHaveLength(6);
+    expect(new Set(targets.map((target: Json) => JSON.stringify(target.Arn)))).toEqual(new Set([JSON.stringify(
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sns:us-east-1:${CENTRAL}:security-alerts`]] })]));
+    expect(targets[0].RoleArn).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    Template.fromStack(central).hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: [Match.objectLike({
+          Action: 'sns:Publish',
+          Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:root`]] } },
+          Condition: { ArnEquals: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:role/${role.Properties.RoleName}`]] } } },
+        })],
+      },
+    });
+    Template.fromStack(central).resourceCountIs('AWS::Events::Rule', 0);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('alertTopicCrossAccount'))).toEqual([]);
+  });
+
   test('a stack whose account is unknown at synth publishes to a topic of a known account with the role', () => {
     const agnostic = new Stack(app, 'Agnostic');
     const association = new DistributorPackageAssociation(agnostic, 'Keep', {
