@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template as Assertions } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -62,7 +63,12 @@ function everyGrant(): { template: Template; roles: Record<string, string>; defa
     outputBucket: new s3.Bucket(stack, 'Output'),
     notificationTopic: new sns.Topic(stack, 'Topic'),
   });
-  new OneTimeInstall(stack, 'Tags', { distributorPackage, targets: InstanceTargets.tags({ [NAMED.TagKey]: [NAMED.TagValue] }) });
+  new OneTimeInstall(stack, 'Tags', { distributorPackage, targets: InstanceTargets.tags({ [NAMED.TagKey]: [NAMED.TagValue] }) })
+    // Alerts to an encrypted topic of another account: the stack's alert role, which EventBridge assumes.
+    .alertOnFailure('Alert', sns.Topic.fromTopicAttributes(stack, 'CentralTopic', {
+      topicArn: `arn:aws:sns:${ENV.region}:999988887777:security-alerts`,
+      keyArn: `arn:aws:kms:${ENV.region}:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+    }));
   new OneTimeInstall(stack, 'TagKeys', { distributorPackage, targets: InstanceTargets.tagKeys([NAMED.TagKey]) });
   new OneTimeInstall(stack, 'Group', { distributorPackage, targets: InstanceTargets.resourceGroup(NAMED.GroupName) });
 
@@ -74,12 +80,17 @@ function everyGrant(): { template: Template; roles: Record<string, string>; defa
   ];
   const template = Assertions.fromStack(stack).toJSON() as Template;
   fs.rmSync(lockDir, { recursive: true, force: true });
+  const alertRole = stack.node.children.find((child) => child.node.id.startsWith('CdkSsmDistributorAlertRole')) as iam.Role;
   return {
     template,
-    roles: Object.fromEntries(handlers.map(([provider, fn, handler]) =>
-      [stack.getLogicalId(roleOf(provider, fn).node.defaultChild as any), handler])),
-    defaultPolicies: handlers.map(([provider, fn]) =>
-      stack.getLogicalId(roleOf(provider, fn).node.findChild('DefaultPolicy').node.defaultChild as any)),
+    roles: {
+      ...Object.fromEntries(handlers.map(([provider, fn, handler]) => [stack.getLogicalId(roleOf(provider, fn).node.defaultChild as any), handler])),
+      [stack.getLogicalId(alertRole.node.defaultChild as any)]: 'Alerts to a topic of another account',
+    },
+    defaultPolicies: [
+      ...handlers.map(([provider, fn]) => stack.getLogicalId(roleOf(provider, fn).node.findChild('DefaultPolicy').node.defaultChild as any)),
+      stack.getLogicalId(alertRole.node.findChild('DefaultPolicy').node.defaultChild as any),
+    ],
   };
 }
 
@@ -133,7 +144,8 @@ describe('the permissions table (docs/iam.md)', () => {
 
   test('has a row for each handler call and action', () => {
     expect(rows.length).toBeGreaterThanOrEqual(20);
-    expect(new Set(rows.map((row) => row.handler))).toEqual(new Set(['OneTimeInstall onEvent', 'OneTimeInstall isComplete', 'DistributorPackage sharing', 'every handler']));
+    expect(new Set(rows.map((row) => row.handler))).toEqual(new Set(['OneTimeInstall onEvent', 'OneTimeInstall isComplete', 'DistributorPackage sharing',
+      'every handler', 'Alerts to a topic of another account']));
   });
 
   test('every synthesized grant of a handler is a row of the table', () => {

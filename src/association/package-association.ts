@@ -171,6 +171,12 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
   /**
    * Publishes a readable message to the topic for each node where the install failed: `onInstallFailed()` with an
    * SNS target and `failureMessage()`. For an encrypted topic, EventBridge needs the key's permission.
+   *
+   * A topic of another account of the same Region (imported with `Topic.fromTopicArn()`, or `fromTopicAttributes()`
+   * with its `keyArn` when it is encrypted) is published to with an execution role of this stack, allowed
+   * `sns:Publish` on that topic only: synth warns (`cdk-ssm-distributor:alertTopicCrossAccount`) with the statement
+   * the topic's owner must add to its topic policy, and to its key policy. A topic of another Region is refused.
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-cross-account.html
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html
    */
   public alertOnFailure(id: string, topic: sns.ITopic): events.Rule {

@@ -69,6 +69,20 @@ export function checkVersionLock(scope: Construct, packageName: string, manifest
   Annotations.of(scope).addInfo(`Recorded version ${manifest.version} of ${key} in ${lockFile}: commit it with the app.`);
 }
 
+/**
+ * The versions of a package recorded in the lock for `scope`'s environment (the package's), in the order they were
+ * first built: those a deployment of the app may have published.
+ */
+export function recordedVersions(scope: Construct, packageName: string): string[] {
+  const lockFile = path.resolve(scope.node.tryGetContext(VERSION_LOCK_CONTEXT) ?? DEFAULT_LOCK_FILE);
+  return (readLock(lockFile).get(lockKey(scope, packageName)) ?? []).map((entry) => entry.version);
+}
+
+/** The lock file's name, as messages give it. */
+export function lockFileName(scope: Construct): string {
+  return path.basename(scope.node.tryGetContext(VERSION_LOCK_CONTEXT) ?? DEFAULT_LOCK_FILE);
+}
+
 /** The package's name, behind its account and region when the stack knows them. */
 function lockKey(scope: Construct, packageName: string): string {
   const { account, region } = Stack.of(scope);

@@ -25,6 +25,7 @@ import { suppressNagFindings } from '../private/nag-suppressions';
 import { grantBucketOutput, grantLogGroupOutput } from '../private/output-grants';
 import { checkSameStackSetTemplate, isInStackSetTemplate } from '../private/stackset-template';
 import { checkEnum, checkInteger, checkLength, checkReceived, checkRequiredProps, checkShape, invalid, isKnown, toSeconds, validateIn, violated } from '../private/validation';
+import { InstanceTarget } from '../targeting/instance-targets';
 import { ErrorThreshold } from '../targeting/rate-control';
 
 const DEFAULT_INSTALL_TIMEOUT = Duration.minutes(30);
@@ -89,7 +90,13 @@ export class OneTimeInstall extends Construct {
   private readonly outputKeyPrefix?: string;
   private readonly outputLogGroup?: logs.ILogGroup;
   private readonly resource: CustomResource;
-  private readonly subject: InstallSubject;
+  /**
+   * What the install installs, and on which targets: a rollout's rings warn of an install that bypasses them.
+   * @internal
+   */
+  public readonly _subject: InstallSubject;
+  /** @internal */
+  public readonly _targets: InstanceTarget[];
 
   constructor(scope: Construct, id: string, props: OneTimeInstallProps) {
     super(scope, id);
@@ -145,7 +152,8 @@ export class OneTimeInstall extends Construct {
     this.targetedCount = Token.asNumber(resource.getAtt('TargetedCount'));
     this.succeededCount = Token.asNumber(resource.getAtt('SucceededCount'));
     this.failedCount = Token.asNumber(resource.getAtt('FailedCount'));
-    this.subject = installSubject(props.distributorPackage.packageName, parameters,
+    this._targets = props.targets.targets;
+    this._subject = installSubject(props.distributorPackage.packageName, parameters,
       props.outputBucket && `s3://${props.outputBucket.bucketName}/${props.outputKeyPrefix ?? ''}`);
   }
 
@@ -177,10 +185,13 @@ export class OneTimeInstall extends Construct {
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
    */
   public failureMessage(): events.RuleTargetInput {
-    return commandFailureMessage(this.subject);
+    return commandFailureMessage(this._subject);
   }
 
-  /** Publishes `failureMessage()` to the topic when the install's command fails: `onInstallFailed()` with an SNS target. */
+  /**
+   * Publishes `failureMessage()` to the topic when the install's command fails: `onInstallFailed()` with an SNS target.
+   * A topic of another account is published to as `DistributorPackageAssociation.alertOnFailure()` does.
+   */
   public alertOnFailure(id: string, topic: sns.ITopic): events.Rule {
     const target = validateIn(this, () => {
       checkSameStackSetTemplate(this, 'topic', topic);
@@ -193,7 +204,7 @@ export class OneTimeInstall extends Construct {
   }
 
   private commandRule(id: string, options: events.OnEventOptions | undefined, statuses?: string[]): events.Rule {
-    const rule = onEventRule(this, id, options, packageCommandPattern(this.subject.packageReference, this.subject.action, statuses));
+    const rule = onEventRule(this, id, options, packageCommandPattern(this._subject.packageReference, this._subject.action, statuses));
     // The command is sent when the resource is created or updated: the rule must be in place by then.
     this.resource.node.addDependency(rule);
     return rule;

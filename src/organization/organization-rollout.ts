@@ -86,7 +86,8 @@ export interface OrganizationRolloutProps {
  * Put the packages (`DistributorPackage`) and the associations that keep them installed in `memberStack`: that
  * template is deployed in each member account and region. Each account gets a package document of its own, whose
  * files its region's bucket of `packageBuckets` holds. A `OneTimeInstall` cannot be there: use an association, which
- * runs when it is created.
+ * runs when it is created. Nor can a `PackageRingRollout` (its gates need the CDK bootstrap): the StackSet's own
+ * order (`regions`, `maxConcurrentAccounts`, `failureTolerance`) stages the accounts.
  *
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html
  */

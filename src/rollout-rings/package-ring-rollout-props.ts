@@ -16,6 +16,10 @@ export interface PackageRingRolloutProps {
 
   /**
    * The version every ring is pinned to. Change it to roll a new version out, ring after ring.
+   *
+   * For a package authored in this app (given as itself, or by name or ARN in the same account and Region), it must
+   * be the version the package publishes or one its version lock records as published before (publish first, roll
+   * out later): any other version does not exist, and the rings would fail at deploy.
    * @default - the version of a package authored in this app; any other package needs one
    * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/distributor-working-with-packages-deploy.html
    */

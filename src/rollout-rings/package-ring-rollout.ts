@@ -1,7 +1,6 @@
-import { Annotations, Aws, CfnResource, CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnResource, CustomResource, Duration, Lazy, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { CfnAssociation } from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
@@ -9,13 +8,19 @@ import { GateProperties } from './gate-event';
 import { GateProvider } from './gate-provider';
 import { SERVICE_TIMEOUT_MINUTES } from './gate-timing';
 import { PackageRingRolloutProps } from './package-ring-rollout-props';
+import { publishedVersionErrors } from './published-version';
 import { RolloutRing } from './rollout-ring';
 import { checkAlarmCount, checkRing, checkRollout, GATE_ID_SUFFIX } from './rollout-rules';
 import { mayOverlap, visibleOverlap } from './target-overlap';
 import { DistributorPackageAssociation } from '../association/package-association';
+import { PackageAction } from '../configure-package/configure-package';
+import { AlertTopic } from '../monitoring/alert-topic';
 import { FailedNodesAlarmOptions } from '../monitoring/failed-nodes-alarm-options';
 import { nodeFailureMessage } from '../monitoring/failure-message';
 import { ASSOCIATION_ID_DIMENSION, INSTALL_METRICS_NAMESPACE, InstallMetric } from '../monitoring/install-event-log';
+import { InstallSubject } from '../monitoring/install-subject';
+import { OneTimeInstall } from '../one-time-install/one-time-install';
+import { isInStackSetTemplate } from '../private/stackset-template';
 import { checkRequiredProps, invalid, validateIn } from '../private/validation';
 import { InstanceTarget } from '../targeting/instance-targets';
 
@@ -50,7 +55,10 @@ export class PackageRingRollout extends Construct {
   constructor(scope: Construct, id: string, props: PackageRingRolloutProps) {
     super(scope, id);
     checkRequiredProps(this, props, ['distributorPackage', 'rings', 'rings[].name', 'rings[].targets']);
-    this.version = validateIn(this, () => checkRollout(props));
+    this.version = validateIn(this, () => {
+      checkNotInStackSetTemplate(this);
+      return checkRollout(props);
+    });
     this.rings = props.rings;
     this.ringNames = props.rings.map((ring) => ring.name);
     this.packageName = props.distributorPackage.packageName;
@@ -110,7 +118,12 @@ export class PackageRingRollout extends Construct {
       this.gateAlarms.push(alarms);
     });
 
-    this.node.addValidation({ validate: () => this.checkOtherAssociations() });
+    this.node.addValidation({
+      validate: () => [
+        ...publishedVersionErrors(this, props.distributorPackage, this.version),
+        ...this.checkOtherAssociations(),
+      ],
+    });
   }
 
   /** The ring's association, by the ring's name: its events, metrics and alarms are the ring's. */
@@ -167,27 +180,32 @@ export class PackageRingRollout extends Construct {
    * node where a ring's install failed (each ring's `alertOnFailure()`, the ring first), and one when a ring stops the
    * rollout (`onRingStopped()`: the failed resource and CloudFormation's reason, a failed gate's naming the alarm or
    * the failed nodes). Without a Lambda function: EventBridge input transformers.
+   *
+   * The topic is held to the rules of every `alertOnFailure()`: EventBridge may publish for rules of this account and
+   * Region only (`aws:SourceArn`), a topic encrypted with `alias/aws/sns` is refused, a topic the app does not own gets
+   * a warning with the statement its owner must add, and a topic of another account is published to with an execution
+   * role (see `DistributorPackageAssociation.alertOnFailure()`).
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html
    */
   public alertOnFailure(id: string, topic: sns.ITopic): events.Rule[] {
+    const publisher = `${this.node.path} (the alerts of its rings)`;
+    const target = (message: events.RuleTargetInput) => validateIn(this, () => AlertTopic.checked(this, topic, message, publisher));
+    target(events.RuleTargetInput.fromText(''));
     return this.associations.flatMap((association, index) => {
       const ring = `Ring ${this.ringNames[index]} (${index + 1} of ${this.ringNames.length}) of rollout ${this.node.path}`;
       const field = (path: string) => events.EventField.fromPath(path);
       return [
         association.onInstallFailed(id, {
           description: `Alerts when ring ${this.ringNames[index]} of ${this.node.path} fails on a node`,
-          target: new targets.SnsTopic(topic, {
-            message: nodeFailureMessage(association._subject, association.associationName, `${ring}:`),
-          }),
+          target: target(nodeFailureMessage(association._subject, association.associationName, `${ring}:`)),
         }),
         this.onRingStopped(`${id}${this.ringNames[index]}Stopped`, {
           description: `Alerts when ring ${this.ringNames[index]} of ${this.node.path} stops the rollout`,
-          target: new targets.SnsTopic(topic, {
-            message: events.RuleTargetInput.fromText(`${ring} stopped the rollout of ${this.packageName} ${this.version}: ` +
+          target: target(events.RuleTargetInput.fromText(`${ring} stopped the rollout of ${this.packageName} ${this.version}: ` +
               `${field('$.detail.logical-resource-id')} ${field('$.detail.status-details.status')}: ` +
               `${field('$.detail.status-details.status-reason')} (stack ${field('$.detail.stack-id')}, ${field('$.time')}). ` +
               'CloudFormation rolls back: an update puts the rings already updated back on the version they had, a first ' +
-              'deployment deletes the rings it created.'),
-          }),
+              'deployment deletes the rings it created.')),
         }, this.ringNames[index]),
       ];
     });
@@ -227,45 +245,112 @@ export class PackageRingRollout extends Construct {
   }
 
   /**
-   * Other associations of the same package that may reach the rings' nodes install behind the rings' back: an
-   * unpinned one installs the package's default version, which a new version may become (`UpdateMethod: NewVersion`);
-   * a pinned one installs its version without a gate. A warning, not an error: synth cannot see whether tag or
-   * resource-group targets share nodes, nor whether the default version will move. Another rollout's rings on the
-   * same nodes are an error, when synth can see them.
+   * Other installs of the same package that may reach the rings' nodes change them behind the rings' back: an
+   * unpinned association installs the package's default version, which a new version may become
+   * (`UpdateMethod: NewVersion`); a pinned one installs its version without a gate; a `OneTimeInstall` installs (or
+   * uninstalls) once, outside the rings. A warning, not an error: synth cannot see whether tag or resource-group
+   * targets share nodes, nor whether the default version will move. Another rollout's rings on the same nodes are an
+   * error, when synth can see them. Installs in another account or Region (an `OrganizationRollout`'s member stack,
+   * deployed in the organization's accounts with a package of their own) reach other nodes and are left alone.
    */
   private checkOtherAssociations(): string[] {
     const errors: string[] = [];
     for (const other of this.node.root.node.findAll()) {
-      if (!(other instanceof DistributorPackageAssociation) || other._subject.packageName !== this.packageName) {
+      const install = installOf(other);
+      if (!install || install.subject.packageName !== this.packageName || !mayShareNodes(this, other)) {
         continue;
       }
       const owner = ROLLOUT_RINGS.get(other);
       if (owner === this) {
         continue;
       }
-      const theirs = targetsOf(other);
       const reached: string[] = [];
       this.rings.forEach((ring, index) => {
         const ours = targetsOf(this.associations[index]);
-        const overlap = owner ? visibleOverlap(ours, theirs) : undefined;
+        const overlap = owner ? visibleOverlap(ours, install.targets) : undefined;
         if (overlap) {
           errors.push(`${this.node.path}: ring ${ring.name} and ${other.node.path}, a ring of another rollout of ` +
             `package ${this.packageName} (version ${owner!.version}), both target ${overlap}`);
-        } else if (mayOverlap(ours, theirs)) {
+        } else if (mayOverlap(ours, install.targets)) {
           reached.push(ring.name);
         }
       });
       if (reached.length > 0) {
-        const what = owner ? `, a ring of another rollout of the package, installs version ${owner.version}`
-          : other._subject.version === undefined
-            ? ' installs the package\'s default version, which a new version may become'
-            : ` installs version ${other._subject.version} without the rings' gates`;
         Annotations.of(other).addWarningV2('cdk-ssm-distributor:ringBypass',
-          `${other.node.path}${what}, on targets that may include nodes of ring ${reached.join(', ')} of ${this.node.path}: ` +
-          'it would change those nodes behind the rings\' back. Give it targets outside the rings, or make it a ring.');
+          `${other.node.path}${bypassText(install, owner)}, on targets that may include nodes of ring ${reached.join(', ')} of ` +
+          `${this.node.path}: it would change those nodes behind the rings' back. Give it targets outside the rings, or ` +
+          `${install.oneTime ? 'roll the version out through the rings' : 'make it a ring'}.`);
       }
     }
     return errors;
+  }
+}
+
+/** What another install of a package does, and where: an association's or a one-time install's. */
+interface OtherInstall {
+  readonly subject: InstallSubject;
+  readonly targets: InstanceTarget[];
+  readonly oneTime: boolean;
+}
+
+function installOf(construct: IConstruct): OtherInstall | undefined {
+  if (construct instanceof DistributorPackageAssociation) {
+    return { subject: construct._subject, targets: targetsOf(construct), oneTime: false };
+  }
+  if (construct instanceof OneTimeInstall) {
+    return { subject: construct._subject, targets: construct._targets, oneTime: true };
+  }
+  return undefined;
+}
+
+/** What the install does to the rings' nodes, after its path. */
+function bypassText(install: OtherInstall, owner: PackageRingRollout | undefined): string {
+  const { subject } = install;
+  if (owner) {
+    return `, a ring of another rollout of the package, installs version ${owner.version}`;
+  }
+  if (subject.action === PackageAction.UNINSTALL) {
+    return install.oneTime ? ' uninstalls the package once, outside the rings' : ' uninstalls the package';
+  }
+  const version = subject.version === undefined ? 'the package\'s default version' : `version ${subject.version}`;
+  if (install.oneTime) {
+    return ` installs ${version} once, outside the rings`;
+  }
+  return subject.version === undefined
+    ? ' installs the package\'s default version, which a new version may become'
+    : ` installs version ${subject.version} without the rings' gates`;
+}
+
+/**
+ * Whether two constructs' installs may reach the same nodes: not when one is in a StackSet template of its own (an
+ * `OrganizationRollout`'s member stack, deployed in other accounts), nor when their stacks' accounts or Regions are
+ * known and differ (a node is managed in one account and Region).
+ */
+function mayShareNodes(a: IConstruct, b: IConstruct): boolean {
+  const [sa, sb] = [Stack.of(a), Stack.of(b)];
+  if (sa === sb) {
+    return true;
+  }
+  if (isInStackSetTemplate(a) || isInStackSetTemplate(b)) {
+    return false;
+  }
+  const differ = (x: string, y: string) => Token.compareStrings(x, y) === TokenComparison.DIFFERENT;
+  return !differ(sa.account, sb.account) && !differ(sa.region, sb.region);
+}
+
+/**
+ * A StackSet template (an `OrganizationRollout`'s member stack) cannot hold the rings: each gate is a custom resource
+ * whose handlers and Provider framework are file assets of the CDK bootstrap, which member accounts do not have
+ * (cdk-stacksets refuses them: "An Asset Bucket must be provided to use File Assets"). Staging them in the
+ * organization's buckets would also need the Provider framework's own code there, and each account's rollback of
+ * its rings would be a StackSet operation's failure, judged by its failure tolerance: not a small change.
+ */
+function checkNotInStackSetTemplate(scope: Construct): void {
+  if (isInStackSetTemplate(scope)) {
+    invalid('PackageRingRollout', 'cannot be in a StackSet template: its gates\' handlers need the CDK bootstrap, which ' +
+      'member accounts do not have; in an OrganizationRollout, stage the accounts instead (regions in order, ' +
+      'maxConcurrentAccounts and failureTolerance) with a DistributorPackageAssociation in the member stack, or deploy ' +
+      'a stack with the rings to each account (a CDK pipeline\'s stages)', Stack.of(scope).node.path);
   }
 }
 

@@ -18,7 +18,8 @@ export interface RolloutRing {
   readonly name: string;
 
   /**
-   * The ring's nodes. Rings must not overlap, except the last, which may be the whole fleet ("every other node"):
+   * The ring's nodes. Rings must not overlap and no ring before the last may be every managed node
+   * (`allManagedInstances()`), whatever the number of rings; the last may be the whole fleet ("every other node"):
    * State Manager targets cannot exclude nodes, and the nodes of earlier rings already have the version, which the
    * agent finds installed and leaves alone.
    * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Target.html

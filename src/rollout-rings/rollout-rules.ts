@@ -1,8 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { MAX_BAKE_MINUTES } from './gate-timing';
+import { checkPublishedVersion } from './published-version';
 import { RolloutRing } from './rollout-ring';
-import { mayOverlap, visibleOverlap } from './target-overlap';
+import { everyNodeTarget, mayOverlap, visibleOverlap } from './target-overlap';
 import { AssociationSchedule } from '../association/association-schedule';
 import { IDistributorPackage } from '../distributor-package';
 import { checkNotLatest } from '../distributor-package/agent-rules';
@@ -43,6 +44,7 @@ export function checkRollout(props: RolloutRuleInputs): string {
   }
   checkVersionName('version', version);
   checkNotLatest('version', version, 'a rollout pins one version');
+  checkPublishedVersion(props.distributorPackage, version);
   const seen = new Set<string>();
   props.rings.forEach((ring) => {
     checkPattern('rings name', ring.name, RING_NAME, 'must be 1 to 32 letters, digits, - or _');
@@ -55,6 +57,15 @@ export function checkRollout(props: RolloutRuleInputs): string {
     if (ring.name.endsWith(GATE_ID_SUFFIX) && seen.has(ring.name.slice(0, -GATE_ID_SUFFIX.length))) {
       invalid('rings name', `must not be another ring's name followed by ${GATE_ID_SUFFIX} (the construct id of that ` +
         'ring\'s gate)', ring.name);
+    }
+  });
+  // A ring before the last must never take every node, whatever the number of rings: it would install the version on
+  // the whole fleet before the later rings' gates. The last ring alone may be "the rest" (see RolloutRing.targets).
+  props.rings.slice(0, -1).forEach((ring, index) => {
+    const everyNode = everyNodeTarget(ring.targets.targets);
+    if (everyNode) {
+      invalid(`ring ${ring.name} targets`, `must not be every managed node: ring ${index + 1} of ${count} would install the ` +
+        'version on the whole fleet before the later rings\' gates (only the last ring may take every node)', everyNode);
     }
   });
   // Every ring but the last must keep to its own nodes; the last may be the whole fleet (see RolloutRing.targets).

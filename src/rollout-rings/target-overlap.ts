@@ -11,7 +11,16 @@ import { InstanceTarget } from '../targeting/instance-targets';
 const SINGLE_VALUED = (key: string) => key === 'InstanceIds' || key.startsWith('tag:');
 
 function isEveryNode(targets: InstanceTarget[]): boolean {
-  return targets.some((t) => t.key === 'InstanceIds' && t.values.includes('*'));
+  return everyNodeTarget(targets) !== undefined;
+}
+
+/**
+ * The target that takes every managed node, as the template would say it (`InstanceIds=*`), if one does: the only
+ * target that does whatever the nodes' tags and groups (API reference, `Target`). A token is taken to be what it was
+ * given as (an instance id, a tag value), not `*`.
+ */
+export function everyNodeTarget(targets: InstanceTarget[]): string | undefined {
+  return targets.some((t) => t.key === 'InstanceIds' && t.values.includes('*')) ? 'InstanceIds=*' : undefined;
 }
 
 function valuesByKey(targets: InstanceTarget[]): Map<string, string[]> {

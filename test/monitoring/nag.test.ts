@@ -41,4 +41,20 @@ describe('monitoring and cdk-nag AwsSolutions', () => {
       .filter((c) => (c as any).getMetadata?.('cdk_nag') !== undefined);
     expect(suppressed).toEqual([]);
   });
+
+  test('alerts to an encrypted topic of another account (the alert role): no finding, nothing suppressed', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { account: '111122223333', region: 'us-east-1' } });
+    const topic = sns.Topic.fromTopicAttributes(stack, 'Central', {
+      topicArn: 'arn:aws:sns:us-east-1:999988887777:security-alerts',
+      keyArn: 'arn:aws:kms:us-east-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    });
+    new DistributorPackageAssociation(stack, 'Agent', {
+      distributorPackage: DistributorPackage.fromPackageName(stack, 'Package', 'ExamplePackage'),
+      targets: InstanceTargets.tags({ Role: ['web'] }),
+    }).alertOnFailure('Alert', topic);
+    Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true }));
+
+    expect(awsSolutionsFindings(stack)).toEqual([]);
+    expect(stack.node.findAll().filter((c) => (c as any).getMetadata?.('cdk_nag') !== undefined)).toEqual([]);
+  });
 });

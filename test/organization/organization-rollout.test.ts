@@ -25,6 +25,7 @@ import {
   PackageFile,
   PackageFleetDashboard,
   PackagePlatform,
+  PackageRingRollout,
   RegionConcurrency,
   RolloutAdministrator,
 } from '../../src';
@@ -148,6 +149,55 @@ describe('OrganizationRollout', () => {
         'Rollout/InventoryAgent/Member/Now: OneTimeInstall cannot be in a StackSet template: its handlers need the CDK bootstrap, which member ' +
         'accounts do not have, and it would wait for the nodes of every account in the StackSet operation; use a DistributorPackageAssociation, ' +
         "which runs on its targets as soon as it is created, got 'Rollout/InventoryAgent/Member'");
+    });
+
+    test('a PackageRingRollout is refused at synth, naming the alternative, not with cdk-stacksets\' asset error', () => {
+      const member = rollout().memberStack;
+      const agent = inventoryAgent(member);
+
+      expect(() => new PackageRingRollout(member, 'Rings', {
+        distributorPackage: agent,
+        rings: [{ name: 'canary', targets: InstanceTargets.tags({ Ring: ['canary'] }) }, { name: 'rest', targets: InstanceTargets.allManagedInstances() }],
+      })).toThrow('Rollout/InventoryAgent/Member/Rings: PackageRingRollout cannot be in a StackSet template: its gates\' handlers need the ' +
+        'CDK bootstrap, which member accounts do not have; in an OrganizationRollout, stage the accounts instead (regions in order, ' +
+        'maxConcurrentAccounts and failureTolerance) with a DistributorPackageAssociation in the member stack, or deploy a stack with ' +
+        'the rings to each account (a CDK pipeline\'s stages), got \'Rollout/InventoryAgent/Member\'');
+    });
+
+    test('the package\'s association in the member stack (other accounts, their own package) is no bypass of rings here', () => {
+      // GIVEN rings of the package in the management account, on every node there
+      new PackageRingRollout(stack, 'Rings', {
+        distributorPackage: DistributorPackage.fromPackageName(stack, 'Agent', 'InventoryAgent'),
+        version: '1.0.0',
+        rings: [{ name: 'canary', targets: InstanceTargets.tags({ Ring: ['canary'] }) }, { name: 'rest', targets: InstanceTargets.allManagedInstances() }],
+      });
+      const member = rollout().memberStack;
+
+      // WHEN
+      inventoryAgent(member);
+
+      // THEN the rollout's check runs at synth, and annotates the constructs it warns about
+      app.synth();
+      const warnings = member.node.findAll().flatMap((construct) => construct.node.metadata)
+        .filter((entry) => entry.type === 'aws:cdk:warning').map((entry) => String(entry.data));
+      expect(warnings.filter((text) => text.includes('behind the rings'))).toEqual([]);
+      expect(member.node.findAll().some((construct) => construct instanceof DistributorPackageAssociation)).toBe(true);
+    });
+
+    test('the member stack\'s package is each member account\'s own: no rule on the version of rings elsewhere', () => {
+      // GIVEN rings of a package of the same name in a stack whose account is unknown at synth, as the member stack's
+      const elsewhere = new Stack(app, 'Agnostic');
+      new PackageRingRollout(elsewhere, 'Rings', {
+        distributorPackage: DistributorPackage.fromPackageName(elsewhere, 'Agent', 'InventoryAgent'),
+        version: '9.9.9',
+        rings: [{ name: 'canary', targets: InstanceTargets.tags({ Ring: ['canary'] }) }, { name: 'rest', targets: InstanceTargets.allManagedInstances() }],
+      });
+
+      // WHEN the member stack authors InventoryAgent 1.0.0
+      inventoryAgent(rollout().memberStack);
+
+      // THEN
+      expect(() => app.synth()).not.toThrow();
     });
 
     test('sharing is refused: every member account has its own package', () => {

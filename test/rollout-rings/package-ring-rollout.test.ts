@@ -1,4 +1,7 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -10,12 +13,18 @@ import {
   ErrorThreshold,
   IDistributorPackage,
   InstanceTargets,
+  OneTimeInstall,
+  PackageAction,
+  PackageFile,
   PackageFleetDashboard,
+  PackagePlatform,
   PackageRingRollout,
   PackageRingRolloutProps,
   RolloutRing,
 } from '../../src';
+import { VERSION_LOCK_CONTEXT } from '../../src/distributor-package/version-lock';
 
+const LINUX = path.join(__dirname, '..', 'fixtures', 'linux-agent');
 const CANARY = InstanceTargets.instanceIds(['i-0123456789abcdef0', 'i-0123456789abcdef1']);
 const EARLY = InstanceTargets.tags({ Environment: ['prod'], Ring: ['early'] });
 const FLEET = InstanceTargets.tags({ Environment: ['prod'] });
@@ -245,8 +254,13 @@ describe('PackageRingRollout', () => {
       }, 'Stack/Rollout: rings canary and second must not overlap, but both target instance i-0123456789abcdef1 (only the last ring may take nodes of earlier rings)'],
       ['a ring inside another (more tags)', { rings: [ring('prod', FLEET), ring('early', EARLY), ring('rest', FLEET)] },
         'Stack/Rollout: rings prod and early must not overlap, but both target tag Environment=prod'],
-      ['a ring of every managed node before the last', { rings: [ring('all', InstanceTargets.allManagedInstances()), ring('rest', FLEET), ring('end', CANARY)] },
-        'Stack/Rollout: rings all and rest must not overlap, but both target every managed node'],
+      ['a ring of every managed node first of three', { rings: [ring('all', InstanceTargets.allManagedInstances()), ring('rest', FLEET), ring('end', CANARY)] },
+        'Stack/Rollout: ring all targets must not be every managed node: ring 1 of 3 would install the version on the whole ' +
+        'fleet before the later rings\' gates (only the last ring may take every node), got \'InstanceIds=*\''],
+      ['a ring of every managed node first of two (nothing to compare it with)', { rings: [ring('all', InstanceTargets.allManagedInstances()), ring('rest', FLEET)] },
+        'Stack/Rollout: ring all targets must not be every managed node: ring 1 of 2 would install'],
+      ['a ring of every managed node second of three', { rings: [ring('canary', CANARY), ring('all', InstanceTargets.allManagedInstances()), ring('rest', FLEET)] },
+        'Stack/Rollout: ring all targets must not be every managed node: ring 2 of 3 would install'],
       ['rings of the same resource group', { rings: [ring('a', InstanceTargets.resourceGroup('web')), ring('b', InstanceTargets.resourceGroup('web')), ring('c', FLEET)] },
         'Stack/Rollout: rings a and b must not overlap, but both target resource-groups:Name web'],
     ])('%s', (_name, props, message) => {
@@ -288,6 +302,11 @@ describe('PackageRingRollout', () => {
       const alarms = Array.from({ length: 100 }, (_, i) => cloudwatch.Alarm.fromAlarmArn(stack, `A${i}`, `arn:aws:cloudwatch:us-east-1:111122223333:alarm:a${i}`));
       expect(() => rollout({ rings: [ring('canary', CANARY, { alarms })] })).toThrow(
         'Stack/Rollout: ring canary alarms must be at most 100 with the rollout\'s (DescribeAlarms takes 100 names), got 101');
+    });
+
+    test.each([1, 2, 3])('the last of %i rings may take every managed node', (count) => {
+      const rings = [ring('canary', CANARY), ring('early', EARLY)].slice(0, count - 1);
+      expect(() => rollout({ rings: [...rings, ring('rest', InstanceTargets.allManagedInstances())] })).not.toThrow();
     });
 
     test('rings that keep apart by tag value are accepted, and the last ring may be the whole fleet', () => {
@@ -342,6 +361,143 @@ describe('PackageRingRollout', () => {
     });
   });
 
+  describe('the version of a package authored in the app', () => {
+    let scratch: string;
+    let app: App;
+    const authored = (scope: Stack, version: string) => new DistributorPackage(scope, 'Authored', {
+      packageName: 'ExampleAgent', version, targets: [{ platform: PackagePlatform.UBUNTU, file: PackageFile.fromDirectory(LINUX) }],
+    });
+    const rings = [{ name: 'canary', targets: CANARY }, { name: 'rest', targets: FLEET }];
+    const appWithLock = () => new App({ outdir: path.join(scratch, 'cdk.out'), context: { [VERSION_LOCK_CONTEXT]: path.join(scratch, 'versions.json') } });
+    const stackIn = (scope: App, id = 'Fleet', account = '111122223333') => new Stack(scope, id, { env: { account, region: 'us-east-1' } });
+
+    beforeEach(() => {
+      scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'rings-version-'));
+      app = appWithLock();
+    });
+    afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+    test('rings pinned to a version the package does not publish are refused, naming both versions', () => {
+      const fleet = stackIn(app);
+      const distributorPackage = authored(fleet, '2.0.0');
+
+      expect(() => new PackageRingRollout(fleet, 'Rollout', { distributorPackage, version: '2.0.1', rings })).toThrow(
+        'Fleet/Rollout: version must be a version that package ExampleAgent has: 2.0.0, which Fleet/Authored publishes in this app, ' +
+        'or one it published before (none, recorded in versions.json); the rings\' associations would name a version that does ' +
+        'not exist and fail at deploy, got \'2.0.1\'');
+    });
+
+    test('a version the package published before (its version lock) is accepted: publish first, roll out later', () => {
+      // GIVEN the app synthesized at 1.0.0, then at 2.0.0
+      authored(stackIn(appWithLock()), '1.0.0');
+      const fleet = stackIn(app);
+      const distributorPackage = authored(fleet, '2.0.0');
+
+      // THEN
+      expect(new PackageRingRollout(fleet, 'Rollout', { distributorPackage, version: '1.0.0', rings }).version).toBe('1.0.0');
+      expect(() => new PackageRingRollout(fleet, 'Other', { distributorPackage, version: '1.5.0', rings })).toThrow(
+        'Fleet/Other: version must be a version that package ExampleAgent has: 2.0.0, which Fleet/Authored publishes in this app, ' +
+        'or one it published before (1.0.0, recorded in versions.json)');
+    });
+
+    test('the package by name, authored in another stack of the account and Region, is held to the same rule', () => {
+      authored(stackIn(app, 'Packages'), '2.0.0');
+      const fleet = stackIn(app);
+      new PackageRingRollout(fleet, 'Rollout', { distributorPackage: DistributorPackage.fromPackageName(fleet, 'Agent', 'ExampleAgent'), version: '2.0.1', rings });
+
+      expect(() => app.synth()).toThrow('Fleet/Rollout: version must be a version that package ExampleAgent has: 2.0.0, which ' +
+        'Packages/Authored publishes in this app, or one it published before (none, recorded in versions.json); the rings\' ' +
+        'associations would name a version that does not exist and fail at deploy, got \'2.0.1\'');
+    });
+
+    test('in a stack whose account is unknown at synth: the package by name in the same stack is held to the rule, in another stack not', () => {
+      const packages = new Stack(app, 'Packages');
+      authored(packages, '2.0.0');
+      new PackageRingRollout(packages, 'Rollout', { distributorPackage: DistributorPackage.fromPackageName(packages, 'Agent', 'ExampleAgent'), version: '2.0.1', rings });
+      expect(() => app.synth()).toThrow('Packages/Rollout: version must be a version that package ExampleAgent has: 2.0.0');
+
+      const other = appWithLock();
+      authored(new Stack(other, 'Packages'), '2.0.0');
+      const elsewhere = new Stack(other, 'Elsewhere');
+      new PackageRingRollout(elsewhere, 'Rollout', { distributorPackage: DistributorPackage.fromPackageName(elsewhere, 'Agent', 'ExampleAgent'), version: '2.0.1', rings });
+      expect(() => other.synth()).not.toThrow();
+    });
+
+    test('the package by ARN is too; the same name in another account, an ARN or a version that are tokens are not known: no refusal', () => {
+      authored(stackIn(app, 'Packages'), '2.0.0');
+      const byArn = stackIn(app, 'ByArn', '444455556666');
+      new PackageRingRollout(byArn, 'Rollout', {
+        distributorPackage: DistributorPackage.fromPackageArn(byArn, 'Agent', 'arn:aws:ssm:us-east-1:111122223333:document/ExampleAgent'),
+        version: '2.0.1',
+        rings,
+      });
+      expect(() => app.synth()).toThrow('ByArn/Rollout: version must be a version that package ExampleAgent has: 2.0.0');
+
+      const other = appWithLock();
+      authored(stackIn(other, 'Packages'), '2.0.0');
+      const elsewhere = stackIn(other, 'Elsewhere', '444455556666');
+      new PackageRingRollout(elsewhere, 'ByName', { distributorPackage: DistributorPackage.fromPackageName(elsewhere, 'Agent', 'ExampleAgent'), version: '2.0.1', rings });
+      new PackageRingRollout(elsewhere, 'ByToken', {
+        distributorPackage: DistributorPackage.fromPackageArn(elsewhere, 'Token', new CfnParameter(elsewhere, 'PackageArn').valueAsString), version: '2.0.1', rings,
+      });
+      const fleet = stackIn(other);
+      new PackageRingRollout(fleet, 'TokenVersion', {
+        distributorPackage: DistributorPackage.fromPackageName(fleet, 'Agent', 'ExampleAgent'), version: new CfnParameter(fleet, 'Version').valueAsString, rings,
+      });
+      expect(() => other.synth()).not.toThrow();
+    });
+  });
+
+  describe('one-time installs and other accounts', () => {
+    test('a OneTimeInstall of the package on ring nodes is warned about: it installs outside the rings', () => {
+      // GIVEN
+      rollout();
+      new OneTimeInstall(stack, 'Hotfix', { distributorPackage: agent, version: '2.0.1', targets: InstanceTargets.tags({ Team: ['web'] }) });
+      new OneTimeInstall(stack, 'Remove', { distributorPackage: agent, action: PackageAction.UNINSTALL, targets: EARLY });
+
+      // THEN
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('behind the rings'));
+      expect(warnings.map((w) => [w.id, w.entry.data])).toEqual([
+        ['/Stack/Hotfix', 'Stack/Hotfix installs version 2.0.1 once, outside the rings, on targets that may include nodes of ring ' +
+          'canary, early, rest of Stack/Rollout: it would change those nodes behind the rings\' back. Give it targets outside the ' +
+          'rings, or roll the version out through the rings. [ack: cdk-ssm-distributor:ringBypass]'],
+        ['/Stack/Remove', expect.stringMatching(/^Stack\/Remove uninstalls the package once, outside the rings, on targets that may include nodes of ring canary, early, rest of Stack\/Rollout/)],
+      ]);
+    });
+
+    test('a OneTimeInstall provably elsewhere, or of another package, is not', () => {
+      // GIVEN
+      rollout({ rings: [{ name: 'canary', targets: InstanceTargets.tags({ Environment: ['prod'], Ring: ['canary'] }) }, { name: 'rest', targets: FLEET }] });
+      new OneTimeInstall(stack, 'Staging', { distributorPackage: agent, targets: InstanceTargets.tags({ Environment: ['staging'] }) });
+      new OneTimeInstall(stack, 'OtherInstall', { distributorPackage: DistributorPackage.fromPackageName(stack, 'Other', 'OtherAgent'), targets: FLEET });
+
+      // THEN
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('behind the rings'))).toEqual([]);
+    });
+
+    test('an association of the package in a stack of another account or Region is not warned about', () => {
+      // GIVEN
+      rollout();
+      const app = stack.node.root as App;
+      const elsewhere = [
+        new Stack(app, 'OtherAccount', { env: { account: '444455556666', region: 'us-east-1' } }),
+        new Stack(app, 'OtherRegion', { env: { account: '111122223333', region: 'eu-west-1' } }),
+      ];
+      const same = new Stack(app, 'SameEnvironment', { env: { account: '111122223333', region: 'us-east-1' } });
+      for (const other of [...elsewhere, same]) {
+        new DistributorPackageAssociation(other, 'Unpinned', {
+          distributorPackage: DistributorPackage.fromPackageName(other, 'Agent', 'ExampleAgent'), targets: FLEET,
+        });
+      }
+
+      // THEN
+      for (const other of elsewhere) {
+        expect(Annotations.fromStack(other).findWarning('*', Match.stringLikeRegexp('behind the rings'))).toEqual([]);
+      }
+      expect(Annotations.fromStack(same).findWarning('*', Match.stringLikeRegexp('behind the rings'))).toHaveLength(1);
+    });
+  });
+
   describe('other rollouts of the package', () => {
     test('one whose targets may share nodes with the rings is warned about; one provably elsewhere is not', () => {
       // GIVEN
@@ -383,6 +539,46 @@ describe('PackageRingRollout', () => {
         expect.stringMatching(/^"Ring canary \(1 of 3\) of rollout Stack\/Rollout: Install of package ExampleAgent \(version 2.0.0\) failed on node/),
         expect.stringMatching(/^"Ring rest \(3 of 3\) of rollout Stack\/Rollout:/),
       ]));
+    });
+
+    test('alerts follow the rules of every alertOnFailure(): EventBridge may publish for rules of this account and Region only', () => {
+      // WHEN
+      rollout().alertOnFailure('AlertOnFailure', new sns.Topic(stack, 'Alerts'));
+
+      // THEN
+      const policies = Object.values(Template.fromStack(stack).findResources('AWS::SNS::TopicPolicy'));
+      expect(policies).toHaveLength(1);
+      expect(policies[0].Properties.PolicyDocument.Statement).toEqual([{
+        Action: 'sns:Publish',
+        Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:111122223333:rule/*']] } } },
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Resource: { Ref: stack.getLogicalId(stack.node.findChild('Alerts').node.defaultChild as never) },
+        Sid: '0',
+      }]);
+    });
+
+    test('a topic encrypted with the AWS managed key is refused, naming the rollout', () => {
+      const topic = sns.Topic.fromTopicAttributes(stack, 'Alerts', {
+        topicArn: 'arn:aws:sns:us-east-1:111122223333:alerts', keyArn: 'arn:aws:kms:us-east-1:111122223333:alias/aws/sns',
+      });
+
+      expect(() => rollout().alertOnFailure('AlertOnFailure', topic)).toThrow(
+        'Stack/Rollout: topic must not be encrypted with the AWS managed key alias/aws/sns: EventBridge cannot use it to publish');
+    });
+
+    test('an imported topic of this account: one warning for the rollout, with the statement its owner must add', () => {
+      // WHEN
+      rollout().alertOnFailure('AlertOnFailure', sns.Topic.fromTopicArn(stack, 'Alerts', 'arn:aws:sns:us-east-1:111122223333:alerts'));
+
+      // THEN
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('alertTopicPolicy'));
+      expect(warnings.map((w) => [w.id, w.entry.data])).toEqual([['/Stack/Rollout',
+        'Stack/Rollout (the alerts of its rings) publishes to a topic this app does not own: EventBridge can publish only once the ' +
+        'owner of arn:aws:sns:us-east-1:111122223333:alerts adds this statement to its topic policy: ' +
+        '{"Action":"sns:Publish","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:events:us-east-1:111122223333:rule/*"}},' +
+        '"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Resource":"arn:aws:sns:us-east-1:111122223333:alerts"} ' +
+        '[ack: cdk-ssm-distributor:alertTopicPolicy]']]);
     });
 
     test('the widgets show each ring by name, in order, and the gates\' alarms', () => {
