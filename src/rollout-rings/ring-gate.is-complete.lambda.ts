@@ -1,6 +1,7 @@
+import { OutOfBudget, RunBudget, RunContext } from './gate-budget';
 import { describeRing, GateData, GateEvent, GateFailure, GateProperties, gateClock, logEvent, showTime, Verdict } from './gate-event';
-import { AlarmState, failedNodesBetween, isRollingBack, isTransient, readAlarms, wentToAlarmSince } from './gate-reads';
-import { HEALTH_READ_GRACE_MINUTES } from './gate-timing';
+import { AlarmState, failedRunsBetween, isRollingBack, isTransient, readAlarms, wentToAlarmSince } from './gate-reads';
+import { CHANGED_SINCE_LOOKBACK_SECONDS, HEALTH_READ_GRACE_MINUTES, VERDICT_DELAY_SECONDS } from './gate-timing';
 
 type Answer = { IsComplete: boolean; Data?: GateData };
 
@@ -21,41 +22,46 @@ const ALARMS_WITHOUT_DATA_BYTES = 1000;
  *    between two polls fails it too (its history says so). INSUFFICIENT_DATA is not ALARM: it neither fails nor holds
  *    the gate (as AppConfig and CodeDeploy roll back on ALARM only), and the alarms without data are listed in the
  *    gate's `AlarmsWithoutData` attribute and its log.
- * 3. More failed nodes than the ring allows, counted since the ring started, fail the gate at once.
- * 4. Once the bake time has passed, a poll whose reads all answered passes the gate.
+ * 3. More failed node runs than the ring allows from the ring's start (its association's change, to the millisecond)
+ *    fail the gate at once.
+ * 4. The verdict: once the bake has ended and `VERDICT_DELAY_SECONDS` more have passed, a poll whose reads all
+ *    answered counts the failed runs of exactly [ring start, bake end] and passes the gate if they are within the
+ *    ring's allowance.
  *
- * A read that is throttled (or that the service fails) answers "not yet", never a failure. Only when no poll could
- * read the ring's health for `HEALTH_READ_GRACE_MINUTES` after the bake does the gate fail, saying so.
+ * A read that is throttled (or that the service fails, or that the run's budget cuts short) answers "not yet", never
+ * a failure. Only when no poll could read the ring's health for `HEALTH_READ_GRACE_MINUTES` after the bake does the
+ * gate fail, saying so.
  */
-export async function handler(event: GateEvent): Promise<Answer> {
+export async function handler(event: GateEvent, context?: RunContext): Promise<Answer> {
   logEvent('isComplete', event);
   const data = event.Data ?? {};
   if (data.Verdict !== Verdict.BAKING) {
     return { IsComplete: true, Data: { Verdict: data.Verdict ?? Verdict.UNCHANGED } };
   }
+  const budget = new RunBudget(context);
   const properties = event.ResourceProperties;
   const ringStart = Date.parse(data.RingStart!);
   const bakeStart = Date.parse(data.BakeStart!);
   const bakeEnd = Date.parse(data.BakeEnd!);
+  const startedAt = gateClock.now();
   try {
-    if (await isRollingBack(event.StackId)) {
+    if (await isRollingBack(event.StackId, budget)) {
       console.log('the stack is rolling back: the gate passes without a bake');
       return { IsComplete: true, Data: { ...data, Verdict: Verdict.ROLLBACK } };
     }
-    const withoutData = await judgeAlarms(properties, ringStart, bakeStart);
-    const failed = await failedNodesBetween({
-      namespace: properties.MetricNamespace,
-      metricName: properties.MetricName,
-      dimensionName: properties.MetricDimension,
-      associationId: properties.AssociationId,
-    }, ringStart, gateClock.now());
-    if (failed > Number(properties.MaxFailedNodes)) {
-      throw new GateFailure(`${describeRing(properties)}: ${failed} nodes failed to install ${properties.PackageName} ` +
-        `${properties.Version} since ${showTime(ringStart)}, more than the ring allows (${properties.MaxFailedNodes}). ` +
-        `Which nodes: aws ssm describe-association-execution-targets --association-id ${properties.AssociationId} ` +
-        '--execution-id <the latest of aws ssm describe-association-executions>');
+    const withoutData = await judgeAlarms(properties, ringStart, bakeStart, startedAt, budget);
+    // The verdict's poll counts the bake's whole window; every earlier one counts up to now, to fail fast.
+    const verdict = startedAt >= bakeEnd + VERDICT_DELAY_SECONDS * 1000;
+    const until = verdict ? bakeEnd : startedAt;
+    const maxFailed = Number(properties.MaxFailedNodes);
+    const failed = await failedRunsBetween(properties.AssociationId, ringStart, until, maxFailed, budget);
+    if (failed > maxFailed) {
+      throw new GateFailure(`${describeRing(properties)}: ${failed} node runs failed to install ${properties.PackageName} ` +
+        `${properties.Version} between ${showTime(ringStart)} and ${showTime(until)}, more than the ring allows ` +
+        `(${properties.MaxFailedNodes}). Which nodes: aws ssm describe-association-executions --association-id ` +
+        `${properties.AssociationId}, then describe-association-execution-targets --filters Key=Status,Value=Failed`);
     }
-    if (gateClock.now() < bakeEnd) {
+    if (!verdict) {
       return { IsComplete: false };
     }
     if (withoutData.length > 0) {
@@ -83,13 +89,23 @@ export async function handler(event: GateEvent): Promise<Answer> {
   }
 }
 
-/** Fails the gate on an alarm in ALARM, or one that was since the ring started; returns the alarms without data. */
-async function judgeAlarms(properties: GateProperties, ringStart: number, bakeStart: number): Promise<string[]> {
+/**
+ * Fails the gate on an alarm in ALARM, or one that went to ALARM and back since the previous poll; returns the alarms
+ * without data.
+ *
+ * The Provider framework hands every poll the same event: a poll keeps nothing for the next (custom-resources
+ * `framework.js`: `Data` with `IsComplete: false` is refused). So "changed since the previous poll" is derived from
+ * this poll's own clock: the previous poll began at most `CHANGED_SINCE_LOOKBACK_SECONDS` ago, and an alarm whose
+ * state changed before that was looked at then. Only those alarms' histories are read (DescribeAlarmHistory is 3
+ * calls a second per account, shared by every gate), oldest change first, each from the window's start.
+ */
+async function judgeAlarms(properties: GateProperties, ringStart: number, bakeStart: number, now: number,
+  budget: RunBudget): Promise<string[]> {
   const names = properties.AlarmNames ?? [];
   if (names.length === 0) {
     return [];
   }
-  const states = await readAlarms(names);
+  const states = await readAlarms(names, budget);
   const missing = names.filter((name) => !states.has(name));
   if (missing.length > 0) {
     throw new GateFailure(`${describeRing(properties)}: alarm ${missing.join(', ')} does not exist (or is a composite ` +
@@ -101,14 +117,18 @@ async function judgeAlarms(properties: GateProperties, ringStart: number, bakeSt
         (alarm.reason ? ` (${alarm.reason})` : ''));
     }
   }
-  // Changed state since the ring started without being in ALARM now: went to ALARM and back between two polls?
-  for (const alarm of states.values()) {
-    if (alarm.since !== undefined && alarm.since >= ringStart) {
-      const at = await wentToAlarmSince(alarm.name, ringStart);
-      if (at !== undefined) {
-        throw new GateFailure(`${describeRing(properties)}: alarm ${alarm.name} went to ALARM at ${showTime(at)}, ` +
-          `${at < bakeStart ? 'while the ring installed' : 'during the bake'}, and is ${alarm.state} again`);
-      }
+  const windowStart = Math.max(ringStart, now - CHANGED_SINCE_LOOKBACK_SECONDS * 1000);
+  const changed = [...states.values()]
+    .filter((alarm) => alarm.since !== undefined && alarm.since >= windowStart)
+    .sort((a, b) => a.since! - b.since!);
+  for (const alarm of changed) {
+    if (budget.remainingMs <= 0) {
+      throw new OutOfBudget(`${changed.length} alarms changed state; the run's time for reads is up`);
+    }
+    const at = await wentToAlarmSince(alarm.name, windowStart, budget);
+    if (at !== undefined) {
+      throw new GateFailure(`${describeRing(properties)}: alarm ${alarm.name} went to ALARM at ${showTime(at)}, ` +
+        `${at < bakeStart ? 'while the ring installed' : 'during the bake'}, and is ${alarm.state} again`);
     }
   }
   return [...states.values()].filter((alarm) => alarm.state === 'INSUFFICIENT_DATA').map((alarm) => alarm.name);
