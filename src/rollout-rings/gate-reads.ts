@@ -181,9 +181,12 @@ export async function failedRunsBetween(associationId: string, from: number, to:
   return count;
 }
 
-/** `ResourceCountByStatus` is `{Success=3, Failed=1}`; when it cannot be read, the targets are. */
+/** `ResourceCountByStatus` is `{Success=3, Failed=1}` (`{}` before any node ran); when it cannot be read, the targets are. */
 function mayHave(counts: string | undefined, status: string): boolean {
-  return counts === undefined || !/=\d/.test(counts) || new RegExp(`\\b${status}=[1-9]`).test(counts);
+  if (counts === undefined || !/^\{[\w\s=,]*\}$/.test(counts)) {
+    return true;
+  }
+  return new RegExp(`\\b${status}=[1-9]`).test(counts);
 }
 
 async function failedTargets(associationId: string, executionId: string, status: string, from: number, to: number,

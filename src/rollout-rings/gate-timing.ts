@@ -19,12 +19,6 @@ export const IS_COMPLETE_TIMEOUT_SECONDS = 60;
  */
 export const RUN_BUDGET_SECONDS = 20;
 /**
- * How far back a poll looks for alarms that changed state since the previous poll: the previous poll began at most a
- * query interval plus one run (its timeout) plus the framework's own latency before this one (the waiter state machine
- * waits `queryInterval` after a run ends). Alarms that changed earlier were looked at by an earlier poll.
- */
-export const CHANGED_SINCE_LOOKBACK_SECONDS = QUERY_INTERVAL_SECONDS + IS_COMPLETE_TIMEOUT_SECONDS + 10;
-/**
  * After the bake, how long the verdict waits for the last node runs of the bake to be on State Manager's record
  * (DescribeAssociationExecutionTargets): the agent reports a run's end to State Manager itself, with no EventBridge,
  * CloudWatch Logs or metric filter between. AWS gives no figure for it; one poll interval.

@@ -1,7 +1,8 @@
-import { OutOfBudget, RunBudget, RunContext } from './gate-budget';
+import { RunBudget, RunContext } from './gate-budget';
 import { describeRing, GateData, GateEvent, GateFailure, GateProperties, gateClock, logEvent, showTime, Verdict } from './gate-event';
 import { AlarmState, failedRunsBetween, isRollingBack, isTransient, readAlarms, wentToAlarmSince } from './gate-reads';
-import { CHANGED_SINCE_LOOKBACK_SECONDS, HEALTH_READ_GRACE_MINUTES, VERDICT_DELAY_SECONDS } from './gate-timing';
+import { knownClean, rememberClean } from './gate-memo';
+import { HEALTH_READ_GRACE_MINUTES, VERDICT_DELAY_SECONDS } from './gate-timing';
 
 type Answer = { IsComplete: boolean; Data?: GateData };
 
@@ -49,7 +50,8 @@ export async function handler(event: GateEvent, context?: RunContext): Promise<A
       console.log('the stack is rolling back: the gate passes without a bake');
       return { IsComplete: true, Data: { ...data, Verdict: Verdict.ROLLBACK } };
     }
-    const withoutData = await judgeAlarms(properties, ringStart, bakeStart, startedAt, budget);
+    const gate = `${event.StackId} ${event.LogicalResourceId} ${event.RequestId} ${data.RingStart}`;
+    const withoutData = await judgeAlarms(properties, gate, ringStart, bakeStart, budget);
     // The verdict's poll counts the bake's whole window; every earlier one counts up to now, to fail fast.
     const verdict = startedAt >= bakeEnd + VERDICT_DELAY_SECONDS * 1000;
     const until = verdict ? bakeEnd : startedAt;
@@ -90,16 +92,16 @@ export async function handler(event: GateEvent, context?: RunContext): Promise<A
 }
 
 /**
- * Fails the gate on an alarm in ALARM, or one that went to ALARM and back since the previous poll; returns the alarms
+ * Fails the gate on an alarm in ALARM, or one that went to ALARM and back since the ring started; returns the alarms
  * without data.
  *
- * The Provider framework hands every poll the same event: a poll keeps nothing for the next (custom-resources
- * `framework.js`: `Data` with `IsComplete: false` is refused). So "changed since the previous poll" is derived from
- * this poll's own clock: the previous poll began at most `CHANGED_SINCE_LOOKBACK_SECONDS` ago, and an alarm whose
- * state changed before that was looked at then. Only those alarms' histories are read (DescribeAlarmHistory is 3
- * calls a second per account, shared by every gate), oldest change first, each from the window's start.
+ * An alarm not in ALARM now has not been since its last state change (`since`); whether it was between the ring's
+ * start and then, its history says. Only the alarms that changed state since this gate's last look at them have
+ * their history read (DescribeAlarmHistory is 3 calls a second per account, shared by every gate): an alarm found
+ * clean at its current `since` is remembered as such (gate-memo.ts). Oldest change first; a run out of budget or
+ * throttled leaves the rest for the next poll.
  */
-async function judgeAlarms(properties: GateProperties, ringStart: number, bakeStart: number, now: number,
+async function judgeAlarms(properties: GateProperties, gate: string, ringStart: number, bakeStart: number,
   budget: RunBudget): Promise<string[]> {
   const names = properties.AlarmNames ?? [];
   if (names.length === 0) {
@@ -117,19 +119,16 @@ async function judgeAlarms(properties: GateProperties, ringStart: number, bakeSt
         (alarm.reason ? ` (${alarm.reason})` : ''));
     }
   }
-  const windowStart = Math.max(ringStart, now - CHANGED_SINCE_LOOKBACK_SECONDS * 1000);
   const changed = [...states.values()]
-    .filter((alarm) => alarm.since !== undefined && alarm.since >= windowStart)
+    .filter((alarm) => alarm.since !== undefined && alarm.since >= ringStart && !knownClean(gate, alarm.name, alarm.since))
     .sort((a, b) => a.since! - b.since!);
   for (const alarm of changed) {
-    if (budget.remainingMs <= 0) {
-      throw new OutOfBudget(`${changed.length} alarms changed state; the run's time for reads is up`);
-    }
-    const at = await wentToAlarmSince(alarm.name, windowStart, budget);
+    const at = await wentToAlarmSince(alarm.name, ringStart, budget);
     if (at !== undefined) {
       throw new GateFailure(`${describeRing(properties)}: alarm ${alarm.name} went to ALARM at ${showTime(at)}, ` +
         `${at < bakeStart ? 'while the ring installed' : 'during the bake'}, and is ${alarm.state} again`);
     }
+    rememberClean(gate, alarm.name, alarm.since!);
   }
   return [...states.values()].filter((alarm) => alarm.state === 'INSUFFICIENT_DATA').map((alarm) => alarm.name);
 }
