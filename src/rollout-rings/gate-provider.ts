@@ -64,8 +64,9 @@ export class GateProvider extends Construct {
       id: 'AwsSolutions-IAM5',
       reason: 'DescribeAlarms and DescribeAlarmHistory return composite alarms only to a caller allowed on every alarm ' +
         '(API reference, DescribeAlarms and DescribeAlarmHistory), and an imported alarm may be composite; ' +
-        'the alarms of every ring of the stack are read, some of which depend on the rings (see allowRing).',
-      applies_to: ['Resource::*', { regex: '/^Resource::arn:.+:cloudwatch:.+:alarm:\\*$/' }],
+        'the alarms and the associations\' node runs of every ring of the stack are read, some of which depend on the ' +
+        'rings (see allowRing).',
+      applies_to: ['Resource::*', { regex: '/^Resource::arn:.+:cloudwatch:.+:alarm:\\*$/' }, { regex: '/^Resource::arn:.+:ssm:.+:association\\/\\*$/' }],
     }]);
     suppressNagFindings(this.onEvent.role!.node.findChild('DefaultPolicy'), [{
       id: 'AwsSolutions-IAM5',

@@ -1,7 +1,7 @@
 import { RunBudget, RunContext } from './gate-budget';
 import { describeRing, GateData, GateEvent, GateFailure, GateProperties, gateClock, logEvent, showTime, Verdict } from './gate-event';
-import { AlarmState, failedRunsBetween, isRollingBack, isTransient, readAlarms, wentToAlarmSince } from './gate-reads';
 import { knownClean, rememberClean } from './gate-memo';
+import { AlarmState, failedRunsBetween, isRollingBack, isTransient, readAlarms, wentToAlarmSince } from './gate-reads';
 import { HEALTH_READ_GRACE_MINUTES, VERDICT_DELAY_SECONDS } from './gate-timing';
 
 type Answer = { IsComplete: boolean; Data?: GateData };

@@ -3,8 +3,16 @@ import { join } from 'path';
 
 const pinned = JSON.parse(readFileSync(join(__dirname, '..', 'oracles', 'gate-requests.json'), 'utf8'));
 
-type Shape = { type: string; members?: Record<string, string>; required?: string[]; member?: string; enum?: string[];
-  min?: number; max?: number; pattern?: string };
+type Shape = {
+  type: string;
+  members?: Record<string, string>;
+  required?: string[];
+  member?: string;
+  enum?: string[];
+  min?: number;
+  max?: number;
+  pattern?: string;
+};
 type Service = 'cloudwatch' | 'ssm' | 'cloudformation';
 
 /**

@@ -80,8 +80,12 @@ interface Execution { readonly id: string; readonly associationId: string; reado
  */
 export class FakeFleet {
   public readonly calls: Record<Api, number> = {
-    DescribeAlarms: 0, DescribeAlarmHistory: 0, DescribeStacks: 0, DescribeAssociation: 0,
-    DescribeAssociationExecutions: 0, DescribeAssociationExecutionTargets: 0,
+    DescribeAlarms: 0,
+    DescribeAlarmHistory: 0,
+    DescribeStacks: 0,
+    DescribeAssociation: 0,
+    DescribeAssociationExecutions: 0,
+    DescribeAssociationExecutionTargets: 0,
   };
   public readonly throttled: Partial<Record<Api, number>> = {};
   /** Calls per caller (`caller` at the time of the call): a gate's name in a run of many gates. */
@@ -103,7 +107,8 @@ export class FakeFleet {
     cloudformation.reset();
     ssm.reset();
     cloudwatch.on(DescribeAlarmsCommand).callsFake((input: DescribeAlarmsCommandInput) => this.answer('cloudwatch', 'DescribeAlarms', input, () => {
-      const named = (input.AlarmNames ?? []).filter((name) => this.transitions.has(name) && this.stateAt(name, this.clock.now()).at <= this.clock.now());
+      // An alarm exists from its first state on.
+      const named = (input.AlarmNames ?? []).filter((name) => this.stateAt(name, this.clock.now()).at <= this.clock.now());
       // Without `AlarmTypes`, metric alarms only (API reference, DescribeAlarms).
       const of = (type: AlarmType) => (input.AlarmTypes ?? ['MetricAlarm']).includes(type)
         ? named.filter((name) => (this.types.get(name) ?? 'MetricAlarm') === type).map((name) => this.describe(name)) : [];
@@ -242,8 +247,12 @@ export class FakeFleet {
     const size = input.MaxResults ?? 10;
     return {
       AssociationExecutionTargets: runs.slice(start, start + size).map((run) => ({
-        AssociationId: input.AssociationId, ExecutionId: input.ExecutionId, ResourceId: run.node, ResourceType: 'ManagedInstance',
-        Status: run.status, LastExecutionDate: new Date(run.at),
+        AssociationId: input.AssociationId,
+        ExecutionId: input.ExecutionId,
+        ResourceId: run.node,
+        ResourceType: 'ManagedInstance',
+        Status: run.status,
+        LastExecutionDate: new Date(run.at),
       })),
       NextToken: start + size < runs.length ? String(start + size) : undefined,
     };

@@ -1,8 +1,8 @@
 import { cloudWatchThrottling, FakeFleet } from './fake-fleet';
 import { gateEvent, gateProperties, runGate, useSimulatedClock } from './gate-framework';
+import { forgetAll } from '../../src/rollout-rings/gate-memo';
 import { isTransient } from '../../src/rollout-rings/gate-reads';
 import { IS_COMPLETE_TIMEOUT_SECONDS, QUERY_INTERVAL_SECONDS, VERDICT_DELAY_SECONDS } from '../../src/rollout-rings/gate-timing';
-import { forgetAll } from '../../src/rollout-rings/gate-memo';
 
 const MINUTE = 60_000;
 const SECOND = 1_000;

@@ -50,7 +50,7 @@ describe('a ring\'s gate, driven as the Provider framework drives it', () => {
       FailedNodes: '0',
       AlarmsWithoutData: '',
     }));
-    // One DescribeAlarms and one GetMetricData a poll, a poll each 30 seconds: ~61 polls.
+    // One DescribeAlarms and one DescribeAssociationExecutions a poll, a poll each 30 seconds: ~61 polls.
     expect(outcome.polls).toBeGreaterThan(55);
     expect(fleet.calls.DescribeAlarms).toBe(outcome.polls);
   });
