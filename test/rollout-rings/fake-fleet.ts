@@ -88,6 +88,8 @@ export class FakeFleet {
     DescribeAssociationExecutionTargets: 0,
   };
   public readonly throttled: Partial<Record<Api, number>> = {};
+  /** When each API last answered (not throttled), on the simulated clock. */
+  public readonly lastAnswered: Partial<Record<Api, number>> = {};
   /** Calls per caller (`caller` at the time of the call): a gate's name in a run of many gates. */
   public readonly callsBy = new Map<string, number>();
   /** What botocore's models found wrong in the requests; a test expects none. */
@@ -281,6 +283,7 @@ export class FakeFleet {
       this.throttled[api] = (this.throttled[api] ?? 0) + 1;
       throw cloudWatchThrottling();
     }
+    this.lastAnswered[api] = this.clock.now();
     return respond();
   }
 

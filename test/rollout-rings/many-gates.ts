@@ -18,6 +18,8 @@ export interface ManyGatesResult {
   /** Throttled answers per API. */
   readonly throttled: Partial<Record<string, number>>;
   readonly calls: Record<string, number>;
+  /** When the bakes began (every gate within a second), on the simulated clock. */
+  readonly bakeStart: number;
 }
 
 export interface ManyGatesScenario {
@@ -91,6 +93,7 @@ export async function runManyGates(clock: SimulatedClock, scenario: ManyGatesSce
     fleet,
     throttled: { ...fleet.throttled },
     calls: { ...fleet.calls },
+    bakeStart: start + 5 * 60_000,
     gates: running.map((g) => ({
       name: g.name,
       outcome: g.outcome!,
