@@ -78,6 +78,15 @@ describe('the failed-node count covers exactly [ring start, bake end]', () => {
     expect(outcome.data?.RingStart).toBe('2026-12-04T10:00:30.000Z');
   });
 
+  test('a node run failing at exactly the ring\'s start is the ring\'s: counted', async () => {
+    fleet.nodesFail(1, deployStart);
+    const event = ringSucceededAfter(5 * MINUTE, { BakeSeconds: '600' });
+
+    const outcome = await runGate(event, clock);
+
+    expect(outcome).toEqual(expect.objectContaining({ status: 'FAILED', polls: 1 }));
+  });
+
   test('a node that failed while the ring installed is counted: the count starts at the ring\'s start, not the bake\'s', async () => {
     // GIVEN the ring installs for 5 minutes, a node failing in its 3rd
     fleet.nodesFail(1, deployStart + 2 * MINUTE);
@@ -211,6 +220,31 @@ describe('throttling as CloudWatch answers it, and a run that ends in time whate
 
     // THEN
     expect(outcome.reason).toMatch(/: alarm new-alarm-19 went to ALARM at 2026-12-04 10:02:00 UTC, while the ring installed, and is OK again$/);
+  });
+
+  test('an ALARM and back after more than a page of state changes since the ring started still fails the gate: history is read to the end', async () => {
+    // GIVEN 150 changes between OK and INSUFFICIENT_DATA while the ring installs, then ALARM and back between two polls
+    for (let i = 1; i <= 150; i++) {
+      fleet.alarm('fleet-errors', i % 2 ? 'INSUFFICIENT_DATA' : 'OK', deployStart + i * SECOND);
+    }
+    const event = ringSucceededAfter(5 * MINUTE);
+    const flap = clock.now() + 10 * MINUTE + 5 * SECOND;
+    fleet.alarm('fleet-errors', 'ALARM', flap).alarm('fleet-errors', 'OK', flap + 10 * SECOND);
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN
+    expect(outcome.reason).toMatch(/: alarm fleet-errors went to ALARM at 2026-12-04 10:15:05 UTC, during the bake, and is OK again$/);
+  });
+
+  test('an alarm in ALARM since 10 minutes before the ring started is reported as before the ring', async () => {
+    fleet.alarm('fleet-errors', 'ALARM', deployStart - 10 * MINUTE);
+    const event = ringSucceededAfter(5 * MINUTE);
+
+    const outcome = await runGate(event, clock);
+
+    expect(outcome.reason).toMatch(/: alarm fleet-errors has been in ALARM since 2026-12-04 09:50:00 UTC, before the ring started at /);
   });
 
   test('an alarm that did not change since the gate found it clean is not read again; one that changed is', async () => {
