@@ -62,14 +62,15 @@ process.exitCode = perRing === 3 && secondRollout === 30 ? process.exitCode : 1;
 async function gatesAtOnce(gates: number, alarmsPerGate: number): Promise<boolean> {
   let now = Date.parse('2026-12-04T10:00:00Z');
   const clock = { now: () => now, advance: (ms: number) => { now += ms; } };
-  const original = gateClock.now;
+  const original = { ...gateClock };
   const log = console.log;
   gateClock.now = clock.now;
+  gateClock.sleep = async (ms) => clock.advance(ms);
   console.log = () => undefined;
   const firing = Math.floor(gates / 2);
   const run = await runManyGates(clock, { gates, alarmsPerGate, bakeMinutes: 30, firing: { [firing]: 10 * 60_000 } });
   console.log = log;
-  gateClock.now = original;
+  Object.assign(gateClock, original);
   const passed = run.gates.filter((g) => g.outcome.status === 'SUCCESS');
   const failed = run.gates.filter((g) => g.outcome.status === 'FAILED');
   const afterBake = passed.map((g) => (g.outcome.answeredAt - g.bakeEnd) / 1000);
@@ -78,7 +79,7 @@ async function gatesAtOnce(gates: number, alarmsPerGate: number): Promise<boolea
   console.log(`  ${gates} gates x ${alarmsPerGate} alarms (gate${firing}'s first alarm fires 10 minutes into its bake; 30-minute bakes)`);
   console.log(`    verdicts: ${passed.length} passed, ${failed.length} failed (${failed.map((g) => g.name).join(', ') || 'none'})`);
   console.log(`    calls per poll per gate: mean ${mean(perPoll).toFixed(2)}, max ${Math.max(...perPoll).toFixed(2)}` +
-    ` (DescribeStacks, DescribeAlarms, DescribeAlarmHistory for changed alarms, DescribeAssociationExecutions)`);
+    ' (DescribeStacks, DescribeAlarms, DescribeAlarmHistory for changed alarms, DescribeAssociationExecutions)');
   console.log(`    calls in all: ${Object.entries(run.calls).map(([api, n]) => `${api} ${n}`).join(', ')}`);
   console.log(`    throttled answers: ${Object.entries(run.throttled).map(([api, n]) => `${api} ${n}`).join(', ') || 'none'}`);
   const drained = ((run.fleet.lastAnswered.DescribeAlarmHistory ?? run.bakeStart) - run.bakeStart) / 60_000;

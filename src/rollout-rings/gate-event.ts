@@ -79,6 +79,7 @@ const MAX_REASON_LENGTH = 1000;
 /** Time as the handlers see it; tests replace it with a simulated clock so that a bake costs no real time. */
 export const gateClock = {
   now: (): number => Date.now(),
+  sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
 /** An error whose message is the whole reason CloudFormation shows: short, one line, no stack trace. */

@@ -18,6 +18,8 @@ export const IS_COMPLETE_TIMEOUT_SECONDS = 60;
  * CloudWatch answers (each call is aborted at the budget's end; a read cut short is "not yet").
  */
 export const RUN_BUDGET_SECONDS = 20;
+/** How long a run keeps asking again for throttled history reads (a second apart), within its budget. */
+export const HISTORY_PACING_SECONDS = 10;
 /**
  * After the bake, how long the verdict waits for the last node runs of the bake to be on State Manager's record
  * (DescribeAssociationExecutionTargets): the agent reports a run's end to State Manager itself, with no EventBridge,

@@ -2,7 +2,7 @@ import { RunBudget, RunContext } from './gate-budget';
 import { describeRing, GateData, GateEvent, GateFailure, GateProperties, gateClock, logEvent, showTime, Verdict } from './gate-event';
 import { knownClean, rememberClean } from './gate-memo';
 import { AlarmState, failedRunsBetween, isRollingBack, isTransient, readAlarms, wentToAlarmSince } from './gate-reads';
-import { HEALTH_READ_GRACE_MINUTES, VERDICT_DELAY_SECONDS } from './gate-timing';
+import { HEALTH_READ_GRACE_MINUTES, HISTORY_PACING_SECONDS, VERDICT_DELAY_SECONDS } from './gate-timing';
 
 type Answer = { IsComplete: boolean; Data?: GateData };
 
@@ -45,12 +45,12 @@ export async function handler(event: GateEvent, context?: RunContext): Promise<A
   const bakeStart = Date.parse(data.BakeStart!);
   const bakeEnd = Date.parse(data.BakeEnd!);
   const startedAt = gateClock.now();
+  const gate = `${event.StackId} ${event.LogicalResourceId} ${event.RequestId} ${data.RingStart}`;
   try {
     if (await isRollingBack(event.StackId, budget)) {
       console.log('the stack is rolling back: the gate passes without a bake');
       return { IsComplete: true, Data: { ...data, Verdict: Verdict.ROLLBACK } };
     }
-    const gate = `${event.StackId} ${event.LogicalResourceId} ${event.RequestId} ${data.RingStart}`;
     const withoutData = await judgeAlarms(properties, gate, ringStart, bakeStart, budget);
     // The verdict's poll counts the bake's whole window; every earlier one counts up to now, to fail fast.
     const verdict = startedAt >= bakeEnd + VERDICT_DELAY_SECONDS * 1000;
@@ -122,8 +122,9 @@ async function judgeAlarms(properties: GateProperties, gate: string, ringStart: 
   const changed = [...states.values()]
     .filter((alarm) => alarm.since !== undefined && alarm.since >= ringStart && !knownClean(gate, alarm.name, alarm.since))
     .sort((a, b) => a.since! - b.since!);
+  const pacingEnd = gateClock.now() + HISTORY_PACING_SECONDS * 1000;
   for (const alarm of changed) {
-    const at = await wentToAlarmSince(alarm.name, ringStart, budget);
+    const at = await paced(() => wentToAlarmSince(alarm.name, ringStart, budget), pacingEnd);
     if (at !== undefined) {
       throw new GateFailure(`${describeRing(properties)}: alarm ${alarm.name} went to ALARM at ${showTime(at)}, ` +
         `${at < bakeStart ? 'while the ring installed' : 'during the bake'}, and is ${alarm.state} again`);
@@ -131,6 +132,24 @@ async function judgeAlarms(properties: GateProperties, gate: string, ringStart: 
     rememberClean(gate, alarm.name, alarm.since!);
   }
   return [...states.values()].filter((alarm) => alarm.state === 'INSUFFICIENT_DATA').map((alarm) => alarm.name);
+}
+
+/**
+ * A history read that CloudWatch throttles is asked again a second later, until `pacingEnd`: CloudWatch's per-account
+ * bucket holds about a second of calls (3 for DescribeAlarmHistory), so a run that stopped at its first throttled read
+ * would read 3 or 4 histories a poll whatever the rate left; pacing lets each run take its share of the rate.
+ */
+async function paced<T>(read: () => Promise<T>, pacingEnd: number): Promise<T> {
+  for (;;) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!isTransient(error) || gateClock.now() + 1000 >= pacingEnd) {
+        throw error;
+      }
+      await gateClock.sleep(1000);
+    }
+  }
 }
 
 function whenInAlarm(alarm: AlarmState, ringStart: number, bakeStart: number): string {

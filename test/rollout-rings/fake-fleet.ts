@@ -88,6 +88,8 @@ export class FakeFleet {
     DescribeAssociationExecutionTargets: 0,
   };
   public readonly throttled: Partial<Record<Api, number>> = {};
+  /** Calls answered (not throttled, not failed) per API. */
+  public readonly answered: Partial<Record<Api, number>> = {};
   /** When each API last answered (not throttled), on the simulated clock. */
   public readonly lastAnswered: Partial<Record<Api, number>> = {};
   /** Calls per caller (`caller` at the time of the call): a gate's name in a run of many gates. */
@@ -284,6 +286,7 @@ export class FakeFleet {
       throw cloudWatchThrottling();
     }
     this.lastAnswered[api] = this.clock.now();
+    this.answered[api] = (this.answered[api] ?? 0) + 1;
     return respond();
   }
 

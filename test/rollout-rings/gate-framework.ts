@@ -16,14 +16,15 @@ export interface SimulatedClock {
 
 /** `simulatedClock` for each test of the file that calls it, starting at a fixed time; the real clock put back after. */
 export function useSimulatedClock(start = Date.parse('2026-12-04T10:00:00Z')): SimulatedClock {
-  const original = gateClock.now;
+  const original = { ...gateClock };
   let now = start;
   beforeEach(() => {
     now = start;
     gateClock.now = () => now;
+    gateClock.sleep = async (ms) => { now += ms; };
   });
   afterEach(() => {
-    gateClock.now = original;
+    Object.assign(gateClock, original);
   });
   return { now: () => now, advance: (ms) => { now += ms; } };
 }
