@@ -1,4 +1,4 @@
-import { RunBudget, RunContext } from './gate-budget';
+import { OutOfBudget, RunBudget, RunContext } from './gate-budget';
 import { describeRing, GateData, GateEvent, GateFailure, GateProperties, gateClock, logEvent, showTime, Verdict } from './gate-event';
 import { knownClean, rememberClean } from './gate-memo';
 import { AlarmState, failedRunsBetween, isRollingBack, isTransient, readAlarms, wentToAlarmSince } from './gate-reads';
@@ -144,7 +144,7 @@ async function paced<T>(read: () => Promise<T>, pacingEnd: number): Promise<T> {
     try {
       return await read();
     } catch (error) {
-      if (!isTransient(error) || gateClock.now() + 1000 >= pacingEnd) {
+      if (!isTransient(error) || error instanceof OutOfBudget || gateClock.now() + 1000 >= pacingEnd) {
         throw error;
       }
       await gateClock.sleep(1000);

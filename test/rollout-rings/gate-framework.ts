@@ -14,6 +14,9 @@ export interface SimulatedClock {
   advance(ms: number): void;
 }
 
+/** When the running handler's function times out, on the simulated clock (`startGate` sets it for each run). */
+let runDeadline = Infinity;
+
 /** `simulatedClock` for each test of the file that calls it, starting at a fixed time; the real clock put back after. */
 export function useSimulatedClock(start = Date.parse('2026-12-04T10:00:00Z')): SimulatedClock {
   const original = { ...gateClock };
@@ -21,7 +24,13 @@ export function useSimulatedClock(start = Date.parse('2026-12-04T10:00:00Z')): S
   beforeEach(() => {
     now = start;
     gateClock.now = () => now;
-    gateClock.sleep = async (ms) => { now += ms; };
+    gateClock.sleep = async (ms) => {
+      // A handler that waits past its function's timeout is stopped there by Lambda.
+      if (now + ms > runDeadline) {
+        throw new Error('Task timed out: the handler waited past its function\'s timeout');
+      }
+      now += ms;
+    };
   });
   afterEach(() => {
     Object.assign(gateClock, original);
@@ -73,7 +82,8 @@ export function startGate(event: GateEvent, clock: SimulatedClock, runMs = 1_000
   const run = async <T>(fn: (context: { getRemainingTimeInMillis(): number }) => Promise<T>, timeoutSeconds: number): Promise<T> => {
     clock.advance(runMs);
     const end = clock.now() + timeoutSeconds * 1000 - runMs;
-    const result = await fn({ getRemainingTimeInMillis: () => end - clock.now() });
+    runDeadline = end;
+    const result = await fn({ getRemainingTimeInMillis: () => end - clock.now() }).finally(() => { runDeadline = Infinity; });
     if (clock.now() > end) {
       throw new Error(`Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);
     }
