@@ -164,7 +164,7 @@ export async function failedRunsBetween(associationId: string, from: number, to:
   do {
     const page = await ssm.send(new DescribeAssociationExecutionsCommand({
       AssociationId: associationId,
-      Filters: [{ Key: 'CreatedTime', Value: new Date(from - EXECUTION_LEAD_MS).toISOString(), Type: 'GREATER_THAN' }],
+      Filters: [{ Key: 'CreatedTime', Value: isoSeconds(from - EXECUTION_LEAD_MS), Type: 'GREATER_THAN' }],
       MaxResults: 50,
       NextToken: nextToken,
     }), budget.options());
@@ -179,6 +179,14 @@ export async function failedRunsBetween(associationId: string, from: number, to:
     nextToken = page.NextToken;
   } while (nextToken);
   return count;
+}
+
+/**
+ * A time as Systems Manager's date filters take it: ISO 8601 to the second, `2024-05-08T15:16:43Z` (Systems Manager
+ * User Guide, "Reference: Creating formatted date and time strings for Systems Manager").
+ */
+function isoSeconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** `ResourceCountByStatus` is `{Success=3, Failed=1}` (`{}` before any node ran); when it cannot be read, the targets are. */

@@ -221,6 +221,9 @@ export class FakeFleet {
 
   private describeExecutions(input: DescribeAssociationExecutionsCommandInput) {
     const after = input.Filters?.find((f) => f.Key === 'CreatedTime' && f.Type === 'GREATER_THAN');
+    // Systems Manager's date filters take ISO 8601 to the second (User Guide, "Creating formatted date and time strings").
+    input.Filters?.filter((f) => f.Key === 'CreatedTime' && !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(f.Value ?? ''))
+      .forEach((f) => this.violations.push(`DescribeAssociationExecutions.Filters: CreatedTime ${f.Value} is not 2024-05-08T15:16:43Z`));
     const executions = this.executions
       .filter((e) => e.associationId === input.AssociationId && e.createdAt <= this.clock.now())
       .filter((e) => !after || e.createdAt > Date.parse(after.Value!))
