@@ -23,6 +23,8 @@ import { RunBudget } from './gate-budget';
 const cloudwatch = new CloudWatchClient({ maxAttempts: 1 });
 const cloudformation = new CloudFormationClient({ maxAttempts: 1 });
 const ssm = new SSMClient({ maxAttempts: 1 });
+/** onEvent reads the ring's start once and cannot ask again at a next poll: the SDK's standard retries. */
+const ssmOnce = new SSMClient({ maxAttempts: 3 });
 
 /** DescribeAlarms takes at most 100 names (API reference, `AlarmNames`); the construct holds a ring to it. */
 export const MAX_ALARMS_PER_CALL = 100;
@@ -58,7 +60,7 @@ export async function isRollingBack(stackId: string, budget: RunBudget): Promise
 
 /** When the association was last changed (or created): `LastUpdateAssociationDate`, else `Date` (DescribeAssociation). */
 export async function associationChangedAt(associationId: string): Promise<number | undefined> {
-  const answer = await ssm.send(new DescribeAssociationCommand({ AssociationId: associationId }));
+  const answer = await ssmOnce.send(new DescribeAssociationCommand({ AssociationId: associationId }));
   const description = answer.AssociationDescription;
   return (description?.LastUpdateAssociationDate ?? description?.Date)?.getTime();
 }
