@@ -23,12 +23,11 @@ export interface GateProperties {
   /** The alarms that must stay out of ALARM, by name. */
   readonly AlarmNames?: string[];
   readonly BakeSeconds: string;
-  /** The gate fails when more nodes than this failed the ring's association since the ring started. */
+  /**
+   * The gate fails when more runs of the ring's association on a node failed than this, from the ring's start to the
+   * end of its bake (State Manager's record of each node's run).
+   */
   readonly MaxFailedNodes: string;
-  /** The library's failed-node count: namespace, metric name and dimension name (the value is the association id). */
-  readonly MetricNamespace: string;
-  readonly MetricName: string;
-  readonly MetricDimension: string;
 }
 
 /** The fields of a Provider framework event that the gate's handlers read. */
@@ -56,7 +55,7 @@ export interface GateData {
   readonly BakeStart?: string;
   /** When the bake ends. */
   readonly BakeEnd?: string;
-  /** Failed nodes counted when the gate passed. */
+  /** Failed node runs counted, from the ring's start to the bake's end, when the gate passed. */
   readonly FailedNodes?: string;
   /**
    * Alarms that had no data when the gate passed (INSUFFICIENT_DATA), comma-separated: they did not judge the ring.
@@ -80,6 +79,7 @@ const MAX_REASON_LENGTH = 1000;
 /** Time as the handlers see it; tests replace it with a simulated clock so that a bake costs no real time. */
 export const gateClock = {
   now: (): number => Date.now(),
+  sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
 /** An error whose message is the whole reason CloudFormation shows: short, one line, no stack trace. */

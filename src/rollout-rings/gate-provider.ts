@@ -33,6 +33,7 @@ export class GateProvider extends Construct {
   private readonly isComplete: lambda.IFunction;
   private alarmReads?: iam.PolicyStatement;
   private associationReads?: iam.PolicyStatement;
+  private executionReads?: iam.PolicyStatement;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -47,9 +48,7 @@ export class GateProvider extends Construct {
       ...loggingTo(this, 'IsComplete'),
     });
 
-    // Service Authorization Reference, Amazon CloudWatch: GetMetricData takes no resource type, so `*`.
-    // AWS CloudFormation: DescribeStacks on the `stack` resource type: this stack alone.
-    this.isComplete.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+    // Service Authorization Reference, AWS CloudFormation: DescribeStacks on the `stack` resource type: this stack alone.
     this.isComplete.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [Aws.STACK_ID] }));
 
     const provider = newProvider(this, {
@@ -63,14 +62,16 @@ export class GateProvider extends Construct {
 
     suppressNagFindings(this.isComplete.role!.node.findChild('DefaultPolicy'), [{
       id: 'AwsSolutions-IAM5',
-      reason: 'GetMetricData takes no resource-level permission (Service Authorization Reference, Amazon CloudWatch); ' +
-        'DescribeAlarms returns composite alarms only to a caller allowed on every alarm (API reference, DescribeAlarms); ' +
-        'the alarms of every ring of the stack are read, some of which depend on the rings (see allowRing).',
-      applies_to: ['Resource::*', { regex: '/^Resource::arn:.+:cloudwatch:.+:alarm:\\*$/' }],
+      reason: 'DescribeAlarms and DescribeAlarmHistory return composite alarms only to a caller allowed on every alarm ' +
+        '(API reference, DescribeAlarms and DescribeAlarmHistory), and an imported alarm may be composite; ' +
+        'the alarms and the associations\' node runs of every ring of the stack are read, some of which depend on the ' +
+        'rings (see allowRing).',
+      applies_to: ['Resource::*', { regex: '/^Resource::arn:.+:cloudwatch:.+:alarm:\\*$/' }, { regex: '/^Resource::arn:.+:ssm:.+:association\\/\\*$/' }],
     }]);
     suppressNagFindings(this.onEvent.role!.node.findChild('DefaultPolicy'), [{
       id: 'AwsSolutions-IAM5',
-      reason: 'The associations of every ring of the stack are read, and ring N+1\'s association depends on the provider ' +
+      reason: 'The associations of every ring of the stack are read (their changes, executions and node runs), and ring ' +
+        'N+1\'s association depends on the provider ' +
         'through ring N\'s gate (see allowRing).',
       applies_to: [{ regex: '/^Resource::arn:.+:ssm:.+:association\\/\\*$/' }],
     }]);
@@ -79,21 +80,25 @@ export class GateProvider extends Construct {
   /**
    * Lets the gate read the rings' associations and alarms, in this account and region.
    *
-   * DescribeAssociation is granted on the `association` resource type (Service Authorization Reference, AWS Systems
-   * Manager), DescribeAlarms and DescribeAlarmHistory on the `alarm` resource type (Amazon CloudWatch), each as
+   * DescribeAssociation (onEvent), DescribeAssociationExecutions and DescribeAssociationExecutionTargets (isComplete)
+   * are granted on the `association` resource type (Service Authorization Reference, AWS Systems Manager),
+   * DescribeAlarms and DescribeAlarmHistory on the `alarm` resource type (Amazon CloudWatch), each as
    * `association/*` and `alarm:*` of this account and region rather than one ARN per ring: the provider serves every
    * ring of the stack, and ring N+1's association waits for ring N's gate, so a policy naming ring N+1's association,
    * or an alarm on it (its failed-node alarm, say), would make the provider wait for a ring that waits for the provider.
-   * A composite alarm is only returned to a caller allowed DescribeAlarms on `*` (API reference, DescribeAlarms).
+   * An alarm that may be composite adds `*` (`mayBeComposite`).
    */
   public allowRing(alarms: cloudwatch.IAlarm[]): void {
     const stack = Stack.of(this);
+    const associations = stack.formatArn({ service: 'ssm', resource: 'association', resourceName: '*' });
     if (!this.associationReads) {
-      this.associationReads = new iam.PolicyStatement({
-        actions: ['ssm:DescribeAssociation'],
-        resources: [stack.formatArn({ service: 'ssm', resource: 'association', resourceName: '*' })],
-      });
+      this.associationReads = new iam.PolicyStatement({ actions: ['ssm:DescribeAssociation'], resources: [associations] });
       this.onEvent.addToRolePolicy(this.associationReads);
+      this.executionReads = new iam.PolicyStatement({
+        actions: ['ssm:DescribeAssociationExecutions', 'ssm:DescribeAssociationExecutionTargets'],
+        resources: [associations],
+      });
+      this.isComplete.addToRolePolicy(this.executionReads);
     }
     if (alarms.length === 0) {
       return;
@@ -105,8 +110,21 @@ export class GateProvider extends Construct {
       });
       this.isComplete.addToRolePolicy(this.alarmReads);
     }
-    if (alarms.some((alarm) => alarm instanceof cloudwatch.CompositeAlarm)) {
+    if (alarms.some(mayBeComposite) && !this.alarmReads.resources.includes('*')) {
       this.alarmReads.addResources('*');
     }
   }
+}
+
+/**
+ * Whether CloudWatch may treat the alarm as composite: then DescribeAlarms and DescribeAlarmHistory answer for it only
+ * to a caller allowed on `*` ("You can't return information about composite alarms if your cloudwatch:DescribeAlarms
+ * permission has a narrower scope": API reference, DescribeAlarms and DescribeAlarmHistory), and a narrower grant makes
+ * CloudWatch answer as if the alarm did not exist. Only a metric alarm made in this app (`cloudwatch.Alarm`) is known
+ * not to be composite. An imported alarm of unknown kind (`Alarm.fromAlarmArn` / `fromAlarmName`, which name
+ * composite and metric alarms alike: both are `arn:...:alarm:NAME`), an imported or new `CompositeAlarm`, and any other
+ * `IAlarm` implementation may be composite: decided by what CloudWatch needs, not by the class.
+ */
+export function mayBeComposite(alarm: cloudwatch.IAlarm): boolean {
+  return !(alarm instanceof cloudwatch.Alarm);
 }

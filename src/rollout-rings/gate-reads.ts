@@ -4,33 +4,42 @@ import {
   CloudWatchClient,
   DescribeAlarmHistoryCommand,
   DescribeAlarmsCommand,
-  GetMetricDataCommand,
   StateValue,
 } from '@aws-sdk/client-cloudwatch';
-import { DescribeAssociationCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DescribeAssociationCommand,
+  DescribeAssociationExecutionsCommand,
+  DescribeAssociationExecutionTargetsCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import { RunBudget } from './gate-budget';
 
 /*
- * The gate's reads. One client per service and Lambda container, with adaptive retries, which slow down on
- * throttling; what is still throttled after them is "not yet" to the gate (`isTransient`).
+ * The gate's reads. One client per service and Lambda container, each call tried once (`maxAttempts: 1`): the poll
+ * 30 seconds later is the retry. The SDK's own retries waited up to 53 of a run's 60 seconds when CloudWatch
+ * throttled many gates at once (issue 23), and a run killed by its timeout fails the gate; so a throttled read is
+ * "not yet" at once (`isTransient`), and every call is aborted when the run's budget ends (`RunBudget.signal`).
  */
-const cloudwatch = new CloudWatchClient({ retryMode: 'adaptive', maxAttempts: 3 });
-const cloudformation = new CloudFormationClient({ retryMode: 'adaptive', maxAttempts: 3 });
-const ssm = new SSMClient({ retryMode: 'adaptive', maxAttempts: 3 });
+const cloudwatch = new CloudWatchClient({ maxAttempts: 1 });
+const cloudformation = new CloudFormationClient({ maxAttempts: 1 });
+const ssm = new SSMClient({ maxAttempts: 1 });
+/** onEvent reads the ring's start once and cannot ask again at a next poll: the SDK's standard retries. */
+const ssmOnce = new SSMClient({ maxAttempts: 3 });
 
 /** DescribeAlarms takes at most 100 names (API reference, `AlarmNames`); the construct holds a ring to it. */
 export const MAX_ALARMS_PER_CALL = 100;
-/** The failed-node count is read per minute: the metric filter publishes per-minute sums. */
-const METRIC_PERIOD_SECONDS = 60;
 
 /**
- * Error names that mean "ask again later": throttling (CloudWatch's query API answers `Throttling`; the JSON protocol
- * `ThrottlingException`), and the service being briefly unavailable. Smithy marks throttling errors `$retryable`;
- * a 5xx is the service's fault, not the request's.
+ * Error names that mean "ask again later": throttling (CloudWatch answers HTTP 400 `Throttling`, which its model does
+ * not declare, so the SDK throws it by that name without `$retryable`; the JSON protocols answer
+ * `ThrottlingException`), the service being briefly unavailable, and this run's budget aborting a call. A 5xx is the
+ * service's fault, not the request's.
  */
 const TRANSIENT = new Set([
   'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottled', 'RequestThrottledException',
   'TooManyRequestsException', 'RequestLimitExceeded', 'ServiceUnavailable', 'InternalFailure',
-  'InternalServiceFault', 'InternalServiceError', 'TimeoutError', 'RequestTimeout', 'AbortError',
+  'InternalServiceFault', 'InternalServiceError', 'InternalServerError', 'TimeoutError', 'RequestTimeout', 'AbortError',
+  'OutOfBudget',
 ]);
 
 /** Whether a failed call may be asked again: throttled, timed out, or the service's own fault. */
@@ -44,14 +53,14 @@ export function isTransient(error: unknown): boolean {
  * stack is `UPDATE_ROLLBACK_IN_PROGRESS` (DescribeStacks, `StackStatus`), and a forward update never runs in that
  * status. The stack's id names it whatever its name.
  */
-export async function isRollingBack(stackId: string): Promise<boolean> {
-  const answer = await cloudformation.send(new DescribeStacksCommand({ StackName: stackId }));
+export async function isRollingBack(stackId: string, budget: RunBudget): Promise<boolean> {
+  const answer = await cloudformation.send(new DescribeStacksCommand({ StackName: stackId }), budget.options());
   return (answer.Stacks?.[0]?.StackStatus ?? '').endsWith('ROLLBACK_IN_PROGRESS');
 }
 
 /** When the association was last changed (or created): `LastUpdateAssociationDate`, else `Date` (DescribeAssociation). */
 export async function associationChangedAt(associationId: string): Promise<number | undefined> {
-  const answer = await ssm.send(new DescribeAssociationCommand({ AssociationId: associationId }));
+  const answer = await ssmOnce.send(new DescribeAssociationCommand({ AssociationId: associationId }));
   const description = answer.AssociationDescription;
   return (description?.LastUpdateAssociationDate ?? description?.Date)?.getTime();
 }
@@ -66,19 +75,22 @@ export interface AlarmState {
 }
 
 /**
- * The alarms' states, metric and composite alarms alike (without `AlarmTypes`, DescribeAlarms returns metric alarms
- * only). A name that does not come back is missing from the map.
+ * Both alarm types, on every alarm read: without `AlarmTypes`, DescribeAlarms and DescribeAlarmHistory return metric
+ * alarms only (API reference, DescribeAlarms and DescribeAlarmHistory, `AlarmTypes`).
  */
-export async function readAlarms(names: string[]): Promise<Map<string, AlarmState>> {
+const ALARM_TYPES: ['CompositeAlarm', 'MetricAlarm'] = ['CompositeAlarm', 'MetricAlarm'];
+
+/** The alarms' states, metric and composite alarms alike. A name that does not come back is missing from the map. */
+export async function readAlarms(names: string[], budget: RunBudget): Promise<Map<string, AlarmState>> {
   const states = new Map<string, AlarmState>();
   for (let i = 0; i < names.length; i += MAX_ALARMS_PER_CALL) {
     let nextToken: string | undefined;
     do {
       const page = await cloudwatch.send(new DescribeAlarmsCommand({
         AlarmNames: names.slice(i, i + MAX_ALARMS_PER_CALL),
-        AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+        AlarmTypes: ALARM_TYPES,
         NextToken: nextToken,
-      }));
+      }), budget.options());
       for (const alarm of [...page.MetricAlarms ?? [], ...page.CompositeAlarms ?? []]) {
         if (alarm.AlarmName) {
           states.set(alarm.AlarmName, {
@@ -102,17 +114,18 @@ export async function readAlarms(names: string[]): Promise<Map<string, AlarmStat
  * flaps between OK and INSUFFICIENT_DATA cannot push it out of sight. No `EndDate`: it is optional, and "now" is the
  * end (API reference, DescribeAlarmHistory).
  */
-export async function wentToAlarmSince(name: string, from: number): Promise<number | undefined> {
+export async function wentToAlarmSince(name: string, from: number, budget: RunBudget): Promise<number | undefined> {
   let nextToken: string | undefined;
   do {
     const answer = await cloudwatch.send(new DescribeAlarmHistoryCommand({
       AlarmName: name,
+      AlarmTypes: ALARM_TYPES,
       HistoryItemType: 'StateUpdate',
       StartDate: new Date(from),
       MaxRecords: 100,
       ScanBy: 'TimestampAscending',
       NextToken: nextToken,
-    }));
+    }), budget.options());
     const first = (answer.AlarmHistoryItems ?? []).find(isToAlarm);
     if (first) {
       return first.Timestamp?.getTime() ?? from;
@@ -130,45 +143,79 @@ function isToAlarm(item: AlarmHistoryItem): boolean {
   }
 }
 
-/** Which failed-node count to read. */
-export interface FailedNodesMetric {
-  readonly namespace: string;
-  readonly metricName: string;
-  readonly dimensionName: string;
-  readonly associationId: string;
-}
+/**
+ * A node's run that failed, as State Manager records it (AssociationExecutionTarget `Status`): the statuses of the
+ * library's `NodesFailed` count (monitoring/ssm-events.ts `NODE_FAILED_STATUSES`).
+ */
+const FAILED_STATUSES = ['Failed', 'TimedOut'];
+/** An execution is created when the association changes; its first nodes may report just before `LastUpdateAssociationDate` is read. */
+const EXECUTION_LEAD_MS = 60_000;
 
 /**
- * How many nodes failed the association from `from` until `to`: the sum of the library's per-association count
- * (GetMetricData, per minute). No data is no failure: the count is published only when a node fails.
+ * How many runs of the association on a node failed from `from` to `to`, both included, to the millisecond: State
+ * Manager's own record of each node's run (DescribeAssociationExecutions, then DescribeAssociationExecutionTargets by
+ * status, each target's `LastExecutionDate`). The library's `NodesFailed` metric counts the same runs, but in whole
+ * minutes (CloudWatch rounds a `StartTime` down to the minute: GetMetricData, API reference) and only once EventBridge,
+ * CloudWatch Logs and the metric filter have passed them on, which no AWS figure bounds. Stops counting above
+ * `stopAbove`: the gate fails then, whatever the rest.
  */
-export async function failedNodesBetween(metric: FailedNodesMetric, from: number, to: number): Promise<number> {
-  const minute = METRIC_PERIOD_SECONDS * 1000;
-  let total = 0;
+export async function failedRunsBetween(associationId: string, from: number, to: number, stopAbove: number,
+  budget: RunBudget): Promise<number> {
+  let count = 0;
   let nextToken: string | undefined;
   do {
-    const page = await cloudwatch.send(new GetMetricDataCommand({
-      MetricDataQueries: [{
-        Id: 'failed',
-        MetricStat: {
-          Metric: {
-            Namespace: metric.namespace,
-            MetricName: metric.metricName,
-            Dimensions: [{ Name: metric.dimensionName, Value: metric.associationId }],
-          },
-          Period: METRIC_PERIOD_SECONDS,
-          Stat: 'Sum',
-        },
-      }],
-      // Whole minutes, so that the minute the ring started in and the current one are both counted.
-      StartTime: new Date(Math.floor(from / minute) * minute),
-      EndTime: new Date(Math.ceil((to + 1) / minute) * minute),
+    const page = await ssm.send(new DescribeAssociationExecutionsCommand({
+      AssociationId: associationId,
+      Filters: [{ Key: 'CreatedTime', Value: isoSeconds(from - EXECUTION_LEAD_MS), Type: 'GREATER_THAN' }],
+      MaxResults: 50,
       NextToken: nextToken,
-    }));
-    for (const result of page.MetricDataResults ?? []) {
-      total += (result.Values ?? []).reduce((sum, value) => sum + value, 0);
+    }), budget.options());
+    for (const execution of page.AssociationExecutions ?? []) {
+      for (const status of FAILED_STATUSES.filter((s) => mayHave(execution.ResourceCountByStatus, s))) {
+        count += await failedTargets(associationId, execution.ExecutionId!, status, from, to, budget);
+        if (count > stopAbove) {
+          return count;
+        }
+      }
     }
     nextToken = page.NextToken;
   } while (nextToken);
-  return total;
+  return count;
+}
+
+/**
+ * A time as Systems Manager's date filters take it: ISO 8601 to the second, `2024-05-08T15:16:43Z` (Systems Manager
+ * User Guide, "Reference: Creating formatted date and time strings for Systems Manager").
+ */
+function isoSeconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** `ResourceCountByStatus` is `{Success=3, Failed=1}` (`{}` before any node ran); when it cannot be read, the targets are. */
+function mayHave(counts: string | undefined, status: string): boolean {
+  if (counts === undefined || !/^\{[\w\s=,]*\}$/.test(counts)) {
+    return true;
+  }
+  return new RegExp(`\\b${status}=[1-9]`).test(counts);
+}
+
+async function failedTargets(associationId: string, executionId: string, status: string, from: number, to: number,
+  budget: RunBudget): Promise<number> {
+  let count = 0;
+  let nextToken: string | undefined;
+  do {
+    const page = await ssm.send(new DescribeAssociationExecutionTargetsCommand({
+      AssociationId: associationId,
+      ExecutionId: executionId,
+      Filters: [{ Key: 'Status', Value: status }],
+      MaxResults: 50,
+      NextToken: nextToken,
+    }), budget.options());
+    count += (page.AssociationExecutionTargets ?? []).filter((target) => {
+      const at = target.LastExecutionDate?.getTime();
+      return at === undefined || (at >= from && at <= to);
+    }).length;
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return count;
 }

@@ -11,8 +11,21 @@ export const PROVIDER_TOTAL_TIMEOUT_MINUTES = 55;
 export const SERVICE_TIMEOUT_MINUTES = 60;
 /** How often isComplete looks at the alarms and the failed-node count: twice a minute, as often as alarms evaluate. */
 export const QUERY_INTERVAL_SECONDS = 30;
-/** An isComplete run reads the stack, the alarms (a page per 100), and the metric: one minute is ample. */
+/** An isComplete run's function timeout: its reads end after `RUN_BUDGET_SECONDS`, far inside it. */
 export const IS_COMPLETE_TIMEOUT_SECONDS = 60;
+/**
+ * How long an isComplete run may spend on reads: a third of its timeout, so that a run ends well inside it whatever
+ * CloudWatch answers (each call is aborted at the budget's end; a read cut short is "not yet").
+ */
+export const RUN_BUDGET_SECONDS = 20;
+/** How long a run keeps asking again for throttled history reads (a second apart), within its budget. */
+export const HISTORY_PACING_SECONDS = 10;
+/**
+ * After the bake, how long the verdict waits for the last node runs of the bake to be on State Manager's record
+ * (DescribeAssociationExecutionTargets): the agent reports a run's end to State Manager itself, with no EventBridge,
+ * CloudWatch Logs or metric filter between. AWS gives no figure for it; one poll interval.
+ */
+export const VERDICT_DELAY_SECONDS = 30;
 /** onEvent reads the association once. */
 export const ON_EVENT_TIMEOUT_SECONDS = 60;
 /**
@@ -21,7 +34,7 @@ export const ON_EVENT_TIMEOUT_SECONDS = 60;
  */
 export const HEALTH_READ_GRACE_MINUTES = 5;
 /**
- * The longest bake: the last poll after the bake (one interval), its run, and the grace must end before the
- * provider's total timeout (45 + 0.5 + 1 + 5 = 51.5 < 55 minutes).
+ * The longest bake: the verdict's delay, the last poll after it (one interval), its run, and the grace must end
+ * before the provider's total timeout (45 + 0.5 + 0.5 + 1 + 5 = 52 < 55 minutes).
  */
 export const MAX_BAKE_MINUTES = 45;

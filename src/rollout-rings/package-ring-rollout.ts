@@ -17,7 +17,6 @@ import { PackageAction } from '../configure-package/configure-package';
 import { AlertTopic } from '../monitoring/alert-topic';
 import { FailedNodesAlarmOptions } from '../monitoring/failed-nodes-alarm-options';
 import { nodeFailureMessage } from '../monitoring/failure-message';
-import { ASSOCIATION_ID_DIMENSION, INSTALL_METRICS_NAMESPACE, InstallMetric } from '../monitoring/install-event-log';
 import { InstallSubject } from '../monitoring/install-subject';
 import { OneTimeInstall } from '../one-time-install/one-time-install';
 import { isInStackSetTemplate } from '../private/stackset-template';
@@ -81,7 +80,8 @@ export class PackageRingRollout extends Construct {
         waitForSuccessTimeout: ring.installTimeout ?? DEFAULT_INSTALL_TIMEOUT,
       });
       ROLLOUT_RINGS.set(association, this);
-      // The gate counts the ring's failed nodes with the library's per-association metric: set up its counting.
+      // The ring's per-association counts, for the rollout's dashboard widgets and failed-node alarms (the gate reads
+      // State Manager's own record of each node's run: gate-reads.ts).
       association.metricNodesFailed();
       const resource = association.node.defaultChild as CfnAssociation;
 
@@ -98,9 +98,6 @@ export class PackageRingRollout extends Construct {
         AlarmNames: Lazy.list({ produce: () => this.gateAlarms[index].map((alarm) => alarm.alarmName) }, { omitEmpty: true }),
         BakeSeconds: String(bake),
         MaxFailedNodes: String(maxFailedNodes),
-        MetricNamespace: INSTALL_METRICS_NAMESPACE,
-        MetricName: InstallMetric.NODES_FAILED,
-        MetricDimension: ASSOCIATION_ID_DIMENSION,
       };
       const gate = new CustomResource(this, `${ring.name}${GATE_ID_SUFFIX}`, {
         serviceToken: provider.serviceToken,

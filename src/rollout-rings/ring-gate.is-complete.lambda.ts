@@ -1,6 +1,8 @@
+import { OutOfBudget, RunBudget, RunContext } from './gate-budget';
 import { describeRing, GateData, GateEvent, GateFailure, GateProperties, gateClock, logEvent, showTime, Verdict } from './gate-event';
-import { AlarmState, failedNodesBetween, isRollingBack, isTransient, readAlarms, wentToAlarmSince } from './gate-reads';
-import { HEALTH_READ_GRACE_MINUTES } from './gate-timing';
+import { knownClean, rememberClean } from './gate-memo';
+import { AlarmState, failedRunsBetween, isRollingBack, isTransient, readAlarms, wentToAlarmSince } from './gate-reads';
+import { HEALTH_READ_GRACE_MINUTES, HISTORY_PACING_SECONDS, VERDICT_DELAY_SECONDS } from './gate-timing';
 
 type Answer = { IsComplete: boolean; Data?: GateData };
 
@@ -21,41 +23,47 @@ const ALARMS_WITHOUT_DATA_BYTES = 1000;
  *    between two polls fails it too (its history says so). INSUFFICIENT_DATA is not ALARM: it neither fails nor holds
  *    the gate (as AppConfig and CodeDeploy roll back on ALARM only), and the alarms without data are listed in the
  *    gate's `AlarmsWithoutData` attribute and its log.
- * 3. More failed nodes than the ring allows, counted since the ring started, fail the gate at once.
- * 4. Once the bake time has passed, a poll whose reads all answered passes the gate.
+ * 3. More failed node runs than the ring allows from the ring's start (its association's change, to the millisecond)
+ *    fail the gate at once.
+ * 4. The verdict: once the bake has ended and `VERDICT_DELAY_SECONDS` more have passed, a poll whose reads all
+ *    answered counts the failed runs of exactly [ring start, bake end] and passes the gate if they are within the
+ *    ring's allowance.
  *
- * A read that is throttled (or that the service fails) answers "not yet", never a failure. Only when no poll could
- * read the ring's health for `HEALTH_READ_GRACE_MINUTES` after the bake does the gate fail, saying so.
+ * A read that is throttled (or that the service fails, or that the run's budget cuts short) answers "not yet", never
+ * a failure. Only when no poll could read the ring's health for `HEALTH_READ_GRACE_MINUTES` after the bake does the
+ * gate fail, saying so.
  */
-export async function handler(event: GateEvent): Promise<Answer> {
+export async function handler(event: GateEvent, context?: RunContext): Promise<Answer> {
   logEvent('isComplete', event);
   const data = event.Data ?? {};
   if (data.Verdict !== Verdict.BAKING) {
     return { IsComplete: true, Data: { Verdict: data.Verdict ?? Verdict.UNCHANGED } };
   }
+  const budget = new RunBudget(context);
   const properties = event.ResourceProperties;
   const ringStart = Date.parse(data.RingStart!);
   const bakeStart = Date.parse(data.BakeStart!);
   const bakeEnd = Date.parse(data.BakeEnd!);
+  const startedAt = gateClock.now();
+  const gate = `${event.StackId} ${event.LogicalResourceId} ${event.RequestId} ${data.RingStart}`;
   try {
-    if (await isRollingBack(event.StackId)) {
+    if (await isRollingBack(event.StackId, budget)) {
       console.log('the stack is rolling back: the gate passes without a bake');
       return { IsComplete: true, Data: { ...data, Verdict: Verdict.ROLLBACK } };
     }
-    const withoutData = await judgeAlarms(properties, ringStart, bakeStart);
-    const failed = await failedNodesBetween({
-      namespace: properties.MetricNamespace,
-      metricName: properties.MetricName,
-      dimensionName: properties.MetricDimension,
-      associationId: properties.AssociationId,
-    }, ringStart, gateClock.now());
-    if (failed > Number(properties.MaxFailedNodes)) {
-      throw new GateFailure(`${describeRing(properties)}: ${failed} nodes failed to install ${properties.PackageName} ` +
-        `${properties.Version} since ${showTime(ringStart)}, more than the ring allows (${properties.MaxFailedNodes}). ` +
-        `Which nodes: aws ssm describe-association-execution-targets --association-id ${properties.AssociationId} ` +
-        '--execution-id <the latest of aws ssm describe-association-executions>');
+    const withoutData = await judgeAlarms(properties, gate, ringStart, bakeStart, budget);
+    // The verdict's poll counts the bake's whole window; every earlier one counts up to now, to fail fast.
+    const verdict = startedAt >= bakeEnd + VERDICT_DELAY_SECONDS * 1000;
+    const until = verdict ? bakeEnd : startedAt;
+    const maxFailed = Number(properties.MaxFailedNodes);
+    const failed = await failedRunsBetween(properties.AssociationId, ringStart, until, maxFailed, budget);
+    if (failed > maxFailed) {
+      throw new GateFailure(`${describeRing(properties)}: ${failed} node runs failed to install ${properties.PackageName} ` +
+        `${properties.Version} between ${showTime(ringStart)} and ${showTime(until)}, more than the ring allows ` +
+        `(${properties.MaxFailedNodes}). Which nodes: aws ssm describe-association-executions --association-id ` +
+        `${properties.AssociationId}, then describe-association-execution-targets --filters Key=Status,Value=Failed`);
     }
-    if (gateClock.now() < bakeEnd) {
+    if (!verdict) {
       return { IsComplete: false };
     }
     if (withoutData.length > 0) {
@@ -83,13 +91,23 @@ export async function handler(event: GateEvent): Promise<Answer> {
   }
 }
 
-/** Fails the gate on an alarm in ALARM, or one that was since the ring started; returns the alarms without data. */
-async function judgeAlarms(properties: GateProperties, ringStart: number, bakeStart: number): Promise<string[]> {
+/**
+ * Fails the gate on an alarm in ALARM, or one that went to ALARM and back since the ring started; returns the alarms
+ * without data.
+ *
+ * An alarm not in ALARM now has not been since its last state change (`since`); whether it was between the ring's
+ * start and then, its history says. Only the alarms that changed state since this gate's last look at them have
+ * their history read (DescribeAlarmHistory is 3 calls a second per account, shared by every gate): an alarm found
+ * clean at its current `since` is remembered as such (gate-memo.ts). Oldest change first; a run out of budget or
+ * throttled leaves the rest for the next poll.
+ */
+async function judgeAlarms(properties: GateProperties, gate: string, ringStart: number, bakeStart: number,
+  budget: RunBudget): Promise<string[]> {
   const names = properties.AlarmNames ?? [];
   if (names.length === 0) {
     return [];
   }
-  const states = await readAlarms(names);
+  const states = await readAlarms(names, budget);
   const missing = names.filter((name) => !states.has(name));
   if (missing.length > 0) {
     throw new GateFailure(`${describeRing(properties)}: alarm ${missing.join(', ')} does not exist (or is a composite ` +
@@ -101,17 +119,37 @@ async function judgeAlarms(properties: GateProperties, ringStart: number, bakeSt
         (alarm.reason ? ` (${alarm.reason})` : ''));
     }
   }
-  // Changed state since the ring started without being in ALARM now: went to ALARM and back between two polls?
-  for (const alarm of states.values()) {
-    if (alarm.since !== undefined && alarm.since >= ringStart) {
-      const at = await wentToAlarmSince(alarm.name, ringStart);
-      if (at !== undefined) {
-        throw new GateFailure(`${describeRing(properties)}: alarm ${alarm.name} went to ALARM at ${showTime(at)}, ` +
-          `${at < bakeStart ? 'while the ring installed' : 'during the bake'}, and is ${alarm.state} again`);
-      }
+  const changed = [...states.values()]
+    .filter((alarm) => alarm.since !== undefined && alarm.since >= ringStart && !knownClean(gate, alarm.name, alarm.since))
+    .sort((a, b) => a.since! - b.since!);
+  const pacingEnd = gateClock.now() + HISTORY_PACING_SECONDS * 1000;
+  for (const alarm of changed) {
+    const at = await paced(() => wentToAlarmSince(alarm.name, ringStart, budget), pacingEnd);
+    if (at !== undefined) {
+      throw new GateFailure(`${describeRing(properties)}: alarm ${alarm.name} went to ALARM at ${showTime(at)}, ` +
+        `${at < bakeStart ? 'while the ring installed' : 'during the bake'}, and is ${alarm.state} again`);
     }
+    rememberClean(gate, alarm.name, alarm.since!);
   }
   return [...states.values()].filter((alarm) => alarm.state === 'INSUFFICIENT_DATA').map((alarm) => alarm.name);
+}
+
+/**
+ * A history read that CloudWatch throttles is asked again a second later, until `pacingEnd`: CloudWatch's per-account
+ * bucket holds about a second of calls (3 for DescribeAlarmHistory), so a run that stopped at its first throttled read
+ * would read 3 or 4 histories a poll whatever the rate left; pacing lets each run take its share of the rate.
+ */
+async function paced<T>(read: () => Promise<T>, pacingEnd: number): Promise<T> {
+  for (;;) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!isTransient(error) || error instanceof OutOfBudget || gateClock.now() + 1000 >= pacingEnd) {
+        throw error;
+      }
+      await gateClock.sleep(1000);
+    }
+  }
 }
 
 function whenInAlarm(alarm: AlarmState, ringStart: number, bakeStart: number): string {

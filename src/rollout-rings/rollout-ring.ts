@@ -57,14 +57,16 @@ export interface RolloutRing {
   readonly alarms?: cloudwatch.IAlarm[];
 
   /**
-   * How many failures to install the version the ring's gate tolerates during its bake: the association's
-   * `NodesFailed` count from the ring's start to the end of its bake, which counts failure events (a node that fails
-   * twice counts twice), not distinct nodes.
+   * How many failures to install the version the ring's gate tolerates: the runs of the ring's association that
+   * failed or timed out on a node from the ring's start (its association's change) to the end of its bake, to the
+   * millisecond, as State Manager records each node's run (DescribeAssociationExecutionTargets). It counts failed
+   * runs (a node that fails twice counts twice), not distinct nodes, as the library's `NodesFailed` metric does.
    *
-   * A node failing while the ring installs fails the ring before its gate runs: CloudFormation's
+   * A node failing while the ring installs usually fails the ring before its gate: CloudFormation's
    * `AWS::SSM::Association` handler, waiting (`WaitForSuccessTimeoutSeconds`), fails the resource on any overall
-   * status other than `Success` or `Pending`. So this counts only failures after the ring succeeded: nodes joining
-   * the ring's targets, say.
+   * status other than `Success` or `Pending`. The gate counts such a run too, should the ring succeed all the same
+   * (the node left the ring's targets, say), and every failure after the ring succeeded: nodes joining the ring's
+   * targets, a scheduled run.
    * @default 0
    */
   readonly maxFailedNodes?: number;

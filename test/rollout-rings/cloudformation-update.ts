@@ -32,7 +32,7 @@ export async function updateStack(before: Resources, after: Resources, clock: Si
   const changed = order(after).filter((id) => JSON.stringify(before[id]?.Properties) !== JSON.stringify(after[id].Properties));
   const updated: string[] = [];
   fleet.stackStatus = 'UPDATE_IN_PROGRESS';
-  for (const id of changed) {
+  for (const id of asCloudFormationStarts(after, changed, clock)) {
     updated.push(id);
     if (!await apply(id, before, after, 'forward', clock, fleet, install, log)) {
       fleet.stackStatus = 'UPDATE_ROLLBACK_IN_PROGRESS';
@@ -55,7 +55,7 @@ async function apply(id: string, from: Resources, to: Resources, phase: 'forward
     const ring = ringOf(id);
     const version = (resource.Properties!.Parameters as Record<string, string[]>).version[0];
     log.push(`${prefix}send ${ring} ${version}`);
-    fleet.associationUpdatedAt = clock.now();
+    fleet.associationUpdated(associationIdOf(id), clock.now());
     const result = install(ring, version);
     clock.advance(result.minutes * 60_000);
     if (!result.succeeded) {
@@ -71,6 +71,48 @@ async function apply(id: string, from: Resources, to: Resources, phase: 'forward
     return outcome.status === 'SUCCESS';
   }
   return true;
+}
+
+/**
+ * The changed resources in the order CloudFormation starts them: it updates resources that do not depend on each other
+ * in parallel ("AWS CloudFormation updates resources in parallel where it can": User Guide, "Stack resource
+ * dependencies"; `DependsOn`), each as soon as every resource it depends on is complete. This model runs one update
+ * at a time, so it yields the resources by the time each could start: the latest completion among its changed
+ * dependencies (the update's start when it has none), template order among equals. Without ring N+1's dependency on
+ * gate N, ring N+1 starts with the update, not after the bake.
+ */
+function* asCloudFormationStarts(resources: Resources, changed: string[], clock: SimulatedClock): Generator<string> {
+  const start = clock.now();
+  const pending = new Set(changed);
+  const completedAt = new Map<string, number>();
+  while (pending.size > 0) {
+    const ready = [...pending].filter((id) => dependenciesOf(resources, id).every((dep) => !pending.has(dep)));
+    if (ready.length === 0) {
+      throw new Error(`a dependency circle among ${[...pending].join(', ')}`);
+    }
+    const readyAt = (id: string) => Math.max(start, ...dependenciesOf(resources, id).map((dep) => completedAt.get(dep) ?? start));
+    const next = ready.reduce((a, b) => (readyAt(b) < readyAt(a) ? b : a));
+    pending.delete(next);
+    yield next;
+    completedAt.set(next, clock.now());
+  }
+}
+
+/** The resources `id` waits for, transitively through unchanged ones as well. */
+function dependenciesOf(resources: Resources, id: string, seen = new Set<string>()): string[] {
+  for (const dep of dependencies(resources[id])) {
+    if (resources[dep] && !seen.has(dep)) {
+      seen.add(dep);
+      dependenciesOf(resources, dep, seen);
+    }
+  }
+  return [...seen];
+}
+
+/** The association id State Manager gives the logical id: a UUID of its own. */
+function associationIdOf(logicalId: string): string {
+  const hex = Buffer.from(logicalId).toString('hex').padEnd(12, '0').slice(-12);
+  return `00000000-0000-4000-8000-${hex}`;
 }
 
 /** `Rolloutearly1BD60C98` → `early` */
@@ -116,10 +158,12 @@ function resolve(value: unknown): unknown {
   if (value && typeof value === 'object') {
     const object = value as Record<string, unknown>;
     if ('Ref' in object) {
-      return object.Ref;
+      // An association's `Ref` and `AssociationId` are its id: a UUID (AWS::SSM::Association, "Return values").
+      return /^Rollout/.test(object.Ref as string) ? associationIdOf(object.Ref as string) : object.Ref;
     }
     if ('Fn::GetAtt' in object) {
-      return (object['Fn::GetAtt'] as string[]).join('.');
+      const [id, attribute] = object['Fn::GetAtt'] as string[];
+      return attribute === 'AssociationId' ? associationIdOf(id) : `${id}.${attribute}`;
     }
     if ('Fn::Join' in object) {
       const [separator, parts] = object['Fn::Join'] as [string, unknown[]];

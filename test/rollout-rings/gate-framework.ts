@@ -14,16 +14,26 @@ export interface SimulatedClock {
   advance(ms: number): void;
 }
 
+/** When the running handler's function times out, on the simulated clock (`startGate` sets it for each run). */
+let runDeadline = Infinity;
+
 /** `simulatedClock` for each test of the file that calls it, starting at a fixed time; the real clock put back after. */
 export function useSimulatedClock(start = Date.parse('2026-12-04T10:00:00Z')): SimulatedClock {
-  const original = gateClock.now;
+  const original = { ...gateClock };
   let now = start;
   beforeEach(() => {
     now = start;
     gateClock.now = () => now;
+    gateClock.sleep = async (ms) => {
+      // A handler that waits past its function's timeout is stopped there by Lambda.
+      if (now + ms > runDeadline) {
+        throw new Error('Task timed out: the handler waited past its function\'s timeout');
+      }
+      now += ms;
+    };
   });
   afterEach(() => {
-    gateClock.now = original;
+    Object.assign(gateClock, original);
   });
   return { now: () => now, advance: (ms) => { now += ms; } };
 }
@@ -46,32 +56,64 @@ export interface GateOutcome {
  * `runMs` of simulated time (the reads' latency) and must stay within its function's timeout.
  */
 export async function runGate(event: GateEvent, clock: SimulatedClock, runMs = 1_000): Promise<GateOutcome> {
-  const run = async <T>(fn: () => Promise<T>, timeoutSeconds: number): Promise<T> => {
-    clock.advance(runMs);
-    if (runMs > timeoutSeconds * 1000) {
-      throw new Error(`Task timed out after ${timeoutSeconds} seconds`);
-    }
-    return fn();
-  };
-  let polls = 0;
-  try {
-    const started = await run(() => onEvent(event), ON_EVENT_TIMEOUT_SECONDS);
-    const waiting: GateEvent = { ...event, PhysicalResourceId: started.PhysicalResourceId, Data: started.Data };
-    const maxAttempts = (PROVIDER_TOTAL_TIMEOUT_MINUTES * 60) / QUERY_INTERVAL_SECONDS;
-    for (; polls < maxAttempts; polls++) {
-      const answer = await run(() => isComplete(waiting), IS_COMPLETE_TIMEOUT_SECONDS);
-      if (answer.IsComplete) {
-        return { status: 'SUCCESS', data: { ...waiting.Data, ...answer.Data }, polls: polls + 1, answeredAt: clock.now() };
-      }
-      if (answer.Data && Object.keys(answer.Data).length > 0) {
-        throw new Error('"Data" is not allowed if "IsComplete" is "False"');
-      }
-      clock.advance(QUERY_INTERVAL_SECONDS * 1000);
-    }
-    return { status: 'FAILED', reason: 'Operation timed out', polls, answeredAt: clock.now() };
-  } catch (error) {
-    return { status: 'FAILED', reason: (error as Error).message, polls: polls + 1, answeredAt: clock.now() };
+  const gate = startGate(event, clock, runMs);
+  let answer: GateOutcome | undefined;
+  while (!(answer = await gate.step())) {
+    clock.advance(QUERY_INTERVAL_SECONDS * 1000);
   }
+  return answer;
+}
+
+/** A gate driven one handler run at a time (`step`), so that many gates can share a clock and an account. */
+export interface SteppedGate {
+  /** Runs onEvent (the first time) or isComplete once; the outcome when CloudFormation has its answer. */
+  step(): Promise<GateOutcome | undefined>;
+}
+
+/**
+ * The Provider framework's handling of one gate, a run at a time: each run takes `runMs` of simulated time (the
+ * invocation) plus its calls' latency, gets a Lambda context whose remaining time counts down on the simulated
+ * clock, and must end within its function's timeout ("Task timed out after N seconds" fails the resource).
+ */
+export function startGate(event: GateEvent, clock: SimulatedClock, runMs = 1_000): SteppedGate {
+  let polls = 0;
+  let waiting: GateEvent | undefined;
+  const maxAttempts = (PROVIDER_TOTAL_TIMEOUT_MINUTES * 60) / QUERY_INTERVAL_SECONDS;
+  const run = async <T>(fn: (context: { getRemainingTimeInMillis(): number }) => Promise<T>, timeoutSeconds: number): Promise<T> => {
+    clock.advance(runMs);
+    const end = clock.now() + timeoutSeconds * 1000 - runMs;
+    runDeadline = end;
+    const result = await fn({ getRemainingTimeInMillis: () => end - clock.now() }).finally(() => { runDeadline = Infinity; });
+    if (clock.now() > end) {
+      throw new Error(`Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);
+    }
+    return result;
+  };
+  const failed = (reason: string): GateOutcome => ({ status: 'FAILED', reason, polls, answeredAt: clock.now() });
+  return {
+    step: async () => {
+      try {
+        if (!waiting) {
+          const started = await run(() => onEvent(event), ON_EVENT_TIMEOUT_SECONDS);
+          waiting = { ...event, PhysicalResourceId: started.PhysicalResourceId, Data: started.Data };
+        }
+        if (polls >= maxAttempts) {
+          return failed('Operation timed out');
+        }
+        polls++;
+        const answer = await run((context) => isComplete(waiting!, context), IS_COMPLETE_TIMEOUT_SECONDS);
+        if (answer.IsComplete) {
+          return { status: 'SUCCESS', data: { ...waiting.Data, ...answer.Data }, polls, answeredAt: clock.now() };
+        }
+        if (answer.Data && Object.keys(answer.Data).length > 0) {
+          throw new Error('"Data" is not allowed if "IsComplete" is "False"');
+        }
+        return undefined;
+      } catch (error) {
+        return failed((error as Error).message);
+      }
+    },
+  };
 }
 
 /** The gate's properties as CloudFormation sends them for ring `canary`, 1 of 3, baking 30 minutes. */
@@ -87,9 +129,6 @@ export function gateProperties(overrides: Partial<GateProperties> = {}): GatePro
     AlarmNames: ['fleet-errors', 'canary-failed-nodes'],
     BakeSeconds: '1800',
     MaxFailedNodes: '0',
-    MetricNamespace: 'CdkSsmDistributor',
-    MetricName: 'NodesFailed',
-    MetricDimension: 'AssociationId',
     ...overrides,
   };
 }

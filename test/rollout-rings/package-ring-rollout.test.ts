@@ -87,9 +87,6 @@ describe('PackageRingRollout', () => {
         AlarmNames: [{ Ref: stack.getLogicalId(fleetErrors.node.defaultChild as never) }],
         BakeSeconds: '1800',
         MaxFailedNodes: '0',
-        MetricNamespace: 'CdkSsmDistributor',
-        MetricName: 'NodesFailed',
-        MetricDimension: 'AssociationId',
         ServiceTimeout: '3600',
       });
       template.hasResourceProperties('Custom::CdkSsmDistributorRingGate', { RingName: 'rest', RingPosition: '3 of 3', MaxFailedNodes: '3' });
@@ -154,8 +151,11 @@ describe('PackageRingRollout', () => {
       template.hasResourceProperties('AWS::IAM::Policy', {
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Action: 'cloudwatch:GetMetricData', Resource: '*' }),
             Match.objectLike({ Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } }),
+            Match.objectLike({
+              Action: ['ssm:DescribeAssociationExecutions', 'ssm:DescribeAssociationExecutionTargets'],
+              Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:us-east-1:111122223333:association/*']] },
+            }),
             Match.objectLike({
               Action: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'],
               Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:us-east-1:111122223333:alarm:*']] },

@@ -18,7 +18,11 @@ beforeEach(() => {
   fleet.alarm('fleet-errors', 'OK', deployStart - 24 * 60 * MINUTE).alarm('canary-failed-nodes', 'OK', deployStart - 24 * 60 * MINUTE);
 });
 
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+  // Every request the gate sent holds to botocore's model of its operation.
+  expect(fleet.violations).toEqual([]);
+});
 
 /** CloudFormation waited `installMinutes` for the ring's association to succeed; now it updates the gate. */
 function ringSucceededAfter(installMinutes: number) {
@@ -46,7 +50,7 @@ describe('a ring\'s gate, driven as the Provider framework drives it', () => {
       FailedNodes: '0',
       AlarmsWithoutData: '',
     }));
-    // One DescribeAlarms and one GetMetricData a poll, a poll each 30 seconds: ~61 polls.
+    // One DescribeAlarms and one DescribeAssociationExecutions a poll, a poll each 30 seconds: ~61 polls.
     expect(outcome.polls).toBeGreaterThan(55);
     expect(fleet.calls.DescribeAlarms).toBe(outcome.polls);
   });
@@ -161,11 +165,11 @@ describe('a ring\'s gate, driven as the Provider framework drives it', () => {
   });
 
   test('throttled CloudWatch calls are "not yet", never a failure', async () => {
-    // GIVEN CloudWatch throttles DescribeAlarms for 10 minutes, then GetMetricData for 10, then answers again
+    // GIVEN CloudWatch throttles DescribeAlarms for 10 minutes, then State Manager's executions for 10, then answers again
     const event = ringSucceededAfter(5);
     const bakeStart = clock.now();
     fleet.outage('DescribeAlarms', bakeStart + 5 * MINUTE, bakeStart + 15 * MINUTE)
-      .outage('GetMetricData', bakeStart + 15 * MINUTE, bakeStart + 25 * MINUTE, () => awsError('Throttling'))
+      .outage('DescribeAssociationExecutions', bakeStart + 15 * MINUTE, bakeStart + 25 * MINUTE, () => awsError('Throttling'))
       .outage('DescribeAlarms', bakeStart + 25 * MINUTE, bakeStart + 27 * MINUTE, () => awsError('ServiceUnavailable', 503));
 
     // WHEN
@@ -194,7 +198,7 @@ describe('a ring\'s gate, driven as the Provider framework drives it', () => {
     // GIVEN
     const event = ringSucceededAfter(5);
     const bakeStart = clock.now();
-    fleet.outage('GetMetricData', bakeStart + 20 * MINUTE, bakeStart + 120 * MINUTE);
+    fleet.outage('DescribeAssociationExecutions', bakeStart + 20 * MINUTE, bakeStart + 120 * MINUTE);
 
     // WHEN
     const outcome = await runGate(event, clock);
@@ -227,9 +231,10 @@ describe('a ring\'s gate, driven as the Provider framework drives it', () => {
 
     // THEN
     expect(outcome.status).toBe('FAILED');
-    expect(outcome.reason).toBe('ring \'canary\' (1 of 3) of FleetStack/AgentRollout: 2 nodes failed to install ExampleAgent 2.0.0 ' +
-      'since 2026-12-04 10:00:00 UTC, more than the ring allows (1). Which nodes: aws ssm describe-association-execution-targets ' +
-      '--association-id 11111111-2222-3333-4444-555555555555 --execution-id <the latest of aws ssm describe-association-executions>');
+    expect(outcome.reason).toBe('ring \'canary\' (1 of 3) of FleetStack/AgentRollout: 2 node runs failed to install ExampleAgent 2.0.0 ' +
+      'between 2026-12-04 10:00:00 UTC and 2026-12-04 10:14:20 UTC, more than the ring allows (1). Which nodes: aws ssm ' +
+      'describe-association-executions --association-id 11111111-2222-3333-4444-555555555555, then ' +
+      'describe-association-execution-targets --filters Key=Status,Value=Failed');
     expect(outcome.answeredAt - deployStart).toBeLessThan(15 * MINUTE);
   });
 

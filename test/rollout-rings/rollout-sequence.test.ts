@@ -46,7 +46,10 @@ beforeEach(() => {
   fleet.alarm('FleetErrors7DE26737', 'OK', clock.now() - 60 * MINUTE).alarm('FleetLatency1E9F3DD4', 'OK', clock.now() - 60 * MINUTE);
 });
 
-afterEach(() => jest.restoreAllMocks());
+afterEach(() => {
+  jest.restoreAllMocks();
+  expect(fleet.violations).toEqual([]);
+});
 
 describe('a deployment of a new version is the rollout', () => {
   test('ring after ring, each after the previous ring\'s gate: install, bake, next', async () => {
@@ -62,6 +65,20 @@ describe('a deployment of a new version is the rollout', () => {
     // 3 installs of 10 minutes, bakes of 30, 30 and 10 minutes.
     expect((clock.now() - start) / MINUTE).toBeGreaterThanOrEqual(100);
     expect((clock.now() - start) / MINUTE).toBeLessThan(103);
+  });
+
+  test('the model starts each resource once its dependencies are complete, as CloudFormation does: without ring N+1\'s dependency on gate N, ring N+1 installs at once', async () => {
+    // GIVEN the new template without the quarter ring's dependency on the canary ring's gate
+    const after = v2();
+    const quarter = Object.keys(after).find((id) => id.startsWith('Rolloutquarter') && after[id].Type === 'AWS::SSM::Association')!;
+    expect(after[quarter].DependsOn).toEqual([expect.stringMatching(/^RolloutcanaryGate/)]);
+    delete after[quarter].DependsOn;
+
+    // WHEN
+    const update = await updateStack(v1(), after, clock, fleet, installs());
+
+    // THEN the quarter ring is sent before the canary ring's gate has baked
+    expect(update.log.indexOf('send quarter 2.0.0')).toBeLessThan(update.log.indexOf('gate canary passed'));
   });
 
   test('a failed gate stops the rollout: later rings get nothing, and the rollback puts the updated rings back, holding on no gate', async () => {

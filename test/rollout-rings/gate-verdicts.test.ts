@@ -1,0 +1,297 @@
+import { cloudWatchThrottling, FakeFleet } from './fake-fleet';
+import { gateEvent, gateProperties, runGate, useSimulatedClock } from './gate-framework';
+import { forgetAll } from '../../src/rollout-rings/gate-memo';
+import { isTransient } from '../../src/rollout-rings/gate-reads';
+import { HISTORY_PACING_SECONDS, IS_COMPLETE_TIMEOUT_SECONDS, QUERY_INTERVAL_SECONDS, VERDICT_DELAY_SECONDS } from '../../src/rollout-rings/gate-timing';
+
+const MINUTE = 60_000;
+const SECOND = 1_000;
+const clock = useSimulatedClock();
+let fleet: FakeFleet;
+let deployStart: number;
+
+beforeEach(() => {
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  fleet = new FakeFleet(clock);
+  deployStart = clock.now();
+  fleet.associationUpdatedAt = deployStart;
+  fleet.alarm('fleet-errors', 'OK', deployStart - 24 * 60 * MINUTE).alarm('canary-failed-nodes', 'OK', deployStart - 24 * 60 * MINUTE);
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+  expect(fleet.violations).toEqual([]);
+});
+
+/** CloudFormation waited `installMs` for the ring's association to succeed; now it updates the gate. */
+function ringSucceededAfter(installMs: number, overrides: Parameters<typeof gateProperties>[0] = {}) {
+  clock.advance(installMs);
+  return gateEvent('Update', gateProperties(overrides), gateProperties({ Version: '1.0.0', Install: '{"version":"1.0.0"}' }));
+}
+
+/**
+ * runGate's polls: onEvent and the first isComplete each take a second (`runMs`), then a poll every interval plus
+ * a second. Poll n (1-based) starts `31n - 30` seconds after the bake's start, which is onEvent's time.
+ */
+const pollAt = (n: number) => (QUERY_INTERVAL_SECONDS + 1) * n * SECOND - QUERY_INTERVAL_SECONDS * SECOND;
+
+describe('composite alarms', () => {
+  test('a composite alarm that goes to ALARM and back between two polls fails the gate (DescribeAlarmHistory names both types)', async () => {
+    // GIVEN a composite alarm in ALARM for 10 seconds, between two polls
+    fleet.alarm('service-health', 'OK', deployStart - 60 * MINUTE, 'CompositeAlarm');
+    const event = ringSucceededAfter(5 * MINUTE, { AlarmNames: ['fleet-errors', 'service-health'] });
+    const flap = clock.now() + 10 * MINUTE + 5 * SECOND;
+    fleet.alarm('service-health', 'ALARM', flap, 'CompositeAlarm').alarm('service-health', 'OK', flap + 10 * SECOND, 'CompositeAlarm');
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.reason).toBe('ring \'canary\' (1 of 3) of FleetStack/AgentRollout: alarm service-health went to ALARM at ' +
+      '2026-12-04 10:15:05 UTC, during the bake, and is OK again');
+  });
+
+  test('a composite alarm in ALARM fails the gate, named as in ALARM (DescribeAlarms names both types)', async () => {
+    fleet.alarm('service-health', 'OK', deployStart - 60 * MINUTE, 'CompositeAlarm');
+    const event = ringSucceededAfter(5 * MINUTE, { AlarmNames: ['service-health'] });
+    fleet.alarm('service-health', 'ALARM', clock.now() + 3 * MINUTE, 'CompositeAlarm');
+
+    const outcome = await runGate(event, clock);
+
+    expect(outcome.reason).toMatch(/: alarm service-health went to ALARM at 2026-12-04 10:08:00 UTC, during the bake \(service-health is ALARM\)$/);
+  });
+});
+
+describe('the failed-node count covers exactly [ring start, bake end]', () => {
+  test('a node that failed 30 seconds before the ring started is not the ring\'s: not counted (no rounding to the minute)', async () => {
+    // GIVEN the previous run of the association failed on a node at 10:00:00; the ring starts at 10:00:30
+    fleet.nodesFail(1, deployStart);
+    fleet.associationUpdatedAt = deployStart + 30 * SECOND;
+    const event = ringSucceededAfter(5 * MINUTE, { BakeSeconds: '600' });
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN
+    expect(outcome).toEqual(expect.objectContaining({ status: 'SUCCESS', data: expect.objectContaining({ FailedNodes: '0' }) }));
+    expect(outcome.data?.RingStart).toBe('2026-12-04T10:00:30.000Z');
+  });
+
+  test('a node run failing at exactly the ring\'s start is the ring\'s: counted', async () => {
+    fleet.nodesFail(1, deployStart);
+    const event = ringSucceededAfter(5 * MINUTE, { BakeSeconds: '600' });
+
+    const outcome = await runGate(event, clock);
+
+    expect(outcome).toEqual(expect.objectContaining({ status: 'FAILED', polls: 1 }));
+  });
+
+  test('a node that failed while the ring installed is counted: the count starts at the ring\'s start, not the bake\'s', async () => {
+    // GIVEN the ring installs for 5 minutes, a node failing in its 3rd
+    fleet.nodesFail(1, deployStart + 2 * MINUTE);
+    const event = ringSucceededAfter(5 * MINUTE, { BakeSeconds: '600' });
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN the first poll fails it
+    expect(outcome).toEqual(expect.objectContaining({ status: 'FAILED', polls: 1 }));
+    expect(outcome.reason).toMatch(/: 1 node runs failed to install ExampleAgent 2.0.0 between 2026-12-04 10:00:00 UTC and /);
+  });
+
+  test('a node failing in the bake\'s last second, on State Manager\'s record 20 seconds later, fails the gate', async () => {
+    // GIVEN a 10-minute bake; a poll lands 1 second after the bake's end
+    const event = ringSucceededAfter(5 * MINUTE, { BakeSeconds: String(pollAt(20) / 1000 - 1) });
+    const bakeStart = clock.now() + SECOND;
+    const bakeEnd = bakeStart + pollAt(20) - SECOND;
+    jest.spyOn(fleet, 'nodesFail');
+    // The run ends at bakeEnd - 1 s but is recorded at bakeEnd + 19 s: in the fake, a run is on record from its `at` on,
+    // so record it late by adding it then (the record carries the run's own end time).
+    const late = { at: bakeEnd - SECOND, recordedAt: bakeEnd + 19 * SECOND };
+    const original = clock.advance;
+    let added = false;
+    clock.advance = (ms) => {
+      original(ms);
+      if (!added && clock.now() >= late.recordedAt) {
+        added = true;
+        fleet.nodesFail(1, late.at);
+      }
+    };
+
+    // WHEN
+    const outcome = await runGate(event, clock).finally(() => { clock.advance = original; });
+
+    // THEN the poll right after the bake does not pass it; the verdict, 30 seconds after the bake, counts the run
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.reason).toMatch(/: 1 node runs failed to install ExampleAgent 2.0.0 between 2026-12-04 10:00:00 UTC and 2026-12-04 10:14:50 UTC,/);
+    expect(outcome.answeredAt).toBeGreaterThanOrEqual(bakeEnd + VERDICT_DELAY_SECONDS * SECOND);
+  });
+
+  test('a run failing at exactly the bake\'s end is counted by the poll landing exactly then', async () => {
+    // GIVEN poll 20 lands exactly on the bake's end, where a node's run fails
+    const event = ringSucceededAfter(5 * MINUTE, { BakeSeconds: String(pollAt(20) / 1000) });
+    const bakeEnd = clock.now() + SECOND + pollAt(20);
+    fleet.nodesFail(1, bakeEnd);
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.polls).toBe(20);
+    expect(outcome.reason).toMatch(/between 2026-12-04 10:00:00 UTC and 2026-12-04 10:14:51 UTC, more than the ring allows \(0\)/);
+  });
+
+  test('a poll landing exactly on the bake\'s end is not the verdict: the next one, after the delay, is', async () => {
+    // GIVEN poll 20 lands exactly on the bake's end
+    const event = ringSucceededAfter(5 * MINUTE, { BakeSeconds: String(pollAt(20) / 1000) });
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN
+    expect(outcome).toEqual(expect.objectContaining({ status: 'SUCCESS', polls: 21 }));
+  });
+
+  test('a run failing a millisecond after the bake\'s end is not the ring\'s bake: the gate passes', async () => {
+    const event = ringSucceededAfter(5 * MINUTE, { BakeSeconds: String(pollAt(20) / 1000) });
+    const bakeEnd = clock.now() + SECOND + pollAt(20);
+    fleet.nodesFail(1, bakeEnd + 1);
+
+    const outcome = await runGate(event, clock);
+
+    expect(outcome).toEqual(expect.objectContaining({ status: 'SUCCESS', polls: 21, data: expect.objectContaining({ FailedNodes: '0' }) }));
+  });
+
+  test('the verdict is the first poll at or after the bake\'s end plus the delay: exactly then, it passes', async () => {
+    // GIVEN poll 20 lands exactly VERDICT_DELAY_SECONDS after the bake's end
+    const event = ringSucceededAfter(5 * MINUTE, { BakeSeconds: String(pollAt(20) / 1000 - VERDICT_DELAY_SECONDS) });
+
+    const outcome = await runGate(event, clock);
+
+    expect(outcome).toEqual(expect.objectContaining({ status: 'SUCCESS', polls: 20 }));
+  });
+
+  test('runs that timed out count as failed, as the library\'s NodesFailed count does', async () => {
+    const event = ringSucceededAfter(5 * MINUTE, { BakeSeconds: '600' });
+    fleet.nodesFail(1, clock.now() + 2 * MINUTE, undefined, 'TimedOut');
+
+    const outcome = await runGate(event, clock);
+
+    expect(outcome.reason).toMatch(/: 1 node runs failed/);
+  });
+});
+
+describe('throttling as CloudWatch answers it, and a run that ends in time whatever CloudWatch answers', () => {
+  test('CloudWatch\'s Throttling (HTTP 400, not in its model, no $retryable) is "not yet"', () => {
+    const error = cloudWatchThrottling();
+    expect(error).toEqual(expect.objectContaining({ name: 'Throttling', $metadata: expect.objectContaining({ httpStatusCode: 400 }) }));
+    expect((error as { $retryable?: unknown }).$retryable).toBeUndefined();
+    expect(isTransient(error)).toBe(true);
+  });
+
+  test('DescribeAlarmHistory throttled for 10 minutes: the gate passes, every changed alarm\'s history read once it answers', async () => {
+    // GIVEN 20 alarms created with the rollout turn OK while the ring installs; history throttled the bake's first 10 minutes
+    const names = Array.from({ length: 20 }, (_, i) => `new-alarm-${i}`);
+    names.forEach((name, i) => fleet.alarm(name, 'INSUFFICIENT_DATA', deployStart).alarm(name, 'OK', deployStart + MINUTE + i * SECOND));
+    const event = ringSucceededAfter(5 * MINUTE, { AlarmNames: names });
+    fleet.outage('DescribeAlarmHistory', clock.now(), clock.now() + 10 * MINUTE);
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN each alarm's history was read once, after the outage; each throttled poll asked again for 10 seconds at most
+    expect(outcome.status).toBe('SUCCESS');
+    expect(fleet.answered.DescribeAlarmHistory).toBe(names.length);
+    const throttledPolls = Math.ceil(10 * MINUTE / ((QUERY_INTERVAL_SECONDS + 1) * SECOND));
+    expect(fleet.calls.DescribeAlarmHistory - names.length).toBeLessThanOrEqual(throttledPolls * HISTORY_PACING_SECONDS);
+  });
+
+  test('an ALARM and back while the ring installed, on an alarm whose history is first throttled, still fails the gate', async () => {
+    // GIVEN
+    const names = Array.from({ length: 20 }, (_, i) => `new-alarm-${i}`);
+    names.forEach((name, i) => fleet.alarm(name, 'INSUFFICIENT_DATA', deployStart).alarm(name, 'OK', deployStart + MINUTE + i * SECOND));
+    fleet.alarm('new-alarm-19', 'ALARM', deployStart + 2 * MINUTE).alarm('new-alarm-19', 'OK', deployStart + 3 * MINUTE);
+    const event = ringSucceededAfter(5 * MINUTE, { AlarmNames: names });
+    fleet.outage('DescribeAlarmHistory', clock.now(), clock.now() + 10 * MINUTE);
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN
+    expect(outcome.reason).toMatch(/: alarm new-alarm-19 went to ALARM at 2026-12-04 10:02:00 UTC, while the ring installed, and is OK again$/);
+  });
+
+  test('an ALARM and back after more than a page of state changes since the ring started still fails the gate: history is read to the end', async () => {
+    // GIVEN 150 changes between OK and INSUFFICIENT_DATA while the ring installs, then ALARM and back between two polls
+    for (let i = 1; i <= 150; i++) {
+      fleet.alarm('fleet-errors', i % 2 ? 'INSUFFICIENT_DATA' : 'OK', deployStart + i * SECOND);
+    }
+    const event = ringSucceededAfter(5 * MINUTE);
+    const flap = clock.now() + 10 * MINUTE + 5 * SECOND;
+    fleet.alarm('fleet-errors', 'ALARM', flap).alarm('fleet-errors', 'OK', flap + 10 * SECOND);
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN
+    expect(outcome.reason).toMatch(/: alarm fleet-errors went to ALARM at 2026-12-04 10:15:05 UTC, during the bake, and is OK again$/);
+  });
+
+  test('an alarm in ALARM since 10 minutes before the ring started is reported as before the ring', async () => {
+    fleet.alarm('fleet-errors', 'ALARM', deployStart - 10 * MINUTE);
+    const event = ringSucceededAfter(5 * MINUTE);
+
+    const outcome = await runGate(event, clock);
+
+    expect(outcome.reason).toMatch(/: alarm fleet-errors has been in ALARM since 2026-12-04 09:50:00 UTC, before the ring started at /);
+  });
+
+  test('an alarm that did not change since the gate found it clean is not read again; one that changed is', async () => {
+    // GIVEN two alarms that changed while the ring installed, one of which changes again (INSUFFICIENT_DATA) mid-bake
+    fleet.alarm('a', 'OK', deployStart + MINUTE).alarm('b', 'OK', deployStart + MINUTE);
+    const event = ringSucceededAfter(5 * MINUTE, { AlarmNames: ['a', 'b'] });
+    fleet.alarm('b', 'INSUFFICIENT_DATA', clock.now() + 10 * MINUTE);
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN a once, b twice, over ~60 polls
+    expect(outcome.status).toBe('SUCCESS');
+    expect(fleet.calls.DescribeAlarmHistory).toBe(3);
+  });
+
+  test('a cold start (another container) reads every changed alarm again: an ALARM and back is never forgotten', async () => {
+    // GIVEN an alarm found clean at the first poll, that then goes to ALARM and back between two polls
+    fleet.alarm('a', 'OK', deployStart + MINUTE);
+    const event = ringSucceededAfter(5 * MINUTE, { AlarmNames: ['a'] });
+    fleet.alarm('a', 'ALARM', clock.now() + 10 * MINUTE + 5 * SECOND).alarm('a', 'OK', clock.now() + 10 * MINUTE + 15 * SECOND);
+    const original = clock.advance;
+    clock.advance = (ms) => {
+      original(ms);
+      forgetAll();
+    };
+
+    // WHEN every poll runs in a new container
+    const outcome = await runGate(event, clock).finally(() => { clock.advance = original; });
+
+    // THEN
+    expect(outcome.reason).toMatch(/: alarm a went to ALARM at 2026-12-04 10:15:05 UTC, during the bake, and is OK again$/);
+  });
+
+  test(`a run whose every call takes 4 seconds ends within its ${IS_COMPLETE_TIMEOUT_SECONDS}-second timeout, and the gate still passes`, async () => {
+    // GIVEN 50 alarms created with the rollout, and CloudWatch answering each call in 4 seconds
+    const names = Array.from({ length: 50 }, (_, i) => `slow-${i}`);
+    names.forEach((name) => fleet.alarm(name, 'OK', deployStart + MINUTE));
+    const event = ringSucceededAfter(5 * MINUTE, { AlarmNames: names });
+    fleet.latencyMs = 4 * SECOND;
+
+    // WHEN (runGate answers "Task timed out" for a run past its timeout)
+    const outcome = await runGate(event, clock);
+
+    // THEN
+    expect(outcome.status).toBe('SUCCESS');
+    expect(fleet.calls.DescribeAlarmHistory).toBe(50);
+  });
+});
