@@ -326,7 +326,7 @@ export class OrganizationInventory extends Construct {
 
   private namedQuery(id: string, name: string, description: string, queryString: string): CfnNamedQuery {
     const query = new CfnNamedQuery(this, id, { name, description, database: this.databaseName, workGroup: this.workGroup.ref, queryString });
-    query.addDependency(this.database);
+    query.node.addDependency(this.database);
     return query;
   }
 
@@ -351,7 +351,7 @@ export class OrganizationInventory extends Construct {
         },
       },
     });
-    table.addDependency(this.database);
+    table.node.addDependency(this.database);
     return table;
   }
 }
