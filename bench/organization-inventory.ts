@@ -48,7 +48,8 @@ try {
   });
   const bytesOf = (typeName: string) => fs.statSync(path.join(fleet.typeFolder(typeName), 'accountid=111122223333', 'region=us-east-1',
     'resourcetype=ManagedInstanceInventory', 'i-0123456789abcdef0.json')).size;
-  const table = (typeName: string, share = 1): Read => ({ bytes: bytesOf(typeName) * NODES * share, objects: NODES * share, partitions: PARTITIONS * share });
+  const table = (typeName: string, share = 1): Read =>
+    ({ bytes: bytesOf(typeName) * NODES * share, objects: NODES * share, partitions: PARTITIONS * share });
   const both = (a: Read, b: Read): Read => ({ bytes: a.bytes + b.bytes, objects: a.objects + b.objects, partitions: a.partitions + b.partitions });
   const packages = table('Custom:DistributorPackage');
   const instances = table('AWS:InstanceInformation');
