@@ -196,6 +196,17 @@ for (const task of project.tasks.all.filter((t) => /^bundle:(one-time-install|ro
 project.eslint?.allowDevDeps('src/one-time-install/ssm-commands.ts');
 project.eslint?.allowDevDeps('src/one-time-install/install-parameters.ts');
 project.eslint?.allowDevDeps('src/rollout-rings/gate-reads.ts');
+// `CfnResource#addDependency` and `Stack#addDependency` are deprecated in the newest aws-cdk-lib, which fails apps that
+// fail on deprecations (`.ci/consumer/run` found it twice): dependencies go through `node.addDependency`.
+project.eslint?.addOverride({
+  files: ['src/**/*.ts'],
+  rules: {
+    'no-restricted-syntax': ['error', {
+      selector: "CallExpression[callee.property.name='addDependency']:not([callee.object.property.name='node'])",
+      message: 'CfnResource#addDependency and Stack#addDependency are deprecated in newer aws-cdk-lib: use node.addDependency',
+    }],
+  },
+});
 
 // The build workflow runs every check of CI after projen's build.
 project.buildWorkflow!.addPostBuildSteps({ name: 'Every check of CI (.ci/run)', run: 'bash .ci/run' });

@@ -5,9 +5,12 @@
  * `DocumentVersionName` shapes (letters, digits, `_`, `-`, `.`): none can hold a quote.
  *
  * Times: the sync writes `captureTime` as ISO 8601 text (`2016-07-30T18:15:37Z`), read with Trino's
- * `from_iso8601_timestamp`. Nodes whose last inventory is older than the threshold are left out of the versions and
- * drift answers: the sync keeps a deleted node's files (user guide, "About resource data sync"), which would
- * otherwise count forever; the stale-nodes query lists them instead.
+ * `from_iso8601_timestamp`. When asked (`freshWithinMinutes`), the versions and drift answers leave out the nodes
+ * whose last inventory is older than the threshold: the sync keeps a deleted node's files (user guide, "About resource
+ * data sync"), which otherwise count until they expire; the stale-nodes query lists them either way.
+ *
+ * A node that runs no version of a package may have no `InstalledVersion` at all in its line (the collector writes
+ * `""`; whether the sync keeps an empty attribute is not documented): the queries read a missing value as `''`.
  *
  * @see https://trino.io/docs/current/functions/datetime.html
  */
@@ -21,10 +24,14 @@ export interface QueryTables {
   readonly instances: string;
 }
 
-/** `from_iso8601_timestamp(capturetime) >= now - threshold`, the threshold in whole minutes. */
-function freshSince(column: string, staleAfterMinutes: number): string {
-  return `from_iso8601_timestamp(${column}) >= current_timestamp - INTERVAL '${staleAfterMinutes}' MINUTE`;
+/** `AND from_iso8601_timestamp(capturetime) >= now - threshold`, the threshold in whole minutes; nothing without one. */
+function freshSince(column: string, freshWithinMinutes: number | undefined): string[] {
+  return freshWithinMinutes === undefined ? []
+    : [`  AND from_iso8601_timestamp(${column}) >= current_timestamp - INTERVAL '${freshWithinMinutes}' MINUTE`];
 }
+
+/** The installed version, `''` where the line has none (an empty or a missing attribute). */
+const INSTALLED = "coalesce(p.installedversion, '')";
 
 function table(tables: QueryTables, name: string): string {
   return `"${tables.database}"."${name}"`;
@@ -34,14 +41,15 @@ function table(tables: QueryTables, name: string): string {
  * How many nodes run each package at each version, per account and region. `version` is empty where a node keeps the
  * package's state but runs no version of it (a failed first install, an uninstall); `state` tells which.
  */
-export function versionsQuery(tables: QueryTables, staleAfterMinutes: number): string {
+export function versionsQuery(tables: QueryTables, freshWithinMinutes: number | undefined): string {
   return [
-    'SELECT p.name AS package, p.installedversion AS version, p.accountid, p.region,',
+    `SELECT p.name AS package, ${INSTALLED} AS version, p.accountid, p.region,`,
     '  count(DISTINCT p.resourceid) AS nodes',
     `FROM ${table(tables, tables.packages)} p`,
-    `WHERE ${freshSince('p.capturetime', staleAfterMinutes)}`,
-    'GROUP BY p.name, p.installedversion, p.accountid, p.region',
-    'ORDER BY p.name, p.installedversion, p.accountid, p.region',
+    'WHERE p.name IS NOT NULL',
+    ...freshSince('p.capturetime', freshWithinMinutes),
+    `GROUP BY p.name, ${INSTALLED}, p.accountid, p.region`,
+    'ORDER BY 1, 2, 3, 4',
   ].join('\n');
 }
 
@@ -51,15 +59,17 @@ export function versionsQuery(tables: QueryTables, staleAfterMinutes: number): s
  * still runs the old one (the collector's `InstalledVersion`). Nodes that never had the package are not listed: the
  * data has no record of which nodes a rollout targets.
  */
-export function driftQuery(tables: QueryTables, packageName: string, version: string, staleAfterMinutes: number): string {
+export function driftQuery(tables: QueryTables, packageName: string, version: string, freshWithinMinutes: number | undefined): string {
   return [
-    'SELECT p.accountid, p.region, p.resourceid, min(p.installedversion) AS installedversion, min(p.state) AS state,',
+    `SELECT p.accountid, p.region, p.resourceid, min(${INSTALLED}) AS installedversion, min(p.state) AS state,`,
     '  max(p.capturetime) AS capturetime',
     `FROM ${table(tables, tables.packages)} p`,
     `WHERE p.name = '${packageName}'`,
-    `  AND ${freshSince('p.capturetime', staleAfterMinutes)}`,
+    ...freshSince('p.capturetime', freshWithinMinutes),
     'GROUP BY p.accountid, p.region, p.resourceid',
-    `HAVING NOT bool_or(p.installedversion = '${version}')`,
+    // count_if, not bool_or: bool_or over a node's NULLs is NULL, and HAVING NOT NULL drops the node (Trino,
+    // "Aggregate functions": bool_or and count_if).
+    `HAVING count_if(${INSTALLED} = '${version}') = 0`,
     'ORDER BY p.accountid, p.region, p.resourceid',
   ].join('\n');
 }

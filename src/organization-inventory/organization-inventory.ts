@@ -15,7 +15,7 @@ import {
   DEFAULT_TYPE_NAME, INSTANCE_INFORMATION_ATTRIBUTES, inventoryColumns, inventoryTableName, JSON_SERDE, PARTITION_KEYS,
   projectionParameters, REPORT_ATTRIBUTES, typeLocation,
 } from './inventory-tables';
-import { syncBucketStatements, syncKeyStatement } from './sync-bucket-policy';
+import { syncBucketStatements, syncKeyStatement, SyncWriters } from './sync-bucket-policy';
 import { ATHENA_API } from '../private/aws-api-model';
 import { checkPattern, checkRequiredProps, checkShape, invalid, isKnown, validateIn } from '../private/validation';
 
@@ -58,18 +58,31 @@ export interface OrganizationInventoryProps {
   readonly typeName?: string;
 
   /**
-   * A customer managed key for the bucket, the syncs and the query results. A key of this app gets the key policy
-   * statement the SSM user guide gives for syncs; an imported key must have it already.
+   * A customer managed key for the bucket, the syncs and the query results, imported by its ARN as text
+   * (`kms.Key.fromKeyArn`): every member's sync names it in its own template (`S3Destination.KMSKeyArn`, "the ARN of
+   * an encryption key"), which cannot read this stack's outputs, and a key made in this app has no ARN before it is
+   * deployed. Its key policy must let the syncs use it: add `syncKeyPolicyStatement()` where the key is made.
    * @default - SSE-S3, no key
    */
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * After how long without a new report a node counts as silent: the versions and drift queries leave it out, the
-   * stale-nodes query lists it. Whole minutes, 1 hour to 365 days.
+   * After how long without a new report a node counts as silent: the stale-nodes and stale-accounts queries list it,
+   * and, with `excludeStaleNodes`, the versions and drift queries leave it out. Whole minutes, 1 hour to 365 days.
    * @default Duration.days(1)
    */
   readonly staleAfter?: Duration;
+
+  /**
+   * Whether the versions and drift queries leave out the nodes with nothing newer than `staleAfter` (a deleted node's
+   * files stay in the bucket, user guide "About resource data sync", and count until they go). Off by default: whether
+   * the sync rewrites the file of a node whose inventory did not change is not documented (PutInventory keeps an
+   * unchanged type's contents, API reference `InventoryItem.ContentHash`); if it does not, a healthy, unchanged node
+   * would drop out of the answers. Turn it on once you have seen in your account that a stable node's `captureTime`
+   * moves (docs/organization-inventory.md). The stale-nodes query lists silent nodes either way.
+   * @default false
+   */
+  readonly excludeStaleNodes?: boolean;
 
   /**
    * After how long the bucket deletes a file the sync has not rewritten, so that a deleted node's files, which the
@@ -153,7 +166,9 @@ export class OrganizationInventory extends Construct {
   public readonly workGroupName: string;
 
   private readonly tables: QueryTables;
-  private readonly staleAfterMinutes: number;
+  /** The threshold the versions and drift queries filter on: none unless `excludeStaleNodes`. */
+  private readonly freshWithinMinutes: number | undefined;
+  private readonly writers: SyncWriters;
   private readonly workGroup: CfnResource;
   private readonly database: CfnDatabase;
 
@@ -165,12 +180,12 @@ export class OrganizationInventory extends Construct {
     const prefix = props.bucketPrefix ?? 'inventory';
     const writers = { organizationId: props.organizationId, accounts: props.accounts };
     const { bucketName, staleAfterMinutes } = validateIn(this, () => checkProps(props, stack, typeName, prefix));
-    this.staleAfterMinutes = staleAfterMinutes;
+    this.freshWithinMinutes = props.excludeStaleNodes ? staleAfterMinutes : undefined;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const key = props.encryptionKey;
 
-    const bucket = new s3.Bucket(this, 'Bucket', {
-      bucketName,
+    // The two buckets differ only in name, logs prefix and lifecycle.
+    const bucketProps = (logsPrefix: string, lifecycleRule: s3.LifecycleRule): s3.BucketProps => ({
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       // The syncs put objects with the `bucket-owner-full-control` ACL, which a bucket without ACLs accepts (S3 user
       // guide, "Controlling ownership of objects": BucketOwnerEnforced takes that canned ACL).
@@ -181,37 +196,28 @@ export class OrganizationInventory extends Construct {
       enforceSSL: true,
       removalPolicy,
       serverAccessLogsBucket: props.serverAccessLogsBucket,
-      serverAccessLogsPrefix: props.serverAccessLogsBucket ? 'organization-inventory/' : undefined,
-      lifecycleRules: [{
-        id: 'SyncFiles',
-        prefix: `${prefix}/`,
-        expiration: props.expireAfter,
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
-      }],
+      serverAccessLogsPrefix: props.serverAccessLogsBucket ? logsPrefix : undefined,
+      lifecycleRules: [{ ...lifecycleRule, abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
+
+    const bucket = new s3.Bucket(this, 'Bucket', {
+      ...bucketProps('organization-inventory/', { id: 'SyncFiles', prefix: `${prefix}/`, expiration: props.expireAfter }),
+      bucketName,
     });
     for (const statement of syncBucketStatements(bucket.bucketArn, prefix, writers, Aws.PARTITION)) {
       bucket.addToResourcePolicy(statement);
     }
-    if (key && !key.addToResourcePolicy(syncKeyStatement(writers, Aws.PARTITION)).statementAdded) {
+    this.writers = writers;
+    if (key && !key.addToResourcePolicy(this.syncKeyPolicyStatement()).statementAdded) {
       Annotations.of(this).addWarningV2('cdk-ssm-distributor:inventoryKeyPolicy',
         'encryptionKey is imported: its key policy cannot be changed here. It must let ssm.amazonaws.com call kms:GenerateDataKey for ' +
-        'the syncs (the SSM user guide\'s ssm-access-policy-statement), or every sync fails to write.');
+        'the syncs (the SSM user guide\'s ssm-access-policy-statement: syncKeyPolicyStatement()), or every sync fails to write.');
     }
     this.bucket = bucket;
     this.destination = { bucketName, bucketRegion: stack.region, bucketPrefix: prefix, kmsKeyArn: key?.keyArn, typeName };
 
-    this.resultsBucket = new s3.Bucket(this, 'Results', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      encryption: key ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
-      encryptionKey: key,
-      bucketKeyEnabled: key ? true : undefined,
-      enforceSSL: true,
-      removalPolicy,
-      serverAccessLogsBucket: props.serverAccessLogsBucket,
-      serverAccessLogsPrefix: props.serverAccessLogsBucket ? 'organization-inventory-results/' : undefined,
-      lifecycleRules: [{ id: 'ExpireQueryResults', expiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-    });
+    this.resultsBucket = new s3.Bucket(this, 'Results',
+      bucketProps('organization-inventory-results/', { id: 'ExpireQueryResults', expiration: Duration.days(30) }));
 
     this.databaseName = props.databaseName ?? 'ssm_inventory';
     this.database = new CfnDatabase(this, 'Database', {
@@ -236,7 +242,7 @@ export class OrganizationInventory extends Construct {
         // Its named queries are this stack's: deleting the workgroup deletes them.
         RecursiveDeleteOption: true,
         WorkGroupConfiguration: {
-          // The queries are Trino's dialect (from_iso8601_timestamp, bool_or, UNNEST): engine version 3.
+          // The queries are Trino's dialect (from_iso8601_timestamp, count_if, UNNEST): engine version 3.
           EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
           EnforceWorkGroupConfiguration: true,
           PublishCloudWatchMetricsEnabled: true,
@@ -250,7 +256,7 @@ export class OrganizationInventory extends Construct {
     });
 
     this.namedQuery('Versions', 'Distributor package versions', 'Nodes per package, version, account and region',
-      versionsQuery(this.tables, staleAfterMinutes));
+      versionsQuery(this.tables, this.freshWithinMinutes));
     this.namedQuery('StaleNodes', 'Distributor report: silent nodes', `Nodes with nothing newer than ${staleAfterMinutes} minutes`,
       staleNodesQuery(this.tables, staleAfterMinutes));
     this.namedQuery('StaleAccounts', 'Distributor report: silent accounts', `Accounts and regions with nothing newer than ${staleAfterMinutes} minutes`,
@@ -270,7 +276,7 @@ export class OrganizationInventory extends Construct {
     });
     // Names and versions hold no `/`: the id is unique for each pair, and its logical id too (CDK adds a hash of the path).
     return this.namedQuery(`Drift-${packageName}-${version}`, `Distributor drift: ${packageName} ${version}`,
-      `Nodes that keep ${packageName} and do not run ${version}`, driftQuery(this.tables, packageName, version, this.staleAfterMinutes));
+      `Nodes that keep ${packageName} and do not run ${version}`, driftQuery(this.tables, packageName, version, this.freshWithinMinutes));
   }
 
   /**
@@ -311,9 +317,19 @@ export class OrganizationInventory extends Construct {
       .combine(this.resultsBucket.grantPut(grantee, 'results/*'));
   }
 
+  /**
+   * The key policy statement the SSM user guide gives for syncs that encrypt with AWS KMS (`ssm-access-policy-statement`:
+   * `kms:GenerateDataKey` for Systems Manager, for this inventory's accounts or organization). Add it to the policy of
+   * the key you pass as `encryptionKey`, where that key is made.
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/inventory-create-resource-data-sync.html
+   */
+  public syncKeyPolicyStatement(): iam.PolicyStatement {
+    return syncKeyStatement(this.writers, Aws.PARTITION);
+  }
+
   /** The SQL of the versions query. */
   public versionsQuery(): string {
-    return versionsQuery(this.tables, this.staleAfterMinutes);
+    return versionsQuery(this.tables, this.freshWithinMinutes);
   }
 
   /** The SQL of the drift query for a package and a version. */
@@ -322,12 +338,12 @@ export class OrganizationInventory extends Construct {
       checkPackageName('packageName', packageName);
       checkVersion('version', version);
     });
-    return driftQuery(this.tables, packageName, version, this.staleAfterMinutes);
+    return driftQuery(this.tables, packageName, version, this.freshWithinMinutes);
   }
 
   private namedQuery(id: string, name: string, description: string, queryString: string): CfnNamedQuery {
     const query = new CfnNamedQuery(this, id, { name, description, database: this.databaseName, workGroup: this.workGroup.ref, queryString });
-    query.addDependency(this.database);
+    query.node.addDependency(this.database);
     return query;
   }
 
@@ -352,7 +368,7 @@ export class OrganizationInventory extends Construct {
         },
       },
     });
-    table.addDependency(this.database);
+    table.node.addDependency(this.database);
     return table;
   }
 }
@@ -365,6 +381,14 @@ function checkProps(props: OrganizationInventoryProps, stack: Stack, typeName: s
   }
   checkBucketPrefix('bucketPrefix', prefix);
   checkReportTypeName('typeName', typeName);
+  const keyArn = props.encryptionKey?.keyArn;
+  if (keyArn !== undefined && !isKnown(keyArn)) {
+    // S3Destination.KMSKeyArn is "the ARN of an encryption key" (CloudFormation schema; API reference
+    // ResourceDataSyncS3Destination), in each member's template: a key this app makes has a random id, so no text
+    // names it before it is deployed (an alias ARN is not documented as accepted there).
+    invalid('encryptionKey', "must be a key imported by its ARN as text (kms.Key.fromKeyArn): the members' syncs name the key in their own " +
+      'templates and cannot read this stack\'s outputs. Deploy the key first (with syncKeyPolicyStatement() in its policy), then import it', keyArn);
+  }
   if (!isKnown(stack.region)) {
     invalid('stack region', "must be known at synth (the stack's env): the members' syncs name the bucket's region as text", stack.region);
   }

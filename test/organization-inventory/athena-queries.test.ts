@@ -45,6 +45,8 @@ describe('the named queries, on DuckDB over the synced files of a fleet', () => 
   let fleet: SyncedFleet;
   let template: Template;
   let inventory: OrganizationInventory;
+  /** The same, with the versions and drift queries leaving out silent nodes. */
+  let freshOnly: OrganizationInventory;
   let duck: DuckDBConnection;
 
   beforeAll(async () => {
@@ -72,6 +74,9 @@ describe('the named queries, on DuckDB over the synced files of a fleet', () => 
       finish(install(repo, 'WebAgent', '1.0.0'));
       finish(install(repo, 'WebAgent', '2.0.0', { install: 'failure' }));
     });
+    // Account B, us-east-1: a failed first install whose line has no InstalledVersion at all (the sync may drop "").
+    fleet.node(ACCOUNT_B, US, 'i-0b00000000000004b', ago(14), (repo) => finish(install(repo, 'WebAgent', '2.0.0', { install: 'failure' })),
+      { dropEmpty: true });
     // Account B, eu-west-1: its only node went silent five days ago: the account's region stopped reporting.
     fleet.node(ACCOUNT_B, EU, 'i-0b00000000000003b', ago(5 * 24 * 60), (repo) => finish(install(repo, 'WebAgent', '2.0.0')));
     // Account C: expected in both regions, no sync yet: no data at all.
@@ -83,6 +88,9 @@ describe('the named queries, on DuckDB over the synced files of a fleet', () => 
     });
     inventory.addDriftQuery('WebAgent', '2.0.0');
     template = Template.fromStack(stack);
+    freshOnly = new OrganizationInventory(new Stack(app, 'FreshOnly', { env: { account: ACCOUNT_A, region: US } }), 'Inventory', {
+      accounts: [ACCOUNT_A, ACCOUNT_B, ACCOUNT_C], regions: [US, EU], bucketPrefix: PREFIX, staleAfter: Duration.days(1), excludeStaleNodes: true,
+    });
 
     const db = await DuckDBInstance.create(':memory:');
     duck = await db.connect();
@@ -105,7 +113,7 @@ describe('the named queries, on DuckDB over the synced files of a fleet', () => 
     const queries = Object.values(template.findResources('AWS::Athena::NamedQuery')).map((q) => q.Properties.QueryString as string);
     expect(queries).toHaveLength(5);
     const parser = new Parser();
-    for (const sql of queries) {
+    for (const sql of [...queries, freshOnly.versionsQuery(), freshOnly.driftQuery('WebAgent', '2.0.0')]) {
       expect(() => parser.astify(sql, { database: 'trino' })).not.toThrow();
       expect(() => parser.astify(sql, { database: 'athena' })).not.toThrow();
     }
@@ -115,7 +123,7 @@ describe('the named queries, on DuckDB over the synced files of a fleet', () => 
 
   test('the views read the synced lines the collector wrote, and nothing outside the partitions (test.json)', async () => {
     const nodes = await rows(`SELECT DISTINCT resourceid FROM "${inventory.databaseName}"."${inventory.instancesTableName}" ORDER BY 1`);
-    expect(nodes.map((n) => n.resourceid)).toHaveLength(8);
+    expect(nodes.map((n) => n.resourceid)).toHaveLength(9);
     expect(nodes.map((n) => n.resourceid)).not.toContain('i-0000000000000test');
     const [entry] = await rows(`SELECT * FROM "${inventory.databaseName}"."${inventory.packagesTableName}" WHERE resourceid = 'i-0b00000000000001b'`);
     expect(entry).toEqual(expect.objectContaining({
@@ -131,29 +139,56 @@ describe('the named queries, on DuckDB over the synced files of a fleet', () => 
     }));
   });
 
-  test('versions per package, account and region: nodes silent for more than a day are left out', async () => {
+  test('versions per package, account and region: every node, silent ones included, by default', async () => {
     const answer = await rows(namedQuery('Distributor package versions'));
     expect(answer.map((r) => [r.package, r.version, r.accountid, r.region, Number(r.nodes)])).toEqual([
       ['Monitor', '1.1', ACCOUNT_A, US, 1],
-      // Nodes that keep WebAgent's state and run no version: the failed first install, the uninstall.
+      // Nodes that keep WebAgent's state and run no version: the failed first installs, the uninstall; the node
+      // whose line has no InstalledVersion counts with the one whose line has "".
       ['WebAgent', '', ACCOUNT_A, EU, 1],
       ['WebAgent', '', ACCOUNT_A, US, 1],
-      // Mid-upgrade still runs 1.0.0; so does the node whose upgrade rolled back.
+      ['WebAgent', '', ACCOUNT_B, US, 1],
+      // Mid-upgrade still runs 1.0.0; so does the node whose upgrade rolled back; and the node silent for 3 days.
+      ['WebAgent', '1.0.0', ACCOUNT_A, EU, 1],
       ['WebAgent', '1.0.0', ACCOUNT_A, US, 1],
       ['WebAgent', '1.0.0', ACCOUNT_B, US, 1],
       ['WebAgent', '2.0.0', ACCOUNT_A, US, 1],
+      // The node silent for 5 days.
+      ['WebAgent', '2.0.0', ACCOUNT_B, EU, 1],
       ['WebAgent', '2.0.0', ACCOUNT_B, US, 1],
     ]);
   });
 
-  test('drift from WebAgent 2.0.0: mid-upgrade, failed, rolled back and uninstalled nodes; not the silent ones', async () => {
+  test('drift from WebAgent 2.0.0: mid-upgrade, failed (with or without InstalledVersion), rolled back, uninstalled, silent', async () => {
     const answer = await rows(namedQuery('Distributor drift: WebAgent 2.0.0'));
     expect(answer.map((r) => [r.accountid, r.region, r.resourceid, r.installedversion, r.state])).toEqual([
       [ACCOUNT_A, EU, 'i-0a00000000000004a', '', 'None'],
+      [ACCOUNT_A, EU, 'i-0a00000000000005a', '1.0.0', 'Installed'],
       [ACCOUNT_A, US, 'i-0a00000000000002a', '1.0.0', 'Installing'],
       [ACCOUNT_A, US, 'i-0a00000000000003a', '', 'Failed'],
       [ACCOUNT_B, US, 'i-0b00000000000002b', '1.0.0', 'Installed'],
+      [ACCOUNT_B, US, 'i-0b00000000000004b', '', 'Failed'],
     ]);
+  });
+
+  test('with excludeStaleNodes, versions and drift leave out the nodes silent for more than staleAfter', async () => {
+    const versions = await rows(freshOnly.versionsQuery());
+    expect(versions.map((r) => [r.package, r.version, r.accountid, r.region])).toEqual([
+      ['Monitor', '1.1', ACCOUNT_A, US],
+      ['WebAgent', '', ACCOUNT_A, EU],
+      ['WebAgent', '', ACCOUNT_A, US],
+      ['WebAgent', '', ACCOUNT_B, US],
+      ['WebAgent', '1.0.0', ACCOUNT_A, US],
+      ['WebAgent', '1.0.0', ACCOUNT_B, US],
+      ['WebAgent', '2.0.0', ACCOUNT_A, US],
+      ['WebAgent', '2.0.0', ACCOUNT_B, US],
+    ]);
+    const drift = await rows(freshOnly.driftQuery('WebAgent', '2.0.0'));
+    expect(drift.map((r) => r.resourceid)).toEqual(['i-0a00000000000004a', 'i-0a00000000000002a', 'i-0a00000000000003a',
+      'i-0b00000000000002b', 'i-0b00000000000004b']);
+    // The default queries carry no time filter at all.
+    expect(inventory.versionsQuery()).not.toContain('current_timestamp');
+    expect(inventory.driftQuery('WebAgent', '2.0.0')).not.toContain('current_timestamp');
   });
 
   test('nodes that stopped reporting: nothing newer than a day', async () => {

@@ -56,32 +56,77 @@ describe('OrganizationInventory', () => {
       expect(ours.filter((s) => s.Effect !== 'Allow').map((s) => [s.Effect, s.Condition])).toEqual([['Deny', { Bool: { 'aws:SecureTransport': 'false' } }]]);
     });
 
-    test('for listed accounts: each account\'s folder, aws:SourceAccount and aws:SourceArn of its syncs', () => {
-      inventory();
-      // The guide's listed-accounts sample names four folders and one account in the conditions; with our two
-      // accounts each folder and each condition lists both. Its `BUCKET/*/accountid=` matches any prefix: ours names
-      // the prefix, as the guide's walkthrough does (`bucket-prefix/*/accountid=account-id/*`).
-      const [check, delivery] = GUIDE.listedAccounts.Statement;
-      const guide = [check, {
-        ...delivery,
-        Resource: [CENTRAL, MEMBER].map((account) => delivery.Resource[0].replace('{{111122223333}}', account).replace('{{amzn-s3-demo-bucket}}/*/', '{{amzn-s3-demo-bucket}}/inventory/*/')),
-        Condition: {
-          StringEquals: { ...delivery.Condition.StringEquals, 'aws:SourceAccount': [CENTRAL, MEMBER] },
-          ArnLike: { 'aws:SourceArn': [CENTRAL, MEMBER].map((account) => delivery.Condition.ArnLike['aws:SourceArn'].replace('{{111122223333}}', account)) },
-        },
-      }];
-      expect(bucketStatements().filter((s) => s.Effect === 'Allow').map(normal)).toEqual(fill(guide, { '{{amzn-s3-demo-bucket}}': BUCKET }).map(normal));
+    test('for listed accounts: the guide\'s text verbatim, but for three deliberate differences, each asserted', () => {
+      // The guide's sample, its placeholders filled with the values they show: the four accounts of its folders.
+      const accounts = ['111122223333', '444455556666', '123456789012', '777788889999'];
+      inventory({ accounts });
+      const [guideCheck, guideDelivery] = JSON.parse(JSON.stringify(GUIDE.listedAccounts.Statement)
+        .replace(/\{\{amzn-s3-demo-bucket\}\}/g, BUCKET).replace(/\{\{(\d{12})\}\}/g, '$1'));
+      const ours = bucketStatements().filter((s) => s.Effect === 'Allow');
+      expect(ours).toHaveLength(2);
+      const [check, delivery] = ours;
+
+      // SSMBucketPermissionsCheck: the guide's, verbatim.
+      expect(check).toEqual(guideCheck);
+      // SSMBucketDelivery: the guide's keys, and the guide's values for Effect, Principal, Action and the ACL.
+      expect(Object.keys(delivery).sort()).toEqual(Object.keys(guideDelivery).sort());
+      expect([delivery.Effect, delivery.Principal, delivery.Action]).toEqual([guideDelivery.Effect, guideDelivery.Principal, guideDelivery.Action]);
+      expect(Object.keys(delivery.Condition).sort()).toEqual(Object.keys(guideDelivery.Condition).sort());
+      expect(delivery.Condition.StringEquals['s3:x-amz-acl']).toBe(guideDelivery.Condition.StringEquals['s3:x-amz-acl']);
+      expect(Object.keys(delivery.Condition.StringEquals).sort()).toEqual(Object.keys(guideDelivery.Condition.StringEquals).sort());
+      expect(Object.keys(delivery.Condition.ArnLike)).toEqual(Object.keys(guideDelivery.Condition.ArnLike));
+
+      // Difference 1: the guide prints the Sid with a leading space, a slip; ours has none.
+      expect(guideDelivery.Sid).toBe(' SSMBucketDelivery');
+      expect(delivery.Sid).toBe('SSMBucketDelivery');
+      // Difference 2: the guide's folders match any prefix (BUCKET/*/accountid=ID/*); ours name the prefix the syncs
+      // write under, as the guide's walkthrough does (bucket-prefix/*/accountid=account-id/*).
+      expect(delivery.Resource).toEqual(guideDelivery.Resource.map((arn: string) => arn.replace(`${BUCKET}/*/`, `${BUCKET}/inventory/*/`)));
+      // Difference 3: the guide's conditions name one account (its sample's first) though its folders name four, so
+      // the other three accounts' syncs would be refused; ours list every account in both conditions (a condition's
+      // values are ORed: IAM user guide, "Creating a condition with multiple keys or values").
+      expect(guideDelivery.Condition.StringEquals['aws:SourceAccount']).toBe(accounts[0]);
+      expect(delivery.Condition.StringEquals['aws:SourceAccount']).toEqual(accounts);
+      expect(guideDelivery.Condition.ArnLike['aws:SourceArn']).toBe(`arn:aws:ssm:*:${accounts[0]}:resource-data-sync/*`);
+      expect(delivery.Condition.ArnLike['aws:SourceArn']).toEqual(accounts.map((account) => guideDelivery.Condition.ArnLike['aws:SourceArn'].replace(accounts[0], account)));
     });
 
-    test('a key of the app gets the guide\'s key policy statement for syncs', () => {
-      inventory({ encryptionKey: new kms.Key(stack, 'Key') });
-      const template = Template.fromStack(stack).toJSON();
-      const key: any = Object.values(template.Resources).find((r: any) => r.Type === 'AWS::KMS::Key');
-      const ours = writeOut(key.Properties.KeyPolicy.Statement, {}).filter((s: any) => s.Sid === 'ssm-access-policy-statement');
-      const guide = fill(GUIDE.kmsKey.Statement, { '{{123456789012}}': CENTRAL })
-        .map((s: any) => ({ ...s, Resource: '*', Condition: { StringLike: { 'aws:SourceAccount': [CENTRAL, MEMBER] }, ArnLike: { 'aws:SourceArn': [CENTRAL, MEMBER].map((a) => s.Condition.ArnLike['aws:SourceArn'].replace(CENTRAL, a)) } } }));
-      expect(ours.map(normal)).toEqual(guide.map(normal));
+    test('syncKeyPolicyStatement for listed accounts: the guide\'s key statement, for every account, on the key itself', () => {
+      const inv = inventory({ encryptionKey: kms.Key.fromKeyArn(stack, 'Key', KEY_ARN) });
+      const ours = writeOut(stack.resolve(inv.syncKeyPolicyStatement().toStatementJson()), {});
+      const [guide] = fill(GUIDE.kmsKey.Statement, { '{{123456789012}}': CENTRAL });
+      // A key policy's Resource is the key it is attached to, written "*" (KMS developer guide, "Key policies"); the
+      // guide writes the key's ARN. Its conditions name one account; ours each listed account.
+      expect(normal(ours)).toEqual(normal({
+        ...guide,
+        Resource: '*',
+        Condition: {
+          StringLike: { 'aws:SourceAccount': [CENTRAL, MEMBER] },
+          ArnLike: { 'aws:SourceArn': [CENTRAL, MEMBER].map((a) => guide.Condition.ArnLike['aws:SourceArn'].replace(CENTRAL, a)) },
+        },
+      }));
     });
+
+    test('syncKeyPolicyStatement for an organization: a statement the guide has no text for, aws:SourceOrgID and any account\'s syncs', () => {
+      // The guide's only key statement is for listed accounts: no aws:SourceOrgID form to compare with.
+      expect(JSON.stringify(GUIDE.kmsKey)).not.toContain('SourceOrgID');
+      const inv = inventory({ organizationId: ORGANIZATION });
+      expect(writeOut(stack.resolve(inv.syncKeyPolicyStatement().toStatementJson()), {})).toEqual({
+        Sid: 'ssm-access-policy-statement',
+        Effect: 'Allow',
+        Principal: { Service: 'ssm.amazonaws.com' },
+        Action: 'kms:GenerateDataKey',
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceOrgID': ORGANIZATION },
+          ArnLike: { 'aws:SourceArn': 'arn:aws:ssm:*:*:resource-data-sync/*' },
+        },
+      });
+    });
+  });
+
+  test('a key made in the app is a synth error with the way out: every member sync would refuse its ARN', () => {
+    expect(() => inventory({ encryptionKey: new kms.Key(stack, 'Key') })).toThrow(/^Central\/Inventory: encryptionKey must be a key imported by its ARN as text \(kms\.Key\.fromKeyArn\): the members' syncs name the key in their own templates and cannot read this stack's outputs\. Deploy the key first \(with syncKeyPolicyStatement\(\) in its policy\), then import it, got '\$\{Token\[/);
   });
 
   test('an imported key: a warning that its policy must admit the syncs', () => {
@@ -232,16 +277,31 @@ describe('PackageInventorySync', () => {
     }
   });
 
-  test('a key of another stack is a synth error: a member account cannot read the central stack\'s outputs', () => {
+  test('a central key imported by ARN: a member sync in another account names it as text', () => {
     const app = new App();
     const centralStack = new Stack(app, 'Central', { env: { account: CENTRAL, region: 'us-east-1' } });
-    const central = new OrganizationInventory(centralStack, 'Inventory', { accounts: [CENTRAL, MEMBER], regions: ['eu-west-1'], encryptionKey: new kms.Key(centralStack, 'Key') });
+    const central = new OrganizationInventory(centralStack, 'Inventory', {
+      accounts: [CENTRAL, MEMBER], regions: ['eu-west-1'], encryptionKey: kms.Key.fromKeyArn(centralStack, 'Key', KEY_ARN),
+    });
     const member = new Stack(app, 'Member', { env: { account: MEMBER, region: 'eu-west-1' } });
-    expect(() => new PackageInventorySync(member, 'Inventory', { destination: central.destination, targets: TARGETS, inventory: InventoryCollection.existingAssociation() }))
+    new PackageInventorySync(member, 'Inventory', { destination: central.destination, targets: TARGETS, inventory: InventoryCollection.existingAssociation() });
+    Template.fromStack(member).hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { KMSKeyArn: KEY_ARN } });
+    // The central bucket and the query results use the same key.
+    Template.fromStack(centralStack).hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: BUCKET,
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN } }] },
+    });
+  });
+
+  test('a destination written by hand with a key of another stack is a synth error; a key of the sync\'s own stack is resolved', () => {
+    const app = new App();
+    const keys = new Stack(app, 'Keys', { env: { account: CENTRAL, region: 'us-east-1' } });
+    const destination = { bucketName: BUCKET, bucketRegion: 'us-east-1', bucketPrefix: 'inventory', kmsKeyArn: new kms.Key(keys, 'Key').keyArn };
+    const member = new Stack(app, 'Member', { env: { account: MEMBER, region: 'eu-west-1' } });
+    expect(() => new PackageInventorySync(member, 'Inventory', { destination, targets: TARGETS, inventory: InventoryCollection.existingAssociation() }))
       .toThrow(/^Member\/Inventory: destination.kmsKeyArn must be known at synth \(the key's ARN as text\), or a key of this stack: a sync in another account cannot read another stack's outputs, got '\$\{Token\[/);
-    // In the key's own stack (one account's own view), CloudFormation resolves it.
-    new PackageInventorySync(centralStack, 'Sync', { destination: central.destination, targets: TARGETS, inventory: InventoryCollection.existingAssociation() });
-    Template.fromStack(centralStack).hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { KMSKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } } });
+    new PackageInventorySync(keys, 'Sync', { destination, targets: TARGETS, inventory: InventoryCollection.existingAssociation() });
+    Template.fromStack(keys).hasResourceProperties('AWS::SSM::ResourceDataSync', { S3Destination: { KMSKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } } });
   });
 
   test.each<[string, Partial<PackageInventorySyncProps>, string]>([

@@ -29,9 +29,12 @@ export class SyncedFleet {
 
   /**
    * One node: its install states made by `steps` (the agent's own sequences), the collector run on them, and both
-   * types written as of `captureTime`.
+   * types written as of `captureTime`. With `dropEmpty`, the package lines leave out the attributes the collector
+   * wrote as `""` (InstalledVersion of a node that runs no version): whether the sync keeps an empty attribute is not
+   * documented, so the queries must answer the same for both.
    */
-  public node(account: string, region: string, instanceId: string, captureTime: Date, steps: (repo: AgentPackageRepository) => void): void {
+  public node(account: string, region: string, instanceId: string, captureTime: Date, steps: (repo: AgentPackageRepository) => void,
+    options: { dropEmpty?: boolean } = {}): void {
     const agentData = path.join(this.scratch, 'nodes', instanceId);
     const repo = new AgentPackageRepository(path.join(agentData, 'packages'));
     steps(repo);
@@ -42,7 +45,9 @@ export class SyncedFleet {
     const file = JSON.parse(run.files[`${this.typeName.slice('Custom:'.length)}.json`].toString('utf8'));
     const captured = captureTime.toISOString().replace(/\.\d{3}Z$/, 'Z');
     const sync = { resourceId: instanceId, captureTime: captured, schemaVersion: file.SchemaVersion };
-    this.write(this.typeName, account, region, instanceId, (file.Content as object[]).map((entry) => ({ ...entry, ...sync })));
+    const entries = (file.Content as Array<Record<string, string>>).map((entry) =>
+      (options.dropEmpty ? Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== '')) : entry));
+    this.write(this.typeName, account, region, instanceId, entries.map((entry) => ({ ...entry, ...sync })));
     this.write('AWS:InstanceInformation', account, region, instanceId, [{
       AgentType: 'amazon-ssm-agent',
       AgentVersion: '3.3.1957.0',
