@@ -174,13 +174,15 @@ project.testTask.prependSpawn(bundle);
 project.tasks.tryFind('example')!.prependSpawn(bundle);
 benchTask.prependSpawn(bundle);
 handlersTask.prependSpawn(bundle);
-// A package never ships without its handlers: each package task (npm's tarball, and the jsii packages, each of which
-// embeds it) bundles first, and npm's `prepack` refuses to pack without every bundle, for `npm pack` on a checkout
-// that was only compiled (.ci/assets-bundled; assets/ is not committed).
+// A package never ships without its handlers, nor with stale ones: each package task (npm's tarball, and the jsii
+// packages, each of which embeds it) bundles first, and so does npm's `prepack`, for a bare `npm pack` or
+// `npm publish` on a checkout whose assets/ is missing or older than the sources (after a pull, say: assets/ is not
+// committed); then .ci/assets-bundled refuses a missing bundle or one older than any source. The bundle's output goes
+// to stderr: jsii-pacmak reads the tarball's name from npm pack's last line of stdout.
 for (const task of project.tasks.all.filter((t) => /^package:(js|java|python|dotnet|go)$/.test(t.name))) {
   task.prependSpawn(bundle);
 }
-project.package.setScript('prepack', 'bash .ci/assets-bundled');
+project.package.setScript('prepack', 'npx projen bundle >&2 && bash .ci/assets-bundled');
 
 // The OneTimeInstall handlers are minified, names kept for readable stack traces: together under 25,000 bytes.
 // So are the ring rollout's gate handlers.

@@ -70,3 +70,49 @@ describe('.ci/assets-bundled on a packed tarball', () => {
     expect(result.stderr).toContain('run `npx projen bundle` first');
   });
 });
+
+/**
+ * Without its argument, `.ci/assets-bundled` judges a checkout's assets/, as npm's `prepack` runs it: a bundle older
+ * than any source under src/ is stale (the checkout changed after it was bundled: a pull, an edit of a module the
+ * handler imports) and fails as a missing one does. Run here on a checkout of its own, laid out as the repository is.
+ */
+describe('.ci/assets-bundled on a checkout', () => {
+  const HANDLER = 'src/one-time-install/one-time-install.on-event.lambda.ts';
+  const BUNDLE = 'assets/one-time-install/one-time-install.on-event.lambda/index.js';
+  const HELPER = 'src/private/validation.ts';
+
+  /** A checkout with one handler, a module it imports, and its bundle, each file with its modification time. */
+  function checkout(times: Record<string, number>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assets-checkout-'));
+    scratch.push(dir);
+    fs.mkdirSync(path.join(dir, '.ci'));
+    fs.copyFileSync(SCRIPT, path.join(dir, '.ci', 'assets-bundled'));
+    for (const [file, seconds] of Object.entries(times)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), '// source or bundle\n');
+      fs.utimesSync(path.join(dir, file), seconds, seconds);
+    }
+    return dir;
+  }
+  const run = (dir: string) => spawnSync('bash', [path.join(dir, '.ci', 'assets-bundled')], { encoding: 'utf8' });
+
+  test('passes a bundle newer than every source', () => {
+    const result = run(checkout({ [HANDLER]: 1_000, [HELPER]: 1_000, [BUNDLE]: 2_000 }));
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  test.each([
+    ['its handler changed after it was bundled', HANDLER],
+    ['a module it imports changed after it was bundled (a pull, say)', HELPER],
+  ])('fails a stale bundle: %s', (_name, changed) => {
+    const result = run(checkout({ [HANDLER]: 1_000, [HELPER]: 1_000, [BUNDLE]: 2_000, [changed]: 3_000 }));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`older than a source under src/:\n  ${BUNDLE}\n`);
+  });
+
+  test("npm's prepack bundles first, then checks: `npm pack` after a pull ships fresh bundles", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+    expect(pkg.scripts.prepack).toBe('npx projen bundle >&2 && bash .ci/assets-bundled');
+  });
+});

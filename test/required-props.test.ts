@@ -4,12 +4,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Errors, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import * as ts from 'typescript';
 import * as lib from '../src';
 import { craftZip } from './distributor-package/craft-zip';
 import { VERSION_LOCK_CONTEXT } from '../src/distributor-package/version-lock';
-import { checkRequiredProps } from '../src/private/validation';
+import { SSM_API } from '../src/private/aws-api-model';
+import { checkPattern, checkRequiredProps, checkShape, fitsShape } from '../src/private/validation';
 
 /*
  * Callers from JavaScript, and apps that read their props from JSON, can leave out any prop or pass null where
@@ -24,11 +28,16 @@ import { checkRequiredProps } from '../src/private/validation';
 interface Required {
   /** What the error names: `targets`, `targets[0].file`, `props`, `InstanceTargets.tags() tags`. */
   readonly prop: string;
-  /** How to get at it in the arguments: the argument's index, then property names and array indexes. */
+  /**
+   * How to get at it in the arguments: the argument's index, then property names and array indexes; `*` is the first
+   * key of a map (`tags`' `{ Environment: [...] }`).
+   */
   readonly at: ReadonlyArray<number | string>;
+  /** An item of a list of strings (`regions[0]`), whose error names the item as its own rule says (`targets tag 'Environment' value`). */
+  readonly item?: boolean;
 }
 
-/** A construct or a static factory of the public API, with its parameters after `scope` and `id`. */
+/** A construct, a static factory or an instance method of the public API, with its parameters after `scope` and `id`. */
 interface Callable {
   readonly label: string;
   readonly className: string;
@@ -37,6 +46,8 @@ interface Callable {
   readonly scoped: boolean;
   readonly returns: string;
   readonly params: ReadonlyArray<{ readonly name: string; readonly type: ts.Type; readonly required: boolean }>;
+  /** Whether it is a method of an instance (`report.nodesAtVersionQuery()`), called on a construct built from the fixtures. */
+  readonly instance?: boolean;
 }
 
 const SRC = path.join(__dirname, '..', 'src', 'index.ts');
@@ -49,8 +60,11 @@ function isPublic(declaration: ts.Declaration): boolean {
     && !ts.getJSDocTags(declaration).some((tag) => tag.tagName.text === 'internal');
 }
 
-/** Every public construct constructor and every static method that returns the class or an interface it implements. */
-function publicCallables(): Callable[] {
+/**
+ * Every public construct constructor and every static method that returns the class or an interface it implements;
+ * with `instances`, every public instance method instead that has a required parameter.
+ */
+function publicCallables(instances = false): Callable[] {
   const module = checker.getSymbolAtLocation(program.getSourceFile(SRC)!)!;
   const callables: Callable[] = [];
   for (const exported of checker.getExportsOfModule(module)) {
@@ -70,6 +84,15 @@ function publicCallables(): Callable[] {
     }));
     const isConstruct = (lib as any)[className].prototype instanceof Construct;
     for (const member of declaration.members) {
+      if (instances) {
+        if (ts.isMethodDeclaration(member) && isPublic(member) && !(ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static)
+          && params(member).some((param) => param.required)) {
+          const method = member.name.getText();
+          const returns = checker.typeToString(checker.getSignatureFromDeclaration(member)!.getReturnType());
+          callables.push({ label: `${className}#${method}()`, className, method, scoped: false, returns, params: params(member), instance: true });
+        }
+        continue;
+      }
       if (ts.isConstructorDeclaration(member) && isConstruct && isPublic(member)) {
         callables.push({ label: `new ${className}()`, className, scoped: true, returns: className, params: params(member).slice(2) });
       }
@@ -120,6 +143,15 @@ function requiredOf(callable: Callable): Required[] {
     } else if (element && element.getSymbol() && !(element.flags & ts.TypeFlags.StringLike)) {
       // A list of constructs or references (associations, instances): each item is required too.
       found.push({ prop: `${prop}[0]`, at: [...at, 0] });
+    } else if (element && element.flags & ts.TypeFlags.StringLike) {
+      // A list of strings (regions, account ids, a tag's values): each item is a string, never null.
+      found.push({ prop: `${prop}[0]`, at: [...at, 0], item: true });
+    } else if (!element && checker.getIndexInfosOfType(type).length > 0) {
+      // A map of string lists (`tags`): each value's items too.
+      const value = checker.getIndexInfosOfType(type)[0].type;
+      if (checker.isArrayType(value)) {
+        walk(value, `${prop}[*]`, [...at, '*']);
+      }
     } else if (libraryInterface(type)) {
       requiredProps(type).forEach((p) => {
         const name = prop === 'props' ? p.name : `${prop}.${p.name}`;
@@ -132,7 +164,8 @@ function requiredOf(callable: Callable): Required[] {
     if (!param.required) {
       return;
     }
-    const prop = callable.method ? `${callable.className}.${callable.method}() ${param.name}` : param.name;
+    const prop = callable.instance ? `${callable.method}() ${param.name}`
+      : callable.method ? `${callable.className}.${callable.method}() ${param.name}` : param.name;
     found.push({ prop, at: [index] });
     walk(param.type, callable.method ? prop : 'props', [index]);
   });
@@ -144,17 +177,23 @@ class Fixtures {
   private count = 0;
   constructor(private readonly app: App, private readonly stack: Stack, private readonly scratch: string) {}
 
-  public value(type: ts.Type, name: string): unknown {
+  /**
+   * A valid value for `name` of this type; `owner` is the struct or the method that has it (`RolloutRing`,
+   * `PackagePlatform.of`), for a name that means different things in different places (a ring's name, a platform's).
+   */
+  public value(type: ts.Type, name: string, owner?: string): unknown {
     const text = checker.typeToString(type);
-    const fixture = this.byName(name, text) ?? this.byType(text);
+    const owned = owner !== undefined && Object.prototype.hasOwnProperty.call(OWNED, `${owner}.${name}`) ? OWNED[`${owner}.${name}`] : undefined;
+    const fixture = owned ?? this.byName(name, text) ?? this.byType(text);
     if (fixture !== undefined) {
       return fixture;
     }
     if (checker.isArrayType(type)) {
-      return [this.value(checker.getTypeArguments(type as ts.TypeReference)[0], name)];
+      return [this.value(checker.getTypeArguments(type as ts.TypeReference)[0], name, owner)];
     }
     if (libraryInterface(type)) {
-      return Object.fromEntries(requiredProps(type).map((prop) => [prop.name, this.value(propType(prop), prop.name)]));
+      const struct = type.getSymbol()!.name;
+      return Object.fromEntries(requiredProps(type).map((prop) => [prop.name, this.value(propType(prop), prop.name, struct)]));
     }
     throw new Error(`no fixture for '${name}: ${text}': add a valid value for it to test/required-props.test.ts`);
   }
@@ -167,9 +206,8 @@ class Fixtures {
     const strings: Record<string, unknown> = {
       packageName: 'ExampleAgent',
       version: '1.0.0',
-      // A ring's name, and a platform name (PackagePlatform.of) SSM Agent reports.
-      name: 'fedora',
       account: '111111111111',
+      instanceId: 'i-1234567890abcdef0',
       organizationId: 'o-abcdefghij',
       packageArn: 'arn:aws:ssm:us-east-1:222222222222:document/SharedAgent',
       associationId: '11111111-2222-3333-4444-555555555555',
@@ -184,6 +222,7 @@ class Fixtures {
       bucketPrefix: 'inventory',
       regions: ['us-east-1'],
       accounts: ['111111111111'],
+      accountIds: ['111111111111'],
       organizationalUnits: ['ou-abcd-12345678'],
       instanceIds: ['i-1234567890abcdef0'],
       keys: ['Environment'],
@@ -215,25 +254,46 @@ class Fixtures {
         { account: '111111111111', organizationId: 'o-abcdefghij', regions: ['us-east-1'] });
       case 'IAutoScalingGroup': return autoscaling.AutoScalingGroup.fromAutoScalingGroupName(this.stack, this.id('Group'), 'web');
       case 'IInstance': return { instanceId: 'i-1234567890abcdef0' };
+      case 'ITopic': return new sns.Topic(this.stack, this.id('Topic'));
+      case 'IGrantable': return new iam.Role(this.stack, this.id('Role'), { assumedBy: new iam.AccountRootPrincipal() });
       default: return undefined;
     }
   }
 }
 
 const LINUX = path.join(__dirname, 'fixtures', 'linux-agent');
+
+/** The values of names that mean different things by where they are: `owner.name`, the owner a struct or a method. */
+const OWNED: Record<string, unknown> = {
+  // A ring's name: 1 to 32 letters, digits, - or _ (RolloutRing.name); the rollout's methods take it back.
+  'RolloutRing.name': 'canary',
+  'PackageRingRollout.association.ringName': 'canary',
+  'PackageRingRollout.gate.ringName': 'canary',
+  // A platform name as SSM Agent reports it (the os-release ID).
+  'PackagePlatform.of.name': 'fedora',
+  'OrganizationPackageBuckets.bucketName.region': 'us-east-1',
+};
 /** Constructs that make stacks of their own, and so live beside stacks rather than in one. */
 const IN_APP = new Set(['OrganizationPackageBuckets']);
 
 const callables = publicCallables();
+const methods = publicCallables(true);
 
 /** Optional props that a construct needs in the fixtures' setting (a ring rollout of a package referenced by name). */
 const ALSO: Record<string, object> = {
   PackageRingRollout: { version: '1.0.0' },
 };
 
+/** Optional props that an instance needs for its methods to work (`grantOutputWrite()` needs an output bucket). */
+const FOR_METHODS: Record<string, (stack: Stack) => object> = {
+  DistributorPackageAssociation: (stack) => ({ outputBucket: new s3.Bucket(stack, 'Output') }),
+  OneTimeInstall: (stack) => ({ outputBucket: new s3.Bucket(stack, 'Output') }),
+};
+
 /** The arguments of a callable, each required one valid. */
 function argumentsOf(callable: Callable, fixtures: Fixtures): unknown[] {
-  const args = callable.params.map((param) => (param.required ? fixtures.value(param.type, param.name) : undefined));
+  const owner = callable.method ? `${callable.className}.${callable.method}` : callable.className;
+  const args = callable.params.map((param) => (param.required ? fixtures.value(param.type, param.name, owner) : undefined));
   if (!callable.method && ALSO[callable.className]) {
     args[0] = { ...ALSO[callable.className], ...args[0] as object };
   }
@@ -244,7 +304,8 @@ function argumentsOf(callable: Callable, fixtures: Fixtures): unknown[] {
 function without(args: unknown[], at: ReadonlyArray<number | string>, value: undefined | null): unknown[] {
   const copy = structuredCloneShallow(args) as any;
   let holder = copy;
-  for (const key of at.slice(0, -1)) {
+  for (const step of at.slice(0, -1)) {
+    const key = step === '*' ? Object.keys(holder)[0] : step;
     holder[key] = structuredCloneShallow(holder[key]);
     holder = holder[key];
   }
@@ -353,6 +414,16 @@ describe('every required prop and argument of the public API, left out or null, 
     return call(receiver.callable, receiverArgs);
   };
 
+  test('the walk finds the instance methods of the review, and their required arguments', () => {
+    expect(methods.map((m) => m.label)).toEqual(expect.arrayContaining([
+      'DistributorPackageAssociation#alertOnFailure()', 'OrganizationInventory#grantQuery()', 'OrganizationInventory#addDriftQuery()',
+      'PackageVersionReport#nodesAtVersionQuery()', 'PackageVersionReport#packageNodesQuery()', 'DistributorPackage#share()',
+      'PackageRingRollout#addFailedNodesAlarms()', 'OrganizationInventory#driftQuery()',
+    ]));
+    expect(requiredOf(methods.find((m) => m.label === 'DistributorPackage#share()')!).map((r) => r.prop))
+      .toEqual(['share() accountIds', 'share() accountIds[0]']);
+  });
+
   test('the walk finds the constructs and factories of the issue, and their required props', () => {
     const labels = callables.map((c) => c.label);
     expect(labels).toEqual(expect.arrayContaining([
@@ -365,7 +436,8 @@ describe('every required prop and argument of the public API, left out or null, 
       'targets[0]', 'targets[0].platform', 'targets[0].file']);
     expect(required('new PackageRingRollout()')).toEqual(expect.arrayContaining(['rings[0].name', 'rings[0].targets', 'distributorPackage']));
     expect(required('new OneTimeInstall()')).toEqual(['props', 'targets', 'distributorPackage']);
-    expect(required('InstanceTargets.tags()')).toEqual(['InstanceTargets.tags() tags']);
+    expect(required('InstanceTargets.tags()')).toEqual(['InstanceTargets.tags() tags', 'InstanceTargets.tags() tags[*][0]']);
+    expect(required('new OrganizationRollout()')).toEqual(expect.arrayContaining(['organizationalUnits[0]']));
     expect(required('InstanceTargets.instances()')).toEqual(['InstanceTargets.instances() instances', 'InstanceTargets.instances() instances[0]']);
     expect(required('new PackageFleetDashboard()')).toEqual(['props', 'associations', 'associations[0]']);
   });
@@ -391,8 +463,52 @@ describe('every required prop and argument of the public API, left out or null, 
       const error = thrown as Error;
       expect(error).toBeInstanceOf(Error);
       const expectedPath = at || (callable.method && !callable.scoped ? receiverPath(callable) : pathOf(callable));
-      // The rule is 'is required', or what to give where the library says more (PackageVersionReport's inventory).
-      expect(error.message).toMatch(new RegExp(`^${escape(`${expectedPath}: ${prop} `)}(is required|must .+), got ${shown}$`));
+      // The rule is 'is required', or what to give where the library says more (PackageVersionReport's inventory); an
+      // item of a list of strings is named as the item's own rule names it (`targets tag 'Environment' value`).
+      const named = required.item ? '.+ ' : escape(`${prop} `);
+      expect(error.message).toMatch(new RegExp(`^${escape(`${expectedPath}: `)}${named}(is required|must .+), got ${shown}$`));
+      expect(Errors.isValidationError(error)).toBe(true);
+    });
+  });
+
+  /** A construct of this class, built from the fixtures, and its path. */
+  const instanceOf = (className: string): { instance: any; path: string } => {
+    const constructor = callables.find((c) => c.label === `new ${className}()`);
+    if (!constructor) {
+      throw new Error(`no constructor of ${className} to build an instance from: add one to test/required-props.test.ts`);
+    }
+    const scope = IN_APP.has(className) ? app : stack;
+    const [props, ...rest] = argumentsOf(constructor, fixtures);
+    const also = FOR_METHODS[className]?.(stack);
+    const args = also ? [{ ...props as object, ...also }, ...rest] : [props, ...rest];
+    return { instance: new (lib as any)[className](scope, 'Subject', ...args), path: pathOf(constructor) };
+  };
+
+  describe.each(methods.map((m) => [m.label, m] as const))('%s', (_, method) => {
+    test('takes its required arguments, from the fixtures', () => {
+      const { instance } = instanceOf(method.className);
+      expect(() => instance[method.method!](...argumentsOf(method, fixtures))).not.toThrow();
+    });
+
+    test.each(requiredOf(method).flatMap((required) =>
+      [undefined, null].map((value) => [required.prop, String(value), required, value] as const)))('%s %s', (prop, shown, required, value) => {
+      const { instance, path: at } = instanceOf(method.className);
+      const args = without(argumentsOf(method, fixtures), required.at, value);
+
+      const error = (() => {
+        try {
+          instance[method.method!](...args);
+        } catch (thrown) {
+          return thrown as Error;
+        }
+        return undefined;
+      })();
+
+      expect(error).toBeInstanceOf(Error);
+      // The method's error names the argument, with the method (`share() accountIds`) or without (`packageName`).
+      const [, name] = prop.split('() ');
+      const named = required.item ? '.+ ' : `(${escape(`${method.method}() `)})?${escape(`${name} `)}`;
+      expect(error!.message).toMatch(new RegExp(`^${escape(`${at}: `)}${named}(is required|must .+), got ${shown}$`));
       expect(Errors.isValidationError(error)).toBe(true);
     });
   });
@@ -449,5 +565,16 @@ describe('checkRequiredProps, the check every construct runs first', () => {
 
   test('all given', () => {
     expect(() => check(valid)).not.toThrow();
+  });
+});
+
+describe('the pattern checks refuse what is not a string, which a regular expression would read as "undefined" or "null"', () => {
+  // `undefined` and `null` fit SSM's DocumentVersionName shape and a ring name's pattern as the texts they print as.
+  test.each([undefined, null, 1])('%s', (value) => {
+    expect(fitsShape(SSM_API.DocumentVersionName, value as unknown as string)).toBe(false);
+    expect(() => checkShape('version', value as unknown as string, SSM_API.DocumentVersionName, 'must be a version name'))
+      .toThrow(`version must be a version name, got ${value}`);
+    expect(() => checkPattern('name', value as unknown as string, /^[a-z0-9]+$/, 'must be letters or digits'))
+      .toThrow(`name must be letters or digits, got ${value}`);
   });
 });

@@ -23,7 +23,7 @@ import { SSM_API } from '../private/aws-api-model';
 import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from '../private/command-output';
 import { grantBucketOutput } from '../private/output-grants';
 import { checkSameStackSetTemplate } from '../private/stackset-template';
-import { checkEnum, checkGiven, checkReceived, checkRequiredProps, checkShape, validateIn, violated } from '../private/validation';
+import { checkArguments, checkEnum, checkGiven, checkReceived, checkRequiredProps, checkShape, validateIn, violated } from '../private/validation';
 
 /**
  * A State Manager association.
@@ -222,6 +222,7 @@ export class DistributorPackageAssociation extends Resource implements IDistribu
    * the nodes, not the deployer, write the output.
    */
   public grantOutputWrite(grantee: iam.IGrantable): iam.Grant {
+    checkArguments(this, 'grantOutputWrite', { grantee });
     if (!this.outputBucket) {
       validateIn(this, () => violated('grantOutputWrite needs outputBucket to be set on the association'));
     }

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { checkSameRegion, crossAccountAlertRole, isOtherAccountTopic } from './cross-account-alerts';
-import { invalid, isKnown } from '../private/validation';
+import { checkGiven, invalid, isKnown } from '../private/validation';
 
 /** The AWS managed key of SNS: its key policy cannot be changed, so EventBridge cannot use it to publish. */
 const AWS_MANAGED_SNS_KEY = 'alias/aws/sns';
@@ -37,6 +37,7 @@ export class AlertTopic implements events.IRuleTarget {
    * aws-cdk-lib keeps a message once for each construct.
    */
   public static checked(scope: Construct, topic: sns.ITopic, message: events.RuleTargetInput, publisher?: string): AlertTopic {
+    checkGiven('topic', topic);
     const keyName = awsManagedKeyOf(topic.masterKey);
     if (keyName) {
       invalid('topic', `must not be encrypted with the AWS managed key ${AWS_MANAGED_SNS_KEY}: EventBridge cannot use it to ` +

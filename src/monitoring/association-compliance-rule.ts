@@ -2,7 +2,7 @@ import * as config from 'aws-cdk-lib/aws-config';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { CONFIG_API } from '../private/aws-api-model';
-import { checkShape, validateIn } from '../private/validation';
+import { checkArguments, checkShape, validateIn } from '../private/validation';
 
 /**
  * Properties of an `AssociationComplianceRule`.
@@ -59,6 +59,7 @@ export class AssociationComplianceRule extends Construct {
 
   /** An EventBridge rule for the Config rule's compliance changes ("Config Rules Compliance Change"). */
   public onComplianceChange(id: string, options?: events.OnEventOptions): events.Rule {
+    checkArguments(this, 'onComplianceChange', { id });
     return this.rule.onComplianceChange(id, options);
   }
 }

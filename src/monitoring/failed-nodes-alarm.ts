@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { FailedNodesAlarmOptions } from './failed-nodes-alarm-options';
-import { checkInteger, checkWholeMinutes, validateIn } from '../private/validation';
+import { checkGiven, checkInteger, checkWholeMinutes, validateIn } from '../private/validation';
 
 /** CloudWatch's limits for one evaluation period of a standard alarm: a multiple of 60 seconds, at most a day. */
 const MAX_PERIOD = Duration.days(1);
@@ -14,6 +14,7 @@ const MAX_PERIOD = Duration.days(1);
 export function failedNodesAlarm(scope: Construct, id: string, metric: cloudwatch.Metric, subject: string,
   options: FailedNodesAlarmOptions = {}): cloudwatch.Alarm {
   const { threshold, period } = validateIn(scope, () => {
+    checkGiven('id', id);
     const checkedThreshold = options.threshold ?? 1;
     checkInteger('threshold', checkedThreshold, 1, Number.MAX_SAFE_INTEGER);
     const checkedPeriod = options.period ?? Duration.hours(1);

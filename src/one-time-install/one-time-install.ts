@@ -24,7 +24,7 @@ import { bucketRegionIfElsewhere, checkOutputKeyPrefix } from '../private/comman
 import { suppressNagFindings } from '../private/nag-suppressions';
 import { grantBucketOutput, grantLogGroupOutput } from '../private/output-grants';
 import { checkSameStackSetTemplate, isInStackSetTemplate } from '../private/stackset-template';
-import { checkEnum, checkInteger, checkLength, checkReceived, checkRequiredProps, checkShape, invalid, isKnown, toSeconds, validateIn, violated } from '../private/validation';
+import { checkArguments, checkEnum, checkInteger, checkLength, checkReceived, checkRequiredProps, checkShape, invalid, isKnown, toSeconds, validateIn, violated } from '../private/validation';
 import { InstanceTarget } from '../targeting/instance-targets';
 import { ErrorThreshold } from '../targeting/rate-control';
 
@@ -215,6 +215,7 @@ export class OneTimeInstall extends Construct {
    * `outputLogGroup`: the nodes write the output, not the deployer.
    */
   public grantOutputWrite(grantee: iam.IGrantable): iam.Grant {
+    checkArguments(this, 'grantOutputWrite', { grantee });
     if (!this.outputBucket && !this.outputLogGroup) {
       validateIn(this, () => violated('grantOutputWrite needs outputBucket or outputLogGroup to be set on the install'));
     }

@@ -289,6 +289,7 @@ export class OrganizationInventory extends Construct {
    * @see https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html
    */
   public grantQuery(grantee: iam.IGrantable): iam.Grant {
+    checkRequiredProps(this, { grantee }, ['grantee']);
     const stack = Stack.of(this);
     const athena = iam.Grant.addToPrincipal({
       grantee,

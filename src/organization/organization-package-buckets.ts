@@ -105,6 +105,7 @@ export class OrganizationPackageBuckets extends Construct {
 
   /** The name of a region's bucket. */
   public bucketName(region: string): string {
+    validateIn(this, () => checkRegions('bucketName() region', [region]));
     return `${this.bucketNamePrefix}-${region}`;
   }
 

@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { invalid } from './validation';
+import { checkGiven, invalid } from './validation';
 
 /** The jsii type of cdk-stacksets' StackSet stacks, whatever copy of the library made one. */
 const STACKSET_STACK_FQN = 'cdk-stacksets.StackSetStack';
@@ -25,6 +25,7 @@ export function isInStackSetTemplate(scope: IConstruct): boolean {
  * every member account and region, so it can refer only to what that same template holds.
  */
 export function checkSameStackSetTemplate(scope: IConstruct, prop: string, other: IConstruct): void {
+  checkGiven(prop, other);
   if (Stack.of(scope) !== Stack.of(other) && (isInStackSetTemplate(scope) || isInStackSetTemplate(other))) {
     invalid(prop, 'must be in the same StackSet template as this construct: a StackSet template is deployed in every ' +
       'member account and region, and refers only to what it holds', other.node.path);

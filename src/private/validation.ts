@@ -85,8 +85,12 @@ export function isKnown(value: unknown): boolean {
   return !Token.isUnresolved(value);
 }
 
-/** Checks a known string against a pattern; tokens pass through for AWS to judge at deploy. */
+/**
+ * Checks a known string against a pattern; tokens pass through for AWS to judge at deploy. Anything but a string
+ * (left out, null, a number from JSON) is refused: a regular expression would test it as the text "undefined".
+ */
 export function checkPattern(prop: string, value: string, pattern: RegExp, rule: string): void {
+  checkString(prop, value, rule);
   if (isKnown(value) && !pattern.test(value)) {
     invalid(prop, rule, value);
   }
@@ -110,6 +114,16 @@ export function checkInteger(prop: string, value: number, min: number, max: numb
   }
   if (!Number.isInteger(value) || value < min || value > max) {
     invalid(prop, `must be a whole number between ${min} and ${max}${unit ? ` ${unit}` : ''}`, value);
+  }
+}
+
+/**
+ * Refuses what is not a string where one is required: JavaScript callers and JSON props can pass undefined, null or
+ * a number, which a pattern or a template would otherwise take as the text "undefined" or "null".
+ */
+export function checkString(prop: string, value: unknown, rule: string): void {
+  if (typeof value !== 'string') {
+    invalid(prop, rule, value);
   }
 }
 
@@ -160,15 +174,17 @@ export function modelRegExp(pattern: string): RegExp {
   return regExp;
 }
 
-/** Whether a string fits a shape's pattern and lengths. */
+/** Whether a string fits a shape's pattern and lengths; anything but a string does not (`String(undefined)` might). */
 export function fitsShape(shape: ModelShape, value: string): boolean {
-  return (shape.pattern === undefined || modelRegExp(shape.pattern).test(value))
+  return typeof value === 'string'
+    && (shape.pattern === undefined || modelRegExp(shape.pattern).test(value))
     && (shape.min === undefined || value.length >= shape.min)
     && (shape.max === undefined || value.length <= shape.max);
 }
 
 /** Checks a known string against a model shape; `rule` says the shape in words. Tokens pass for AWS to judge. */
 export function checkShape(prop: string, value: string, shape: ModelShape, rule: string): void {
+  checkString(prop, value, rule);
   if (isKnown(value) && !fitsShape(shape, value)) {
     invalid(prop, rule, value);
   }
@@ -230,6 +246,14 @@ export function checkRequiredProps<T extends object>(scope: IConstruct, props: T
       }
     }
   });
+}
+
+/**
+ * Checks a method's required arguments, named with the method (`grantOutputWrite() grantee is required, got
+ * undefined`), before anything reads them; reported against the construct whose method it is.
+ */
+export function checkArguments(scope: IConstruct, method: string, args: Record<string, unknown>): void {
+  validateIn(scope, () => Object.entries(args).forEach(([name, value]) => checkGiven(`${method}() ${name}`, value)));
 }
 
 /** Whether a required value is missing: left out, or null from JavaScript or JSON. */

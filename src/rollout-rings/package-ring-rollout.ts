@@ -143,6 +143,7 @@ export class PackageRingRollout extends Construct {
    * Returns the alarms in ring order.
    */
   public addFailedNodesAlarms(id: string, options: FailedNodesAlarmOptions = {}): cloudwatch.Alarm[] {
+    checkRequiredProps(this, { id }, ['id']);
     const alarms = this.associations.map((association, index) => association.addFailedNodesAlarm(id, {
       ...options,
       alarmName: options.alarmName === undefined ? undefined : `${options.alarmName}-${this.ringNames[index]}`,
@@ -164,6 +165,7 @@ export class PackageRingRollout extends Construct {
    * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/event-detail-resource-status-change.html
    */
   public onRingStopped(id: string, options?: events.OnEventOptions, ringName?: string): events.Rule {
+    checkRequiredProps(this, { id }, ['id']);
     const indexes = ringName === undefined ? this.ringNames.map((_, i) => i) : [this.ringIndex(ringName)];
     const rule = new events.Rule(this, id, options);
     const resources = indexes.flatMap((i) => [this.associations[i].node.defaultChild, this.gates[i].node.defaultChild]);
@@ -185,6 +187,7 @@ export class PackageRingRollout extends Construct {
    * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html
    */
   public alertOnFailure(id: string, topic: sns.ITopic): events.Rule[] {
+    checkRequiredProps(this, { id, topic }, ['id', 'topic']);
     const publisher = `${this.node.path} (the alerts of its rings)`;
     const target = (message: events.RuleTargetInput) => validateIn(this, () => AlertTopic.checked(this, topic, message, publisher));
     target(events.RuleTargetInput.fromText(''));

@@ -102,6 +102,18 @@ describe('the README app bites', () => {
       .toThrow(/README line 1: `declare const x: ec2.IVpc`/);
   });
 
+  test('two snippets with the same top-level name fail, naming both lines, though each is a block of its own', () => {
+    expect(() => readmeApp(readmeSnippets(two(`const agent = ${association('First')}`, `const agent = ${association('Second')}`))))
+      .toThrow('README lines 1 and 8: both snippets declare `agent` at the top level');
+  });
+
+  test('a value declared in two snippets is one value of the reader\'s app when its type is the same, a clash when not', () => {
+    expect(() => readmeApp(readmeSnippets(two(`declare const topic: sns.ITopic;\n${association('First')}`,
+      `declare const topic: sns.ITopic;\n${association('Second')}`)))).not.toThrow();
+    expect(() => readmeApp(readmeSnippets(two('declare const topic: sns.ITopic;', 'declare const topic: sqs.IQueue;'))))
+      .toThrow('README lines 1 and 5: both snippets declare `topic` at the top level');
+  });
+
   test('a snippet with imports must be marked a complete program', () => {
     expect(() => readmeApp(readmeSnippets(two("import { App } from 'aws-cdk-lib';", association('A')))))
       .toThrow(/README line 1: a snippet with imports is a complete program/);

@@ -4,7 +4,9 @@
  * alone (`rosetta/default.ts-fixture`), which cannot see that; this puts them together.
  *
  * - A snippet with the fixture (the default) becomes a block `{ ... }` in the constructor of the fixture's stack,
- *   in README order: its variables stay its own, its construct ids share the stack.
+ *   in README order: its construct ids share the stack. Its top-level names must be distinct from every other
+ *   snippet's too (`checkDistinctNames`), as a user who pastes them into one constructor gets them: the blocks would
+ *   hide a clash. A `declare const` of the same name and type in two snippets is one value of the reader's app.
  * - A `nofixture` snippet is a complete program (the smallest app): it becomes a file of its own.
  * - `declare const x: T;` (a value the snippet takes from the reader's app) becomes a real construct of T, from
  *   `DECLARED`; a type missing there fails the generation, naming the snippet.
@@ -85,8 +87,30 @@ export interface ReadmeApp {
   readonly programs: Record<string, string>;
 }
 
+/**
+ * Fails on a top-level name (`const`, `let`, `var`, `function`, `class`) that two snippets with the fixture declare,
+ * naming both README lines; `declare const x: T;` in both, with the same type, is the same value of the reader's app.
+ */
+export function checkDistinctNames(snippets: Snippet[]): void {
+  const seen = new Map<string, { line: number; declared?: string }>();
+  for (const snippet of snippets.filter((s) => !s.program)) {
+    for (const match of snippet.source.matchAll(/^(?:(declare) const (\w+): ([\w.]+);|(?:export )?(?:const|let|var|function|class) (\w+))/gm)) {
+      const name = match[2] ?? match[4];
+      const declared = match[1] ? match[3] : undefined;
+      const before = seen.get(name);
+      if (before && !(declared !== undefined && before.declared === declared)) {
+        throw new Error(`README lines ${before.line} and ${snippet.line}: both snippets declare \`${name}\` at the top level, ` +
+          'which fails when they are pasted into one stack: give one of them another name' +
+          (declared !== undefined || before.declared !== undefined ? ' (a `declare const` may repeat only with the same type)' : ''));
+      }
+      seen.set(name, before ?? { line: snippet.line, declared });
+    }
+  }
+}
+
 /** The generated files' sources. */
 export function readmeApp(snippets: Snippet[]): ReadmeApp {
+  checkDistinctNames(snippets);
   const fixture = fs.readFileSync(path.join(REPO, 'rosetta', 'default.ts-fixture'), 'utf8');
   let declared = 0;
   const next = () => `ReadmeDeclared${++declared}`;
