@@ -265,15 +265,40 @@ describe('a ring\'s gate, driven as the Provider framework drives it', () => {
     expect(outcome.reason).toBe('ring \'canary\' (1 of 3) of FleetStack/AgentRollout: could not read its health: AccessDenied: AccessDenied: simulated');
   });
 
-  test('without the ring\'s start (DescribeAssociation refused), the bake\'s start stands in', async () => {
+  test('DescribeAssociation throttled in onEvent: isComplete reads the ring\'s start, and a node that failed while the ring installed is counted', async () => {
+    // GIVEN a node fails 2 minutes into a 5-minute install; DescribeAssociation is throttled for the first minute of the bake
+    fleet.nodesFail(1, deployStart + 2 * MINUTE);
+    const event = ringSucceededAfter(5);
+    fleet.outage('DescribeAssociation', clock.now(), clock.now() + MINUTE, () => awsError('ThrottlingException'));
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN the first poll that reads the ring's start fails the gate, counting from it
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.reason).toMatch(/: 1 node runs failed to install ExampleAgent 2.0.0 between 2026-12-04 10:00:00 UTC and /);
+    expect(fleet.calls.DescribeAssociation).toBeGreaterThan(1);
+  });
+
+  test('DescribeAssociation refused for good (AccessDenied): the gate fails saying so, never counting from the bake\'s start', async () => {
     fleet.outage('DescribeAssociation', 0, Infinity, () => awsError('AccessDeniedException', 400));
     const event = ringSucceededAfter(5);
-    const bakeStart = clock.now();
+
+    const outcome = await runGate(event, clock);
+
+    expect(outcome).toEqual(expect.objectContaining({ status: 'FAILED', polls: 1 }));
+    expect(outcome.reason).toBe('ring \'canary\' (1 of 3) of FleetStack/AgentRollout: could not read its health: ' +
+      'AccessDeniedException: AccessDeniedException: simulated');
+  });
+
+  test('DescribeAssociation refused in onEvent only: the verdict carries the ring\'s start as isComplete read it', async () => {
+    const event = ringSucceededAfter(5);
+    fleet.outage('DescribeAssociation', clock.now(), clock.now() + 2_000, () => awsError('AccessDeniedException', 400));
 
     const outcome = await runGate(event, clock);
 
     expect(outcome.status).toBe('SUCCESS');
-    expect(outcome.data?.RingStart).toBe(new Date(bakeStart + 1000).toISOString());
+    expect(outcome.data).toEqual(expect.objectContaining({ RingStart: new Date(deployStart).toISOString(), RingVersion: '1' }));
   });
 
   test('a gate created with a new ring bakes as well', async () => {
