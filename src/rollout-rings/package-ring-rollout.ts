@@ -189,7 +189,8 @@ export class PackageRingRollout extends Construct {
   public alertOnFailure(id: string, topic: sns.ITopic): events.Rule[] {
     const publisher = `${this.node.path} (the alerts of its rings)`;
     const target = (message: events.RuleTargetInput) => validateIn(this, () => AlertTopic.checked(this, topic, message, publisher));
-    target(events.RuleTargetInput.fromText(''));
+    // Refused at once, even for a rollout whose rings make no rule.
+    validateIn(this, () => AlertTopic.check(this, topic));
     return this.associations.flatMap((association, index) => {
       const ring = `Ring ${this.ringNames[index]} (${index + 1} of ${this.ringNames.length}) of rollout ${this.node.path}`;
       const field = (path: string) => events.EventField.fromPath(path);

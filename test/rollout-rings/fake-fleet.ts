@@ -16,7 +16,12 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { botocoreViolations, modelledErrors } from './botocore-requests';
-import { SimulatedClock } from './gate-framework';
+
+/** The simulated clock the fleet answers on (gate-framework.ts `SimulatedClock`). */
+interface SimulatedClock {
+  now(): number;
+  advance(ms: number): void;
+}
 
 type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 type AlarmType = 'MetricAlarm' | 'CompositeAlarm';

@@ -1,5 +1,5 @@
 import { cloudWatchThrottling, FakeFleet } from './fake-fleet';
-import { gateEvent, GateOutcome, gateProperties, runGate, startGate, useSimulatedClock } from './gate-framework';
+import { gateEvent, GateOutcome, gateProperties, runGate, startGate, useGateAccount, useSimulatedClock } from './gate-framework';
 import { forgetAll } from '../../src/rollout-rings/gate-memo';
 import { isTransient } from '../../src/rollout-rings/gate-reads';
 import { HISTORY_PACING_SECONDS, IS_COMPLETE_TIMEOUT_SECONDS, QUERY_INTERVAL_SECONDS, VERDICT_DELAY_SECONDS } from '../../src/rollout-rings/gate-timing';
@@ -7,27 +7,11 @@ import { HISTORY_PACING_SECONDS, IS_COMPLETE_TIMEOUT_SECONDS, QUERY_INTERVAL_SEC
 const MINUTE = 60_000;
 const SECOND = 1_000;
 const clock = useSimulatedClock();
+const account = useGateAccount(clock);
+const ringSucceededAfter = account.ringSucceededAfter;
 let fleet: FakeFleet;
 let deployStart: number;
-
-beforeEach(() => {
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  fleet = new FakeFleet(clock);
-  deployStart = clock.now();
-  fleet.associationUpdatedAt = deployStart;
-  fleet.alarm('fleet-errors', 'OK', deployStart - 24 * 60 * MINUTE).alarm('canary-failed-nodes', 'OK', deployStart - 24 * 60 * MINUTE);
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
-  expect(fleet.violations).toEqual([]);
-});
-
-/** CloudFormation waited `installMs` for the ring's association to succeed; now it updates the gate. */
-function ringSucceededAfter(installMs: number, overrides: Parameters<typeof gateProperties>[0] = {}) {
-  clock.advance(installMs);
-  return gateEvent('Update', gateProperties(overrides), gateProperties({ Version: '1.0.0', Install: '{"version":"1.0.0"}' }));
-}
+beforeEach(() => ({ fleet, deployStart } = account));
 
 /**
  * runGate's polls: onEvent and the first isComplete each take a second (`runMs`), then a poll every interval plus
