@@ -194,6 +194,7 @@ for (const task of project.tasks.all.filter((t) => /^bundle:(one-time-install|ro
 project.eslint?.allowDevDeps('src/one-time-install/ssm-commands.ts');
 project.eslint?.allowDevDeps('src/one-time-install/install-parameters.ts');
 project.eslint?.allowDevDeps('src/rollout-rings/gate-reads.ts');
+project.eslint?.allowDevDeps('src/rollout-rings/gate-ring.ts');
 
 // The build workflow runs every check of CI after projen's build.
 project.buildWorkflow!.addPostBuildSteps({ name: 'Every check of CI (.ci/run)', run: 'bash .ci/run' });

@@ -7,7 +7,6 @@ import {
   StateValue,
 } from '@aws-sdk/client-cloudwatch';
 import {
-  DescribeAssociationCommand,
   DescribeAssociationExecutionsCommand,
   DescribeAssociationExecutionTargetsCommand,
   SSMClient,
@@ -22,9 +21,8 @@ import { RunBudget } from './gate-budget';
  */
 const cloudwatch = new CloudWatchClient({ maxAttempts: 1 });
 const cloudformation = new CloudFormationClient({ maxAttempts: 1 });
-const ssm = new SSMClient({ maxAttempts: 1 });
-/** onEvent reads the ring once and cannot ask again at a next poll: the SDK's standard retries. */
-const ssmOnce = new SSMClient({ maxAttempts: 3 });
+/** Exported for isComplete's DescribeAssociation (`gate-ring.ts`). */
+export const ssm = new SSMClient({ maxAttempts: 1 });
 
 /**
  * Every page of a paged read: `read(nextToken)` until an answer has no `NextToken`, or until `each` returns `true`
@@ -74,24 +72,8 @@ export async function isRollingBack(stackId: string, budget: RunBudget): Promise
   return (answer.Stacks?.[0]?.StackStatus ?? '').endsWith('ROLLBACK_IN_PROGRESS');
 }
 
-/** A ring's association as DescribeAssociation describes it. */
-export interface RingAssociation {
-  /** When it was last changed (or created): `LastUpdateAssociationDate`, else `Date`. */
-  readonly changedAt?: number;
-  /** `AssociationVersion`: the executions its change started carry it (AssociationExecution `AssociationVersion`). */
-  readonly version?: string;
-}
-
-/**
- * The ring's association. onEvent reads it with the SDK's retries; isComplete, when onEvent could not, once a poll
- * (a read refused for a transient reason is "not yet" there).
- */
-export async function readRing(associationId: string, budget?: RunBudget): Promise<RingAssociation> {
-  const command = new DescribeAssociationCommand({ AssociationId: associationId });
-  const answer = budget ? await ssm.send(command, budget.options()) : await ssmOnce.send(command);
-  const description = answer.AssociationDescription;
-  return { changedAt: (description?.LastUpdateAssociationDate ?? description?.Date)?.getTime(), version: description?.AssociationVersion };
-}
+/** The alarm types of `AlarmTypes` (DescribeAlarms, DescribeAlarmHistory). */
+export type AlarmType = 'CompositeAlarm' | 'MetricAlarm';
 
 /** An alarm's state as the gate judges it. */
 export interface AlarmState {
@@ -103,21 +85,10 @@ export interface AlarmState {
 }
 
 /**
- * The alarm types a gate reads: without `AlarmTypes`, DescribeAlarms and DescribeAlarmHistory return metric alarms
- * only (API reference, DescribeAlarms and DescribeAlarmHistory, `AlarmTypes`), so a gate whose alarms may be composite
- * names both. A gate of metric alarms alone names `MetricAlarm` only: its function is granted `alarm:*` only, and
- * composite alarms are answered only to a caller allowed on `*` (same pages), so asking for them might be refused
- * rather than filtered.
- */
-export function alarmTypes(mayBeComposite: boolean): Array<'CompositeAlarm' | 'MetricAlarm'> {
-  return mayBeComposite ? ['CompositeAlarm', 'MetricAlarm'] : ['MetricAlarm'];
-}
-
-/**
  * The alarms' states. A name that does not come back is missing from the map. `MaxRecords` 100, the most the API
  * takes (botocore's CloudWatch model, `MaxRecords`: 1 to 100), and every page read (`NextToken`).
  */
-export async function readAlarms(names: string[], types: Array<'CompositeAlarm' | 'MetricAlarm'>,
+export async function readAlarms(names: string[], types: AlarmType[],
   budget: RunBudget): Promise<Map<string, AlarmState>> {
   const states = new Map<string, AlarmState>();
   for (let i = 0; i < names.length; i += MAX_ALARMS_PER_CALL) {
@@ -159,7 +130,7 @@ export interface AlarmHistory {
  * oldest first, page after page, up to the first ALARM: an alarm that flaps between OK and INSUFFICIENT_DATA cannot
  * push it out of sight. No `EndDate`: it is optional, and "now" is the end (API reference, DescribeAlarmHistory).
  */
-export async function alarmHistorySince(name: string, from: number, types: Array<'CompositeAlarm' | 'MetricAlarm'>,
+export async function alarmHistorySince(name: string, from: number, types: AlarmType[],
   budget: RunBudget): Promise<AlarmHistory> {
   let found: AlarmHistory = {};
   await everyPage((nextToken) => cloudwatch.send(new DescribeAlarmHistoryCommand({
@@ -173,7 +144,7 @@ export async function alarmHistorySince(name: string, from: number, types: Array
   }), budget.options()), (page) => {
     for (const item of page.AlarmHistoryItems ?? []) {
       const at = item.Timestamp?.getTime() ?? from;
-      const { oldState, newState } = states(item);
+      const { oldState, newState } = statesOf(item);
       if (newState === StateValue.ALARM || oldState === StateValue.ALARM) {
         found = { alarmAt: at, firingAtStart: newState !== StateValue.ALARM, lastChange: at };
         return true;
@@ -185,7 +156,7 @@ export async function alarmHistorySince(name: string, from: number, types: Array
   return found;
 }
 
-function states(item: AlarmHistoryItem): { oldState?: string; newState?: string } {
+function statesOf(item: AlarmHistoryItem): { oldState?: string; newState?: string } {
   try {
     const data = JSON.parse(item.HistoryData ?? '{}');
     return { oldState: data.oldState?.stateValue, newState: data.newState?.stateValue };

@@ -1,5 +1,9 @@
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { GateData, GateEvent, gateClock, logEvent, Verdict } from './gate-event';
-import { readRing } from './gate-reads';
+import { readRing } from './gate-ring';
+
+/** onEvent reads the ring once and cannot ask again at a next poll: the SDK's standard retries. */
+const ssm = new SSMClient({ maxAttempts: 3 });
 
 /**
  * onEvent of a ring's gate. It sends nothing anywhere: it decides whether the ring needs a bake and when it began.
@@ -30,7 +34,7 @@ export async function handler(event: GateEvent): Promise<{ PhysicalResourceId: s
   const bakeStart = gateClock.now();
   let ring: { RingStart?: string; RingVersion?: string } = {};
   try {
-    const association = await readRing(properties.AssociationId);
+    const association = await readRing(ssm, properties.AssociationId);
     if (association.changedAt !== undefined) {
       ring = { RingStart: new Date(Math.min(bakeStart, association.changedAt)).toISOString(), RingVersion: association.version };
     }

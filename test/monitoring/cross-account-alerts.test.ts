@@ -66,7 +66,9 @@ describe('alertOnFailure() to a topic of another account', () => {
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       // EventBridge of this account only (confused deputy): EventBridge User Guide, "Cross-service confused deputy prevention in Amazon EventBridge".
       {
-        Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
         Condition: { StringEquals: { 'aws:SourceAccount': stack.account } },
       },
     ]);

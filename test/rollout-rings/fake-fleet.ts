@@ -159,7 +159,9 @@ export class FakeFleet {
       const history = (input.AlarmTypes ?? ['MetricAlarm']).includes(type) ? this.transitions.get(input.AlarmName!) ?? [] : [];
       const items = history
         .map((t, i) => ({ ...t, old: history[i - 1]?.state ?? 'INSUFFICIENT_DATA' }))
-        .filter((t) => t.at >= (input.StartDate?.getTime() ?? 0) && t.at <= Math.min(input.EndDate?.getTime() ?? Infinity, this.clock.now() - this.historyLagMs));
+        // On the history `historyLagMs` after the change.
+        .filter((t) => t.at >= (input.StartDate?.getTime() ?? 0) && t.at <= Math.min(input.EndDate?.getTime() ?? Infinity,
+          this.clock.now() - this.historyLagMs));
       // As the API pages: `MaxRecords` a page, in `ScanBy` order (newest first unless asked), `NextToken` for the rest.
       const ordered = input.ScanBy === 'TimestampAscending' ? items : items.reverse();
       const start = Number(input.NextToken ?? 0);
@@ -180,7 +182,8 @@ export class FakeFleet {
     ssm.on(DescribeAssociationCommand).callsFake((input) => this.answer('ssm', 'DescribeAssociation', input, () => {
       const id = input.AssociationId ?? ASSOCIATION_ID;
       const at = this.updatedAt.get(id);
-      return { AssociationDescription: { LastUpdateAssociationDate: at === undefined ? undefined : new Date(at), AssociationVersion: this.versionOf(id) } };
+      const LastUpdateAssociationDate = at === undefined ? undefined : new Date(at);
+      return { AssociationDescription: { LastUpdateAssociationDate, AssociationVersion: this.versionOf(id) } };
     }));
     ssm.on(DescribeAssociationExecutionsCommand).callsFake((input: DescribeAssociationExecutionsCommandInput) =>
       this.answer('ssm', 'DescribeAssociationExecutions', input, () => this.describeExecutions(input)));
