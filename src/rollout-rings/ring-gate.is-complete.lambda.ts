@@ -27,11 +27,13 @@ const HISTORY_TIMESTAMP_SLACK_MS = 1000;
  *    back to the old version, which was baked when it rolled out, and a gate must never hold a rollback.
  * 2. An alarm in ALARM fails the gate at once, naming the alarm and saying whether it was already in ALARM before the
  *    ring started, went to ALARM while the ring installed, or during the bake; an alarm that went to ALARM and back
- *    between two polls fails it too (its history says so). INSUFFICIENT_DATA is not ALARM: it neither fails nor holds
- *    the gate (as AppConfig and CodeDeploy roll back on ALARM only), and the alarms without data are listed in the
- *    gate's `AlarmsWithoutData` attribute and its log.
+ *    between two polls fails it too, and so does one that was in ALARM when the ring started and cleared before the
+ *    first poll (its history says so: an item from the ring's start on whose old state is ALARM). INSUFFICIENT_DATA
+ *    is not ALARM: it neither fails nor holds the gate (as AppConfig and CodeDeploy roll back on ALARM only), and the
+ *    alarms without data are listed in the gate's `AlarmsWithoutData` attribute and its log.
  * 3. More failed node runs than the ring allows from the ring's start (its association's change, to the millisecond)
- *    fail the gate at once.
+ *    to now or the bake's end, whichever is first, fail the gate at once. The ring's start is onEvent's read of it, or,
+ *    when onEvent could not read it, this poll's (nothing is judged before it is known).
  * 4. The verdict: once the bake has ended and `VERDICT_DELAY_SECONDS` more have passed, a poll whose reads all
  *    answered counts the failed runs of exactly [ring start, bake end] and passes the gate if they are within the
  *    ring's allowance.
