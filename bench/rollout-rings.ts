@@ -87,7 +87,7 @@ async function gatesAtOnce(gates: number, alarmsPerGate: number, coldEvery?: num
   console.log(`    throttled answers: ${Object.entries(run.throttled).map(([api, n]) => `${api} ${n}`).join(', ') || 'none'}`);
   const drained = ((run.fleet.lastAnswered.DescribeAlarmHistory ?? run.bakeStart) - run.bakeStart) / 60_000;
   console.log(`    every changed alarm's history read by minute ${drained.toFixed(1)} of the bakes (each once per change)`);
-  const reasons = [...new Set(failed.filter((g) => g.name !== `gate${firing}`).map((g) => g.outcome.reason?.replace(/^ring '\w+' \(1 of 3\) of [^:]+: /, '')))];
+  const reasons = [...new Set(failed.filter((g) => g.name !== `gate${firing}`).map((g) => g.outcome.reason?.replace(/^ring '\w+' \(1 of 3\) of [^:]+: /, '').replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/g, 'T')))];
   console.log(reasons.length ? `    healthy gates failed: ${reasons.join('; ')}` : '    no healthy gate failed');
   console.log(`    verdict after the bake's end: ${passed.length ? `${Math.min(...afterBake).toFixed(0)} to ${Math.max(...afterBake).toFixed(0)} s` : 'none passed'}` +
     ` (target: at most two polls, ${twoPolls} s)`);
