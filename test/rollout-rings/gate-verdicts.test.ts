@@ -438,3 +438,19 @@ describe('review of issue 23: alarm history that lags, alarm types, pages', () =
     expect(fleet.calls.DescribeAlarms).toBe(4 * outcome.polls);
   });
 });
+
+describe('review of issue 23: a history that never catches up', () => {
+  test('an alarm whose history never reaches its last change: the gate fails after the read grace, saying why', async () => {
+    // GIVEN the alarm changed while the ring installed, and its history lags an hour
+    fleet.historyLagMs = 60 * MINUTE;
+    fleet.alarm('fleet-errors', 'INSUFFICIENT_DATA', deployStart + MINUTE);
+    const event = ringSucceededAfter(5 * MINUTE, { BakeSeconds: '600' });
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN never passed on an unread change
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.reason).toMatch(/its health could not be read within 5 minutes after it \(the last answer: HistoryBehind\)$/);
+  });
+});

@@ -1,33 +1,19 @@
 import { awsError, FakeFleet } from './fake-fleet';
-import { gateEvent, gateProperties, runGate, useSimulatedClock } from './gate-framework';
+import { gateEvent, gateProperties, runGate, useGateAccount, useSimulatedClock } from './gate-framework';
 import { HEALTH_READ_GRACE_MINUTES } from '../../src/rollout-rings/gate-timing';
 import { handler as onEvent } from '../../src/rollout-rings/ring-gate.on-event.lambda';
 
 const MINUTE = 60_000;
 const clock = useSimulatedClock();
+const account = useGateAccount(clock);
 let fleet: FakeFleet;
 /** When the deployment began: ring canary's association was updated then. */
 let deployStart: number;
-
-beforeEach(() => {
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  fleet = new FakeFleet(clock);
-  deployStart = clock.now();
-  fleet.associationUpdatedAt = deployStart;
-  // Both alarms have been OK for a day.
-  fleet.alarm('fleet-errors', 'OK', deployStart - 24 * 60 * MINUTE).alarm('canary-failed-nodes', 'OK', deployStart - 24 * 60 * MINUTE);
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
-  // Every request the gate sent holds to botocore's model of its operation.
-  expect(fleet.violations).toEqual([]);
-});
+beforeEach(() => ({ fleet, deployStart } = account));
 
 /** CloudFormation waited `installMinutes` for the ring's association to succeed; now it updates the gate. */
 function ringSucceededAfter(installMinutes: number) {
-  clock.advance(installMinutes * MINUTE);
-  return gateEvent('Update', gateProperties(), gateProperties({ Version: '1.0.0', Install: '{"version":"1.0.0"}' }));
+  return account.ringSucceededAfter(installMinutes * MINUTE);
 }
 
 describe('a ring\'s gate, driven as the Provider framework drives it', () => {
