@@ -196,6 +196,7 @@ for (const task of project.tasks.all.filter((t) => /^bundle:(one-time-install|ro
 project.eslint?.allowDevDeps('src/one-time-install/ssm-commands.ts');
 project.eslint?.allowDevDeps('src/one-time-install/install-parameters.ts');
 project.eslint?.allowDevDeps('src/rollout-rings/gate-reads.ts');
+project.eslint?.allowDevDeps('src/rollout-rings/gate-ring.ts');
 // `CfnResource#addDependency` and `Stack#addDependency` are deprecated in the newest aws-cdk-lib, which fails apps that
 // fail on deprecations (`.ci/consumer/run` found it twice): dependencies go through `node.addDependency`.
 project.eslint?.addOverride({

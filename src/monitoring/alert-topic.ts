@@ -37,6 +37,12 @@ export class AlertTopic implements events.IRuleTarget {
    * aws-cdk-lib keeps a message once for each construct.
    */
   public static checked(scope: Construct, topic: sns.ITopic, message: events.RuleTargetInput, publisher?: string): AlertTopic {
+    AlertTopic.check(scope, topic);
+    return new AlertTopic(scope, topic, message, publisher);
+  }
+
+  /** Refuses a topic no rule can publish to (the AWS managed key, another Region), before any rule is made. */
+  public static check(scope: Construct, topic: sns.ITopic): void {
     checkGiven('topic', topic);
     const keyName = awsManagedKeyOf(topic.masterKey);
     if (keyName) {
@@ -45,7 +51,6 @@ export class AlertTopic implements events.IRuleTarget {
         'encrypt the topic with a customer managed key', keyName);
     }
     checkSameRegion(Stack.of(scope), topic);
-    return new AlertTopic(scope, topic, message, publisher);
   }
 
   private constructor(

@@ -54,8 +54,10 @@ export interface CrossAccountAlertRole {
 /**
  * The stack's execution role for alerts to `topic`, one a topic, shared by every alert rule of the stack: allowed
  * `sns:Publish` on that topic only (and the topic's key, when known). Its name is fixed at synth, so that the topic's
- * owner can name it before this stack is deployed. Its trust policy has no `aws:SourceArn` condition: a role cannot
- * be passed to another account's rules (the execution role "must be in the same account as the event bus").
+ * owner can name it before this stack is deployed. Its trust policy takes EventBridge of this account only
+ * (`aws:SourceAccount`: EventBridge User Guide, "Cross-service confused deputy prevention in Amazon EventBridge":
+ * `aws:SourceAccount` to allow any resource of an account); no `aws:SourceArn` (which would be a rule's ARN there), as
+ * every alert rule of the stack shares the role.
  */
 export function crossAccountAlertRole(ruleStack: Stack, topic: sns.ITopic, partition: string): CrossAccountAlertRole {
   const topicArn = topic.topicArn;
@@ -69,7 +71,7 @@ export function crossAccountAlertRole(ruleStack: Stack, topic: sns.ITopic, parti
   if (!role) {
     role = new iam.Role(ruleStack, id, {
       roleName,
-      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': ruleStack.account } }),
       description: `EventBridge publishes the alerts of ${ruleStack.stackName} to ${isKnown(topicArn) ? topicArn : 'a topic'} of another account`,
     });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topicArn] }));

@@ -22,6 +22,11 @@ export interface GateProperties {
   readonly Install: string;
   /** The alarms that must stay out of ALARM, by name. */
   readonly AlarmNames?: string[];
+  /**
+   * `true` when an alarm of the gate may be composite (gate-provider.ts `mayBeComposite`, which also grants the reads
+   * on `*`): only then do its reads ask for composite alarms. Absent (a gate of an earlier version): `true`.
+   */
+  readonly MayBeComposite?: string;
   readonly BakeSeconds: string;
   /**
    * The gate fails when more runs of the ring's association on a node failed than this, from the ring's start to the
@@ -49,8 +54,13 @@ export interface GateEvent {
 export interface GateData {
   /** `baking` while the gate waits; `passed`, or `unchanged` (nothing new installed: no bake), at the end. */
   readonly Verdict?: string;
-  /** When the ring's association was last changed (DescribeAssociation), ISO 8601: alarms older than it predate the ring. */
+  /**
+   * When the ring's association was last changed (DescribeAssociation), ISO 8601: alarms older than it predate the ring.
+   * Absent when onEvent could not read it: isComplete reads it then, and judges nothing until it has.
+   */
   readonly RingStart?: string;
+  /** The association's `AssociationVersion` then: only executions of it are the ring's. */
+  readonly RingVersion?: string;
   /** When the bake began: when CloudFormation had seen the ring's association succeed and moved on to the gate. */
   readonly BakeStart?: string;
   /** When the bake ends. */

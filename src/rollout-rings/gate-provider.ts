@@ -80,8 +80,8 @@ export class GateProvider extends Construct {
   /**
    * Lets the gate read the rings' associations and alarms, in this account and region.
    *
-   * DescribeAssociation (onEvent), DescribeAssociationExecutions and DescribeAssociationExecutionTargets (isComplete)
-   * are granted on the `association` resource type (Service Authorization Reference, AWS Systems Manager),
+   * DescribeAssociation (onEvent, and isComplete when onEvent could not read the ring's start),
+   * DescribeAssociationExecutions and DescribeAssociationExecutionTargets (isComplete) are granted on the `association` resource type (Service Authorization Reference, AWS Systems Manager),
    * DescribeAlarms and DescribeAlarmHistory on the `alarm` resource type (Amazon CloudWatch), each as
    * `association/*` and `alarm:*` of this account and region rather than one ARN per ring: the provider serves every
    * ring of the stack, and ring N+1's association waits for ring N's gate, so a policy naming ring N+1's association,
@@ -95,7 +95,7 @@ export class GateProvider extends Construct {
       this.associationReads = new iam.PolicyStatement({ actions: ['ssm:DescribeAssociation'], resources: [associations] });
       this.onEvent.addToRolePolicy(this.associationReads);
       this.executionReads = new iam.PolicyStatement({
-        actions: ['ssm:DescribeAssociationExecutions', 'ssm:DescribeAssociationExecutionTargets'],
+        actions: ['ssm:DescribeAssociation', 'ssm:DescribeAssociationExecutions', 'ssm:DescribeAssociationExecutionTargets'],
         resources: [associations],
       });
       this.isComplete.addToRolePolicy(this.executionReads);

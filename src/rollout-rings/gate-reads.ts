@@ -7,7 +7,6 @@ import {
   StateValue,
 } from '@aws-sdk/client-cloudwatch';
 import {
-  DescribeAssociationCommand,
   DescribeAssociationExecutionsCommand,
   DescribeAssociationExecutionTargetsCommand,
   SSMClient,
@@ -18,13 +17,28 @@ import { RunBudget } from './gate-budget';
  * The gate's reads. One client per service and Lambda container, each call tried once (`maxAttempts: 1`): the poll
  * 30 seconds later is the retry. The SDK's own retries waited up to 53 of a run's 60 seconds when CloudWatch
  * throttled many gates at once (issue 23), and a run killed by its timeout fails the gate; so a throttled read is
- * "not yet" at once (`isTransient`), and every call is aborted when the run's budget ends (`RunBudget.signal`).
+ * "not yet" at once (`isTransient`), and every call is aborted when the run's budget ends (`RunBudget.options()`).
  */
 const cloudwatch = new CloudWatchClient({ maxAttempts: 1 });
 const cloudformation = new CloudFormationClient({ maxAttempts: 1 });
-const ssm = new SSMClient({ maxAttempts: 1 });
-/** onEvent reads the ring's start once and cannot ask again at a next poll: the SDK's standard retries. */
-const ssmOnce = new SSMClient({ maxAttempts: 3 });
+/** Exported for isComplete's DescribeAssociation (`gate-ring.ts`). */
+export const ssm = new SSMClient({ maxAttempts: 1 });
+
+/**
+ * Every page of a paged read: `read(nextToken)` until an answer has no `NextToken`, or until `each` returns `true`
+ * (it has what it needs).
+ */
+async function everyPage<P extends { NextToken?: string }>(read: (nextToken?: string) => Promise<P>,
+  each: (page: P) => Promise<boolean | void> | boolean | void): Promise<void> {
+  let nextToken: string | undefined;
+  do {
+    const page = await read(nextToken);
+    if (await each(page)) {
+      return;
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+}
 
 /** DescribeAlarms takes at most 100 names (API reference, `AlarmNames`); the construct holds a ring to it. */
 export const MAX_ALARMS_PER_CALL = 100;
@@ -39,7 +53,7 @@ const TRANSIENT = new Set([
   'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottled', 'RequestThrottledException',
   'TooManyRequestsException', 'RequestLimitExceeded', 'ServiceUnavailable', 'InternalFailure',
   'InternalServiceFault', 'InternalServiceError', 'InternalServerError', 'TimeoutError', 'RequestTimeout', 'AbortError',
-  'OutOfBudget',
+  'OutOfBudget', 'HistoryBehind',
 ]);
 
 /** Whether a failed call may be asked again: throttled, timed out, or the service's own fault. */
@@ -58,12 +72,8 @@ export async function isRollingBack(stackId: string, budget: RunBudget): Promise
   return (answer.Stacks?.[0]?.StackStatus ?? '').endsWith('ROLLBACK_IN_PROGRESS');
 }
 
-/** When the association was last changed (or created): `LastUpdateAssociationDate`, else `Date` (DescribeAssociation). */
-export async function associationChangedAt(associationId: string): Promise<number | undefined> {
-  const answer = await ssmOnce.send(new DescribeAssociationCommand({ AssociationId: associationId }));
-  const description = answer.AssociationDescription;
-  return (description?.LastUpdateAssociationDate ?? description?.Date)?.getTime();
-}
+/** The alarm types of `AlarmTypes` (DescribeAlarms, DescribeAlarmHistory). */
+export type AlarmType = 'CompositeAlarm' | 'MetricAlarm';
 
 /** An alarm's state as the gate judges it. */
 export interface AlarmState {
@@ -75,22 +85,19 @@ export interface AlarmState {
 }
 
 /**
- * Both alarm types, on every alarm read: without `AlarmTypes`, DescribeAlarms and DescribeAlarmHistory return metric
- * alarms only (API reference, DescribeAlarms and DescribeAlarmHistory, `AlarmTypes`).
+ * The alarms' states. A name that does not come back is missing from the map. `MaxRecords` 100, the most the API
+ * takes (botocore's CloudWatch model, `MaxRecords`: 1 to 100), and every page read (`NextToken`).
  */
-const ALARM_TYPES: ['CompositeAlarm', 'MetricAlarm'] = ['CompositeAlarm', 'MetricAlarm'];
-
-/** The alarms' states, metric and composite alarms alike. A name that does not come back is missing from the map. */
-export async function readAlarms(names: string[], budget: RunBudget): Promise<Map<string, AlarmState>> {
+export async function readAlarms(names: string[], types: AlarmType[],
+  budget: RunBudget): Promise<Map<string, AlarmState>> {
   const states = new Map<string, AlarmState>();
   for (let i = 0; i < names.length; i += MAX_ALARMS_PER_CALL) {
-    let nextToken: string | undefined;
-    do {
-      const page = await cloudwatch.send(new DescribeAlarmsCommand({
-        AlarmNames: names.slice(i, i + MAX_ALARMS_PER_CALL),
-        AlarmTypes: ALARM_TYPES,
-        NextToken: nextToken,
-      }), budget.options());
+    await everyPage((nextToken) => cloudwatch.send(new DescribeAlarmsCommand({
+      AlarmNames: names.slice(i, i + MAX_ALARMS_PER_CALL),
+      AlarmTypes: types,
+      MaxRecords: MAX_ALARMS_PER_CALL,
+      NextToken: nextToken,
+    }), budget.options()), (page) => {
       for (const alarm of [...page.MetricAlarms ?? [], ...page.CompositeAlarms ?? []]) {
         if (alarm.AlarmName) {
           states.set(alarm.AlarmName, {
@@ -101,45 +108,62 @@ export async function readAlarms(names: string[], budget: RunBudget): Promise<Ma
           });
         }
       }
-      nextToken = page.NextToken;
-    } while (nextToken);
+    });
   }
   return states;
 }
 
-/**
- * When the alarm first went to ALARM since `from`, if it did: an alarm that is OK again by the time the gate looks may
- * have been in ALARM between two polls. DescribeAlarmHistory's `StateUpdate` items carry the new state in `HistoryData`
- * (JSON, `newState.stateValue`). Read oldest first, page after page (`NextToken`), up to the first ALARM: an alarm that
- * flaps between OK and INSUFFICIENT_DATA cannot push it out of sight. No `EndDate`: it is optional, and "now" is the
- * end (API reference, DescribeAlarmHistory).
- */
-export async function wentToAlarmSince(name: string, from: number, budget: RunBudget): Promise<number | undefined> {
-  let nextToken: string | undefined;
-  do {
-    const answer = await cloudwatch.send(new DescribeAlarmHistoryCommand({
-      AlarmName: name,
-      AlarmTypes: ALARM_TYPES,
-      HistoryItemType: 'StateUpdate',
-      StartDate: new Date(from),
-      MaxRecords: 100,
-      ScanBy: 'TimestampAscending',
-      NextToken: nextToken,
-    }), budget.options());
-    const first = (answer.AlarmHistoryItems ?? []).find(isToAlarm);
-    if (first) {
-      return first.Timestamp?.getTime() ?? from;
-    }
-    nextToken = answer.NextToken;
-  } while (nextToken);
-  return undefined;
+/** What an alarm's history since the ring's start says. */
+export interface AlarmHistory {
+  /** When it first went to ALARM, or left the ALARM it was in when the ring started (`firingAtStart`). */
+  readonly alarmAt?: number;
+  readonly firingAtStart?: boolean;
+  /** The newest state change read (none: the history has none since `from`). */
+  readonly lastChange?: number;
 }
 
-function isToAlarm(item: AlarmHistoryItem): boolean {
+/**
+ * Whether the alarm was in ALARM since `from`: an alarm that is OK again by the time the gate looks may have been in
+ * ALARM between two polls, or when the ring started. DescribeAlarmHistory's `StateUpdate` items carry the old and
+ * new state in `HistoryData` (JSON, `oldState.stateValue`, `newState.stateValue`): the first item at or after `from`
+ * whose old state is ALARM, before any went to ALARM, left the ALARM the alarm was in when the ring started. Read
+ * oldest first, page after page, up to the first ALARM: an alarm that flaps between OK and INSUFFICIENT_DATA cannot
+ * push it out of sight. No `EndDate`: it is optional, and "now" is the end (API reference, DescribeAlarmHistory).
+ */
+export async function alarmHistorySince(name: string, from: number, types: AlarmType[],
+  budget: RunBudget): Promise<AlarmHistory> {
+  let found: AlarmHistory = {};
+  await everyPage((nextToken) => cloudwatch.send(new DescribeAlarmHistoryCommand({
+    AlarmName: name,
+    AlarmTypes: types,
+    HistoryItemType: 'StateUpdate',
+    StartDate: new Date(from),
+    MaxRecords: 100,
+    ScanBy: 'TimestampAscending',
+    NextToken: nextToken,
+  }), budget.options()), (page) => {
+    for (const item of page.AlarmHistoryItems ?? []) {
+      const at = item.Timestamp?.getTime() ?? from;
+      const { oldState, newState } = statesOf(item);
+      if (newState === StateValue.ALARM || oldState === StateValue.ALARM) {
+        found = { alarmAt: at, firingAtStart: newState !== StateValue.ALARM, lastChange: at };
+        return true;
+      }
+      found = { lastChange: Math.max(found.lastChange ?? at, at) };
+    }
+    return false;
+  });
+  return found;
+}
+
+function statesOf(item: AlarmHistoryItem): { oldState?: string; newState?: string } {
   try {
-    return JSON.parse(item.HistoryData ?? '{}').newState?.stateValue === StateValue.ALARM;
+    const data = JSON.parse(item.HistoryData ?? '{}');
+    return { oldState: data.oldState?.stateValue, newState: data.newState?.stateValue };
   } catch {
-    return /to ALARM$/.test(item.HistorySummary ?? '');
+    // `HistorySummary`: "Alarm updated from OK to ALARM".
+    const summary = /from (\w+) to (\w+)$/.exec(item.HistorySummary ?? '');
+    return { oldState: summary?.[1], newState: summary?.[2] };
   }
 }
 
@@ -148,38 +172,43 @@ function isToAlarm(item: AlarmHistoryItem): boolean {
  * library's `NodesFailed` count (monitoring/ssm-events.ts `NODE_FAILED_STATUSES`).
  */
 const FAILED_STATUSES = ['Failed', 'TimedOut'];
-/** An execution is created when the association changes; its first nodes may report just before `LastUpdateAssociationDate` is read. */
+/**
+ * How far before the ring's start executions are looked for: an execution is created when the association changes,
+ * and its first nodes may report just before `LastUpdateAssociationDate` is read. Executions of an earlier version of
+ * the association found there (a scheduled run of the previous install, say) are not the ring's and are skipped by
+ * their `AssociationVersion` (botocore's SSM model, `AssociationExecution.AssociationVersion`).
+ */
 const EXECUTION_LEAD_MS = 60_000;
 
 /**
- * How many runs of the association on a node failed from `from` to `to`, both included, to the millisecond: State
+ * How many runs of the ring's association on a node failed from `from` to `to`, both included, to the millisecond,
+ * in the executions of the ring's version of the association (`version`; every execution when unknown): State
  * Manager's own record of each node's run (DescribeAssociationExecutions, then DescribeAssociationExecutionTargets by
  * status, each target's `LastExecutionDate`). The library's `NodesFailed` metric counts the same runs, but in whole
  * minutes (CloudWatch rounds a `StartTime` down to the minute: GetMetricData, API reference) and only once EventBridge,
  * CloudWatch Logs and the metric filter have passed them on, which no AWS figure bounds. Stops counting above
  * `stopAbove`: the gate fails then, whatever the rest.
  */
-export async function failedRunsBetween(associationId: string, from: number, to: number, stopAbove: number,
-  budget: RunBudget): Promise<number> {
+export async function failedRunsBetween(associationId: string, version: string | undefined, from: number, to: number,
+  stopAbove: number, budget: RunBudget): Promise<number> {
   let count = 0;
-  let nextToken: string | undefined;
-  do {
-    const page = await ssm.send(new DescribeAssociationExecutionsCommand({
-      AssociationId: associationId,
-      Filters: [{ Key: 'CreatedTime', Value: isoSeconds(from - EXECUTION_LEAD_MS), Type: 'GREATER_THAN' }],
-      MaxResults: 50,
-      NextToken: nextToken,
-    }), budget.options());
-    for (const execution of page.AssociationExecutions ?? []) {
+  await everyPage((nextToken) => ssm.send(new DescribeAssociationExecutionsCommand({
+    AssociationId: associationId,
+    Filters: [{ Key: 'CreatedTime', Value: isoSeconds(from - EXECUTION_LEAD_MS), Type: 'GREATER_THAN' }],
+    MaxResults: 50,
+    NextToken: nextToken,
+  }), budget.options()), async (page) => {
+    const ours = (page.AssociationExecutions ?? []).filter((e) => version === undefined || e.AssociationVersion === version);
+    for (const execution of ours) {
       for (const status of FAILED_STATUSES.filter((s) => mayHave(execution.ResourceCountByStatus, s))) {
         count += await failedTargets(associationId, execution.ExecutionId!, status, from, to, budget);
         if (count > stopAbove) {
-          return count;
+          return true;
         }
       }
     }
-    nextToken = page.NextToken;
-  } while (nextToken);
+    return false;
+  });
   return count;
 }
 
@@ -202,20 +231,17 @@ function mayHave(counts: string | undefined, status: string): boolean {
 async function failedTargets(associationId: string, executionId: string, status: string, from: number, to: number,
   budget: RunBudget): Promise<number> {
   let count = 0;
-  let nextToken: string | undefined;
-  do {
-    const page = await ssm.send(new DescribeAssociationExecutionTargetsCommand({
-      AssociationId: associationId,
-      ExecutionId: executionId,
-      Filters: [{ Key: 'Status', Value: status }],
-      MaxResults: 50,
-      NextToken: nextToken,
-    }), budget.options());
+  await everyPage((nextToken) => ssm.send(new DescribeAssociationExecutionTargetsCommand({
+    AssociationId: associationId,
+    ExecutionId: executionId,
+    Filters: [{ Key: 'Status', Value: status }],
+    MaxResults: 50,
+    NextToken: nextToken,
+  }), budget.options()), (page) => {
     count += (page.AssociationExecutionTargets ?? []).filter((target) => {
       const at = target.LastExecutionDate?.getTime();
       return at === undefined || (at >= from && at <= to);
     }).length;
-    nextToken = page.NextToken;
-  } while (nextToken);
+  });
   return count;
 }

@@ -5,7 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { CfnAssociation } from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { GateProperties } from './gate-event';
-import { GateProvider } from './gate-provider';
+import { GateProvider, mayBeComposite } from './gate-provider';
 import { SERVICE_TIMEOUT_MINUTES } from './gate-timing';
 import { PackageRingRolloutProps } from './package-ring-rollout-props';
 import { publishedVersionErrors } from './published-version';
@@ -96,6 +96,8 @@ export class PackageRingRollout extends Construct {
         Install: Stack.of(this).toJsonString({ Parameters: resource.parameters, Targets: resource.targets }),
         // Lazy: `addFailedNodesAlarms()` adds the rings' own alarms after construction.
         AlarmNames: Lazy.list({ produce: () => this.gateAlarms[index].map((alarm) => alarm.alarmName) }, { omitEmpty: true }),
+        // Decided as the provider's `*` grant is: only a gate that may read composite alarms asks for them.
+        MayBeComposite: Lazy.string({ produce: () => String(this.gateAlarms[index].some(mayBeComposite)) }),
         BakeSeconds: String(bake),
         MaxFailedNodes: String(maxFailedNodes),
       };
@@ -190,7 +192,8 @@ export class PackageRingRollout extends Construct {
     checkRequiredProps(this, { id, topic }, ['id', 'topic']);
     const publisher = `${this.node.path} (the alerts of its rings)`;
     const target = (message: events.RuleTargetInput) => validateIn(this, () => AlertTopic.checked(this, topic, message, publisher));
-    target(events.RuleTargetInput.fromText(''));
+    // Refused at once, even for a rollout whose rings make no rule.
+    validateIn(this, () => AlertTopic.check(this, topic));
     return this.associations.flatMap((association, index) => {
       const ring = `Ring ${this.ringNames[index]} (${index + 1} of ${this.ringNames.length}) of rollout ${this.node.path}`;
       const field = (path: string) => events.EventField.fromPath(path);

@@ -1,7 +1,8 @@
 import { OutOfBudget, RunBudget, RunContext } from './gate-budget';
 import { describeRing, GateData, GateEvent, GateFailure, GateProperties, gateClock, logEvent, showTime, Verdict } from './gate-event';
 import { knownClean, rememberClean } from './gate-memo';
-import { AlarmState, failedRunsBetween, isRollingBack, isTransient, readAlarms, wentToAlarmSince } from './gate-reads';
+import { alarmHistorySince, AlarmState, AlarmType, failedRunsBetween, isRollingBack, isTransient, readAlarms, ssm } from './gate-reads';
+import { readRing } from './gate-ring';
 import { HEALTH_READ_GRACE_MINUTES, HISTORY_PACING_SECONDS, VERDICT_DELAY_SECONDS } from './gate-timing';
 
 type Answer = { IsComplete: boolean; Data?: GateData };
@@ -14,17 +15,25 @@ type Answer = { IsComplete: boolean; Data?: GateData };
 const ALARMS_WITHOUT_DATA_BYTES = 1000;
 
 /**
+ * How far a history item's `Timestamp` may be before the alarm's `StateTransitionedTimestamp` and still be that
+ * change: AWS documents no relation between the two, so they are not required to be equal to the millisecond.
+ */
+const HISTORY_TIMESTAMP_SLACK_MS = 1000;
+
+/**
  * isComplete of a ring's gate, polled by the Provider framework with the same event each time.
  *
  * 1. A stack rolling back passes the gate at once, reading nothing else: CloudFormation's rollback updates the gate
  *    back to the old version, which was baked when it rolled out, and a gate must never hold a rollback.
  * 2. An alarm in ALARM fails the gate at once, naming the alarm and saying whether it was already in ALARM before the
  *    ring started, went to ALARM while the ring installed, or during the bake; an alarm that went to ALARM and back
- *    between two polls fails it too (its history says so). INSUFFICIENT_DATA is not ALARM: it neither fails nor holds
- *    the gate (as AppConfig and CodeDeploy roll back on ALARM only), and the alarms without data are listed in the
- *    gate's `AlarmsWithoutData` attribute and its log.
+ *    between two polls fails it too, and so does one that was in ALARM when the ring started and cleared before the
+ *    first poll (its history says so: an item from the ring's start on whose old state is ALARM). INSUFFICIENT_DATA
+ *    is not ALARM: it neither fails nor holds the gate (as AppConfig and CodeDeploy roll back on ALARM only), and the
+ *    alarms without data are listed in the gate's `AlarmsWithoutData` attribute and its log.
  * 3. More failed node runs than the ring allows from the ring's start (its association's change, to the millisecond)
- *    fail the gate at once.
+ *    to now or the bake's end, whichever is first, fail the gate at once. The ring's start is onEvent's read of it, or,
+ *    when onEvent could not read it, this poll's (nothing is judged before it is known).
  * 4. The verdict: once the bake has ended and `VERDICT_DELAY_SECONDS` more have passed, a poll whose reads all
  *    answered counts the failed runs of exactly [ring start, bake end] and passes the gate if they are within the
  *    ring's allowance.
@@ -41,25 +50,27 @@ export async function handler(event: GateEvent, context?: RunContext): Promise<A
   }
   const budget = new RunBudget(context);
   const properties = event.ResourceProperties;
-  const ringStart = Date.parse(data.RingStart!);
   const bakeStart = Date.parse(data.BakeStart!);
   const bakeEnd = Date.parse(data.BakeEnd!);
   const startedAt = gateClock.now();
-  const gate = `${event.StackId} ${event.LogicalResourceId} ${event.RequestId} ${data.RingStart}`;
   try {
     if (await isRollingBack(event.StackId, budget)) {
       console.log('the stack is rolling back: the gate passes without a bake');
       return { IsComplete: true, Data: { ...data, Verdict: Verdict.ROLLBACK } };
     }
-    const withoutData = await judgeAlarms(properties, gate, ringStart, bakeStart, budget);
-    // The verdict's poll counts the bake's whole window; every earlier one counts up to now, to fail fast.
+    const ring = await ringOf(properties, data, bakeStart, budget);
+    // The memo's key: this gate's bake of this ring (two rollouts of a stack share the provider and maybe alarms).
+    const gate = `${event.StackId} ${event.LogicalResourceId} ${event.RequestId} ${ring.start}`;
+    const withoutData = await judgeAlarms(properties, gate, ring.start, bakeStart, budget);
+    // Every poll counts up to now or the bake's end, whichever is first (a failure after the bake is not the ring's
+    // bake); the verdict waits VERDICT_DELAY_SECONDS after the bake for the last runs to be on record.
     const verdict = startedAt >= bakeEnd + VERDICT_DELAY_SECONDS * 1000;
-    const until = verdict ? bakeEnd : startedAt;
+    const until = Math.min(startedAt, bakeEnd);
     const maxFailed = Number(properties.MaxFailedNodes);
-    const failed = await failedRunsBetween(properties.AssociationId, ringStart, until, maxFailed, budget);
+    const failed = await failedRunsBetween(properties.AssociationId, ring.version, ring.start, until, maxFailed, budget);
     if (failed > maxFailed) {
       throw new GateFailure(`${describeRing(properties)}: ${failed} node runs failed to install ${properties.PackageName} ` +
-        `${properties.Version} between ${showTime(ringStart)} and ${showTime(until)}, more than the ring allows ` +
+        `${properties.Version} between ${showTime(ring.start)} and ${showTime(until)}, more than the ring allows ` +
         `(${properties.MaxFailedNodes}). Which nodes: aws ssm describe-association-executions --association-id ` +
         `${properties.AssociationId}, then describe-association-execution-targets --filters Key=Status,Value=Failed`);
     }
@@ -71,7 +82,14 @@ export async function handler(event: GateEvent, context?: RunContext): Promise<A
     }
     return {
       IsComplete: true,
-      Data: { ...data, Verdict: Verdict.PASSED, FailedNodes: String(failed), AlarmsWithoutData: namesWithin(withoutData, ALARMS_WITHOUT_DATA_BYTES) },
+      Data: {
+        ...data,
+        RingStart: new Date(ring.start).toISOString(),
+        RingVersion: ring.version,
+        Verdict: Verdict.PASSED,
+        FailedNodes: String(failed),
+        AlarmsWithoutData: namesWithin(withoutData, ALARMS_WITHOUT_DATA_BYTES),
+      },
     };
   } catch (error) {
     if (error instanceof GateFailure) {
@@ -92,6 +110,22 @@ export async function handler(event: GateEvent, context?: RunContext): Promise<A
 }
 
 /**
+ * The ring's start and version: as onEvent read them, or, when it could not, read now (a transient refusal is "not
+ * yet", as every read of a poll; the bake's start never stands in for the ring's).
+ */
+async function ringOf(properties: GateProperties, data: GateData, bakeStart: number,
+  budget: RunBudget): Promise<{ start: number; version?: string }> {
+  if (data.RingStart) {
+    return { start: Date.parse(data.RingStart), version: data.RingVersion };
+  }
+  const association = await readRing(ssm, properties.AssociationId, budget.options());
+  if (association.changedAt === undefined) {
+    throw new GateFailure(`${describeRing(properties)}: DescribeAssociation gave no date`);
+  }
+  return { start: Math.min(bakeStart, association.changedAt), version: association.version };
+}
+
+/**
  * Fails the gate on an alarm in ALARM, or one that went to ALARM and back since the ring started; returns the alarms
  * without data.
  *
@@ -107,7 +141,12 @@ async function judgeAlarms(properties: GateProperties, gate: string, ringStart: 
   if (names.length === 0) {
     return [];
   }
-  const states = await readAlarms(names, budget);
+  // Without `AlarmTypes`, DescribeAlarms and DescribeAlarmHistory return metric alarms only (API reference,
+  // `AlarmTypes`): a gate whose alarms may be composite names both. A gate of metric alarms alone names `MetricAlarm`
+  // only: it is granted `alarm:*` only, and composite alarms are answered only to a caller allowed on `*` (same
+  // pages), so asking for them might be refused rather than filtered.
+  const types: AlarmType[] = properties.MayBeComposite === 'false' ? ['MetricAlarm'] : ['CompositeAlarm', 'MetricAlarm'];
+  const states = await readAlarms(names, types, budget);
   const missing = names.filter((name) => !states.has(name));
   if (missing.length > 0) {
     throw new GateFailure(`${describeRing(properties)}: alarm ${missing.join(', ')} does not exist (or is a composite ` +
@@ -123,13 +162,25 @@ async function judgeAlarms(properties: GateProperties, gate: string, ringStart: 
     .filter((alarm) => alarm.since !== undefined && alarm.since >= ringStart && !knownClean(gate, alarm.name, alarm.since))
     .sort((a, b) => a.since! - b.since!);
   const pacingEnd = gateClock.now() + HISTORY_PACING_SECONDS * 1000;
+  const behind: string[] = [];
   for (const alarm of changed) {
-    const at = await paced(() => wentToAlarmSince(alarm.name, ringStart, budget), pacingEnd);
-    if (at !== undefined) {
-      throw new GateFailure(`${describeRing(properties)}: alarm ${alarm.name} went to ALARM at ${showTime(at)}, ` +
-        `${at < bakeStart ? 'while the ring installed' : 'during the bake'}, and is ${alarm.state} again`);
+    const history = await paced(() => alarmHistorySince(alarm.name, ringStart, types, budget), pacingEnd);
+    if (history.alarmAt !== undefined) {
+      const when = history.alarmAt < bakeStart ? 'while the ring installed' : 'during the bake';
+      throw new GateFailure(`${describeRing(properties)}: alarm ${alarm.name} ` + (history.firingAtStart
+        ? `was in ALARM when the ring started at ${showTime(ringStart)}, left it at ${showTime(history.alarmAt)}, ${when}, `
+        : `went to ALARM at ${showTime(history.alarmAt)}, ${when}, `) + `and is ${alarm.state} again`);
+    }
+    // Clean only if the history reaches the change DescribeAlarms shows: CloudWatch may show an alarm's new state
+    // before its history has the item, and an ALARM just before it would be missed and then forgotten.
+    if ((history.lastChange ?? -Infinity) < alarm.since! - HISTORY_TIMESTAMP_SLACK_MS) {
+      behind.push(alarm.name);
+      continue;
     }
     rememberClean(gate, alarm.name, alarm.since!);
+  }
+  if (behind.length > 0) {
+    throw Object.assign(new Error(`${behind.length} alarm histories lag their state`), { name: 'HistoryBehind' });
   }
   return [...states.values()].filter((alarm) => alarm.state === 'INSUFFICIENT_DATA').map((alarm) => alarm.name);
 }

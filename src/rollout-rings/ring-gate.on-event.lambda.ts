@@ -1,5 +1,9 @@
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { GateData, GateEvent, gateClock, logEvent, Verdict } from './gate-event';
-import { associationChangedAt } from './gate-reads';
+import { readRing } from './gate-ring';
+
+/** onEvent reads the ring once and cannot ask again at a next poll: the SDK's standard retries. */
+const ssm = new SSMClient({ maxAttempts: 3 });
 
 /**
  * onEvent of a ring's gate. It sends nothing anywhere: it decides whether the ring needs a bake and when it began.
@@ -12,8 +16,10 @@ import { associationChangedAt } from './gate-reads';
  *   there is nothing to bake, and the gate passes at once.
  * - Delete: a gate holds nothing.
  *
- * The ring's start (when its association last changed) is read so that an alarm already in ALARM before it can be
- * told apart; without it, the bake's start stands in.
+ * The ring's start (when its association last changed) and version are read so that an alarm already in ALARM before
+ * it can be told apart and the node runs of the ring counted. When DescribeAssociation fails (throttled, refused),
+ * they are left unset and isComplete reads them: the bake's start must not stand in for the ring's, or the node runs
+ * that failed while the ring installed would never be counted.
  */
 export async function handler(event: GateEvent): Promise<{ PhysicalResourceId: string; Data?: GateData }> {
   logEvent('onEvent', event);
@@ -26,17 +32,20 @@ export async function handler(event: GateEvent): Promise<{ PhysicalResourceId: s
     return { PhysicalResourceId: physicalResourceId, Data: { Verdict: Verdict.UNCHANGED } };
   }
   const bakeStart = gateClock.now();
-  let ringStart = bakeStart;
+  let ring: { RingStart?: string; RingVersion?: string } = {};
   try {
-    ringStart = Math.min(bakeStart, await associationChangedAt(properties.AssociationId) ?? bakeStart);
+    const association = await readRing(ssm, properties.AssociationId);
+    if (association.changedAt !== undefined) {
+      ring = { RingStart: new Date(Math.min(bakeStart, association.changedAt)).toISOString(), RingVersion: association.version };
+    }
   } catch (error) {
-    console.log(`DescribeAssociation failed (${(error as Error).name}): the bake's start stands in for the ring's`);
+    console.log(`DescribeAssociation failed (${(error as Error).name}): isComplete reads the ring's start`);
   }
   return {
     PhysicalResourceId: physicalResourceId,
     Data: {
       Verdict: Verdict.BAKING,
-      RingStart: new Date(ringStart).toISOString(),
+      ...ring,
       BakeStart: new Date(bakeStart).toISOString(),
       BakeEnd: new Date(bakeStart + Number(properties.BakeSeconds) * 1000).toISOString(),
     },

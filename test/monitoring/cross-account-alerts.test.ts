@@ -64,7 +64,13 @@ describe('alertOnFailure() to a topic of another account', () => {
     const [roleId, role] = roles[0];
     expect(role.Properties.RoleName).toMatch(/^cdk-ssm-distributor-alerts-us-east-1-[0-9a-f]{16}$/);
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' } },
+      // EventBridge of this account only (confused deputy): EventBridge User Guide, "Cross-service confused deputy prevention in Amazon EventBridge".
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      },
     ]);
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: Json) => p.Properties.Roles[0].Ref === roleId);
     expect(policies.map((p: Json) => p.Properties.PolicyDocument.Statement)).toEqual([[

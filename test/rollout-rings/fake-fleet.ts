@@ -16,7 +16,12 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { botocoreViolations, modelledErrors } from './botocore-requests';
-import { SimulatedClock } from './gate-framework';
+
+/** The simulated clock the fleet answers on (gate-framework.ts `SimulatedClock`). */
+interface SimulatedClock {
+  now(): number;
+  advance(ms: number): void;
+}
 
 type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 type AlarmType = 'MetricAlarm' | 'CompositeAlarm';
@@ -69,7 +74,13 @@ export function cloudWatchThrottling(): Error {
 }
 
 interface NodeRun { readonly at: number; readonly status: 'Failed' | 'TimedOut' | 'Success'; readonly node: string }
-interface Execution { readonly id: string; readonly associationId: string; readonly createdAt: number; readonly runs: NodeRun[] }
+interface Execution {
+  readonly id: string;
+  readonly associationId: string;
+  readonly version: string;
+  readonly createdAt: number;
+  readonly runs: NodeRun[];
+}
 
 /**
  * The AWS account that rings' gates read, on the simulated clock: alarms (metric or composite) that change state at
@@ -99,10 +110,28 @@ export class FakeFleet {
   public caller = 'gate';
   public stackStatus = 'UPDATE_IN_PROGRESS';
   public latencyMs = 0;
+  /**
+   * How long after a state change DescribeAlarmHistory has its item, while DescribeAlarms shows the new state at once
+   * (0: at once). AWS documents no bound on it.
+   */
+  public historyLagMs = 0;
+  /**
+   * At most this many alarms a DescribeAlarms page, whatever `MaxRecords` asks (the API may answer fewer, with a
+   * `NextToken`); `MaxRecords` otherwise, 50 without it.
+   */
+  public alarmsPageLimit = Infinity;
+  /**
+   * The caller is allowed on `alarm:*` only: CloudWatch refuses a read that asks for composite alarms
+   * (`AccessDenied`) rather than filtering them (what AWS does is not documented: this is the worst case).
+   */
+  public compositeReadsDenied = false;
+  /** The `AlarmTypes` of every alarm read, in order. */
+  public readonly alarmTypesSent: string[][] = [];
   private readonly transitions = new Map<string, Array<{ at: number; state: AlarmStateValue }>>();
   private readonly types = new Map<string, AlarmType>();
   private readonly executions: Execution[] = [];
   private readonly updatedAt = new Map<string, number>();
+  private readonly versions = new Map<string, number>();
   private readonly outages: Array<{ api: Api; from: number; to: number; error: () => Error }> = [];
   private readonly buckets = new Map<Api, { tokens: number; at: number }>();
 
@@ -111,20 +140,28 @@ export class FakeFleet {
     cloudformation.reset();
     ssm.reset();
     cloudwatch.on(DescribeAlarmsCommand).callsFake((input: DescribeAlarmsCommandInput) => this.answer('cloudwatch', 'DescribeAlarms', input, () => {
-      // An alarm exists from its first state on.
-      const named = (input.AlarmNames ?? []).filter((name) => this.stateAt(name, this.clock.now()).at <= this.clock.now());
-      // Without `AlarmTypes`, metric alarms only (API reference, DescribeAlarms).
-      const of = (type: AlarmType) => (input.AlarmTypes ?? ['MetricAlarm']).includes(type)
-        ? named.filter((name) => (this.types.get(name) ?? 'MetricAlarm') === type).map((name) => this.describe(name)) : [];
-      return { MetricAlarms: of('MetricAlarm'), CompositeAlarms: of('CompositeAlarm') };
+      this.checkAlarmTypes(input.AlarmTypes);
+      // An alarm exists from its first state on; without `AlarmTypes`, metric alarms only (API reference, DescribeAlarms).
+      const types = input.AlarmTypes ?? ['MetricAlarm'];
+      const named = (input.AlarmNames ?? []).filter((name) => this.stateAt(name, this.clock.now()).at <= this.clock.now())
+        .filter((name) => types.includes(this.types.get(name) ?? 'MetricAlarm'));
+      // Paged as the API pages: at most `MaxRecords` a page, `NextToken` for the rest.
+      const start = Number(input.NextToken ?? 0);
+      const size = Math.min(input.MaxRecords ?? 50, this.alarmsPageLimit);
+      const page = named.slice(start, start + size);
+      const of = (type: AlarmType) => page.filter((name) => (this.types.get(name) ?? 'MetricAlarm') === type).map((name) => this.describe(name));
+      return { MetricAlarms: of('MetricAlarm'), CompositeAlarms: of('CompositeAlarm'), NextToken: start + size < named.length ? String(start + size) : undefined };
     }));
     cloudwatch.on(DescribeAlarmHistoryCommand).callsFake((input: DescribeAlarmHistoryCommandInput) => this.answer('cloudwatch', 'DescribeAlarmHistory', input, () => {
+      this.checkAlarmTypes(input.AlarmTypes);
       const type = this.types.get(input.AlarmName!) ?? 'MetricAlarm';
       // Without `AlarmTypes`, metric alarms only (API reference, DescribeAlarmHistory).
       const history = (input.AlarmTypes ?? ['MetricAlarm']).includes(type) ? this.transitions.get(input.AlarmName!) ?? [] : [];
       const items = history
         .map((t, i) => ({ ...t, old: history[i - 1]?.state ?? 'INSUFFICIENT_DATA' }))
-        .filter((t) => t.at >= (input.StartDate?.getTime() ?? 0) && t.at <= Math.min(input.EndDate?.getTime() ?? Infinity, this.clock.now()));
+        // On the history `historyLagMs` after the change.
+        .filter((t) => t.at >= (input.StartDate?.getTime() ?? 0) && t.at <= Math.min(input.EndDate?.getTime() ?? Infinity,
+          this.clock.now() - this.historyLagMs));
       // As the API pages: `MaxRecords` a page, in `ScanBy` order (newest first unless asked), `NextToken` for the rest.
       const ordered = input.ScanBy === 'TimestampAscending' ? items : items.reverse();
       const start = Number(input.NextToken ?? 0);
@@ -143,8 +180,10 @@ export class FakeFleet {
       Stacks: [{ StackName: 'FleetStack', StackStatus: this.stackStatus as never, CreationTime: new Date(0) }],
     })));
     ssm.on(DescribeAssociationCommand).callsFake((input) => this.answer('ssm', 'DescribeAssociation', input, () => {
-      const at = this.updatedAt.get(input.AssociationId ?? ASSOCIATION_ID);
-      return { AssociationDescription: { LastUpdateAssociationDate: at === undefined ? undefined : new Date(at) } };
+      const id = input.AssociationId ?? ASSOCIATION_ID;
+      const at = this.updatedAt.get(id);
+      const LastUpdateAssociationDate = at === undefined ? undefined : new Date(at);
+      return { AssociationDescription: { LastUpdateAssociationDate, AssociationVersion: this.versionOf(id) } };
     }));
     ssm.on(DescribeAssociationExecutionsCommand).callsFake((input: DescribeAssociationExecutionsCommandInput) =>
       this.answer('ssm', 'DescribeAssociationExecutions', input, () => this.describeExecutions(input)));
@@ -168,7 +207,33 @@ export class FakeFleet {
       return this;
     }
     this.updatedAt.set(associationId, at);
-    this.executions.push({ id: uuid(this.executions.length + 1), associationId, createdAt: at, runs: [] });
+    this.versions.set(associationId, this.versionOf(associationId) === undefined ? 1 : Number(this.versionOf(associationId)) + 1);
+    this.executions.push({ id: uuid(this.executions.length + 1), associationId, version: this.versionOf(associationId)!, createdAt: at, runs: [] });
+    return this;
+  }
+
+  /** The association's `AssociationVersion` now: 1 when created, one more at each update. */
+  public versionOf(associationId = ASSOCIATION_ID): string | undefined {
+    const version = this.versions.get(associationId);
+    return version === undefined ? undefined : String(version);
+  }
+
+  /**
+   * A scheduled run of `version` of the association (its current one by default) starts at `at`: a new execution of
+   * that version. Returns its id, for `nodesFailIn`.
+   */
+  public scheduledRun(at: number, version = this.versionOf()!, associationId = ASSOCIATION_ID): string {
+    const id = uuid(this.executions.length + 1);
+    this.executions.push({ id, associationId, version, createdAt: at, runs: [] });
+    return id;
+  }
+
+  /** `nodes` runs of the execution fail at `at`. */
+  public nodesFailIn(executionId: string, nodes: number, at: number): this {
+    const execution = this.executions.find((e) => e.id === executionId)!;
+    for (let i = 0; i < nodes; i++) {
+      execution.runs.push({ at, status: 'Failed', node: `i-${String(execution.runs.length).padStart(17, '0')}` });
+    }
     return this;
   }
 
@@ -189,7 +254,7 @@ export class FakeFleet {
   public nodesFail(nodes: number, at: number, associationId = ASSOCIATION_ID, status: 'Failed' | 'TimedOut' = 'Failed'): this {
     let execution = [...this.executions].reverse().find((e) => e.associationId === associationId && e.createdAt <= at);
     if (!execution) {
-      execution = { id: uuid(this.executions.length + 1), associationId, createdAt: at, runs: [] };
+      execution = { id: uuid(this.executions.length + 1), associationId, version: this.versionOf(associationId) ?? '1', createdAt: at, runs: [] };
       this.executions.push(execution);
     }
     for (let i = 0; i < nodes; i++) {
@@ -236,6 +301,7 @@ export class FakeFleet {
         this.runsOf(e).forEach((run) => counts.set(run.status, (counts.get(run.status) ?? 0) + 1));
         return {
           AssociationId: e.associationId,
+          AssociationVersion: e.version,
           ExecutionId: e.id,
           CreatedTime: new Date(e.createdAt),
           Status: 'Success',
@@ -268,6 +334,13 @@ export class FakeFleet {
   /** The runs State Manager has recorded by now. */
   private runsOf(execution: Execution): NodeRun[] {
     return execution.runs.filter((run) => run.at <= this.clock.now());
+  }
+
+  private checkAlarmTypes(types: string[] | undefined): void {
+    this.alarmTypesSent.push(types ?? []);
+    if (this.compositeReadsDenied && types?.includes('CompositeAlarm')) {
+      throw awsError('AccessDenied', 403);
+    }
   }
 
   private stateAt(name: string, at: number): { at: number; state: AlarmStateValue } {

@@ -1,3 +1,4 @@
+import { FakeFleet } from './fake-fleet';
 import { gateClock, GateData, GateEvent, GateProperties } from '../../src/rollout-rings/gate-event';
 import {
   IS_COMPLETE_TIMEOUT_SECONDS,
@@ -145,4 +146,41 @@ export function gateEvent(requestType: 'Create' | 'Update', properties: GateProp
     OldResourceProperties: old,
     ResponseURL: 'https://cloudformation-custom-resource-response.s3.amazonaws.com/presigned',
   };
+}
+
+/** An account with a ring's association and two alarms OK for a day, as most gate tests begin (`useGateAccount`). */
+export interface GateAccount {
+  readonly fleet: FakeFleet;
+  /** When the deployment began: the ring's association was updated then. */
+  readonly deployStart: number;
+  /** CloudFormation waited `installMs` for the ring's association to succeed; now it updates the gate. */
+  ringSucceededAfter(installMs: number, overrides?: Partial<GateProperties>): GateEvent;
+}
+
+/**
+ * A new `GateAccount` for each test of the file: the log silenced, and every request the gate sent held to botocore's
+ * model after the test.
+ */
+export function useGateAccount(clock: SimulatedClock): GateAccount {
+  const account = {
+    fleet: undefined as unknown as FakeFleet,
+    deployStart: 0,
+    ringSucceededAfter(installMs: number, overrides: Partial<GateProperties> = {}): GateEvent {
+      clock.advance(installMs);
+      return gateEvent('Update', gateProperties(overrides), gateProperties({ Version: '1.0.0', Install: '{"version":"1.0.0"}' }));
+    },
+  };
+  beforeEach(() => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    account.fleet = new FakeFleet(clock);
+    account.deployStart = clock.now();
+    account.fleet.associationUpdatedAt = account.deployStart;
+    const aDayAgo = account.deployStart - 24 * 3_600_000;
+    account.fleet.alarm('fleet-errors', 'OK', aDayAgo).alarm('canary-failed-nodes', 'OK', aDayAgo);
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    expect(account.fleet.violations).toEqual([]);
+  });
+  return account;
 }

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ssmClient from '@aws-sdk/client-ssm';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -10,9 +13,14 @@ const ALARM_ARN = (name: string) => `arn:aws:cloudwatch:us-east-1:111122223333:a
 
 /** What the gate's isComplete function may do, read from the synthesized template as IAM would. */
 function isCompleteStatements(stack: Stack): Statement[] {
+  return statementsOf(stack, /judges a ring/);
+}
+
+/** What the gate's function whose description matches may do. */
+function statementsOf(stack: Stack, description: RegExp): Statement[] {
   const template = Template.fromStack(stack).toJSON() as Resolvable;
   const [fnId] = Object.entries(template.Resources)
-    .find(([, r]) => r.Type === 'AWS::Lambda::Function' && /judges a ring/.test(r.Properties?.Description ?? ''))!;
+    .find(([, r]) => r.Type === 'AWS::Lambda::Function' && description.test(r.Properties?.Description ?? ''))!;
   const roleId = template.Resources[fnId].Properties!.Role['Fn::GetAtt'][0];
   return Object.values(template.Resources)
     .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties!.Roles.some((role: { Ref: string }) => role.Ref === roleId))
@@ -78,5 +86,38 @@ describe('the gate may read every alarm it is given, as CloudWatch authorizes th
       expect({ action, allowed: isAllowed(statements, { action, resource: association }) }).toEqual({ action, allowed: true });
     }
     expect(isAllowed(statements, { action: 'cloudwatch:GetMetricData', resource: '*' })).toBe(false);
+  });
+});
+
+describe('the gate asks for composite alarms exactly when it is granted the reads of them', () => {
+  const mayBeCompositeOf = (stack: Stack) => Object.values(Template.fromStack(stack).findResources('Custom::CdkSsmDistributorRingGate'))
+    .map((gate) => gate.Properties.MayBeComposite);
+
+  test('metric alarms of the app alone: MayBeComposite false (MetricAlarm only), and no `*`', () => {
+    const stack = rolloutWith((s) => [metricAlarm(s)]);
+    expect(mayBeCompositeOf(stack)).toEqual(['false', 'false']);
+    expect(isAllowed(isCompleteStatements(stack), { action: 'cloudwatch:DescribeAlarms', resource: '*' })).toBe(false);
+  });
+
+  test('an alarm that may be composite: MayBeComposite true, and `*`', () => {
+    const stack = rolloutWith((s) => [metricAlarm(s), cloudwatch.Alarm.fromAlarmName(s, 'Maybe', 'maybe-composite')]);
+    expect(mayBeCompositeOf(stack)).toEqual(['true', 'true']);
+    expect(isAllowed(isCompleteStatements(stack), { action: 'cloudwatch:DescribeAlarms', resource: '*' })).toBe(true);
+  });
+});
+
+describe('each gate handler is granted the SSM actions its bundled code calls, and no other', () => {
+  /** The SSM operations a bundle sends: the command classes it constructs (`new x.DescribeAssociationCommand(`) that @aws-sdk/client-ssm exports. */
+  const ssmOperationsOf = (asset: string) => [...new Set([...fs.readFileSync(path.join(__dirname, '..', '..', 'assets', 'rollout-rings', asset, 'index.js'), 'utf8')
+    .matchAll(/new [A-Za-z_$]+\.([A-Z][A-Za-z]+)Command\(/g)].map((match) => match[1]))]
+    .filter((operation) => `${operation}Command` in ssmClient).map((operation) => `ssm:${operation}`).sort();
+  const ssmGranted = (statements: Statement[]) => [...new Set(statements.flatMap((s) => [s.Action ?? []].flat())
+    .filter((action) => action.startsWith('ssm:')))].sort();
+
+  test.each([
+    ['onEvent', /starts the bake/, 'ring-gate.on-event.lambda'],
+    ['isComplete', /judges a ring/, 'ring-gate.is-complete.lambda'],
+  ])('%s', (_, description, asset) => {
+    expect(ssmGranted(statementsOf(rolloutWith(() => []), description))).toEqual(ssmOperationsOf(asset));
   });
 });

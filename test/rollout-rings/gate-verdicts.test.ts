@@ -1,5 +1,5 @@
 import { cloudWatchThrottling, FakeFleet } from './fake-fleet';
-import { gateEvent, gateProperties, runGate, useSimulatedClock } from './gate-framework';
+import { gateEvent, GateOutcome, gateProperties, runGate, startGate, useGateAccount, useSimulatedClock } from './gate-framework';
 import { forgetAll } from '../../src/rollout-rings/gate-memo';
 import { isTransient } from '../../src/rollout-rings/gate-reads';
 import { HISTORY_PACING_SECONDS, IS_COMPLETE_TIMEOUT_SECONDS, QUERY_INTERVAL_SECONDS, VERDICT_DELAY_SECONDS } from '../../src/rollout-rings/gate-timing';
@@ -7,27 +7,11 @@ import { HISTORY_PACING_SECONDS, IS_COMPLETE_TIMEOUT_SECONDS, QUERY_INTERVAL_SEC
 const MINUTE = 60_000;
 const SECOND = 1_000;
 const clock = useSimulatedClock();
+const account = useGateAccount(clock);
+const ringSucceededAfter = account.ringSucceededAfter;
 let fleet: FakeFleet;
 let deployStart: number;
-
-beforeEach(() => {
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  fleet = new FakeFleet(clock);
-  deployStart = clock.now();
-  fleet.associationUpdatedAt = deployStart;
-  fleet.alarm('fleet-errors', 'OK', deployStart - 24 * 60 * MINUTE).alarm('canary-failed-nodes', 'OK', deployStart - 24 * 60 * MINUTE);
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
-  expect(fleet.violations).toEqual([]);
-});
-
-/** CloudFormation waited `installMs` for the ring's association to succeed; now it updates the gate. */
-function ringSucceededAfter(installMs: number, overrides: Parameters<typeof gateProperties>[0] = {}) {
-  clock.advance(installMs);
-  return gateEvent('Update', gateProperties(overrides), gateProperties({ Version: '1.0.0', Install: '{"version":"1.0.0"}' }));
-}
+beforeEach(() => ({ fleet, deployStart } = account));
 
 /**
  * runGate's polls: onEvent and the first isComplete each take a second (`runMs`), then a poll every interval plus
@@ -276,8 +260,34 @@ describe('throttling as CloudWatch answers it, and a run that ends in time whate
     // WHEN every poll runs in a new container
     const outcome = await runGate(event, clock).finally(() => { clock.advance = original; });
 
-    // THEN
+    // THEN every poll read the alarm's history again (a warm container reads it twice: once, and after its change)
     expect(outcome.reason).toMatch(/: alarm a went to ALARM at 2026-12-04 10:15:05 UTC, during the bake, and is OK again$/);
+    expect(fleet.calls.DescribeAlarmHistory).toBe(outcome.polls);
+  });
+
+  test('two rollouts of a stack (one provider, one container) sharing an alarm: each gate judges it from its own ring\'s start', async () => {
+    // GIVEN ring B starts at 10:00, the shared alarm fires 10:01 to 10:02, ring A starts at 10:03, the alarm loses data at 10:04
+    fleet.alarm('shared', 'ALARM', deployStart + MINUTE).alarm('shared', 'OK', deployStart + 2 * MINUTE);
+    fleet.associationUpdated('aaaaaaaa-2222-3333-4444-555555555555', deployStart + 3 * MINUTE);
+    fleet.alarm('shared', 'INSUFFICIENT_DATA', deployStart + 4 * MINUTE);
+    clock.advance(5 * MINUTE);
+    const OLD = gateProperties({ Version: '1.0.0', Install: '{"version":"1.0.0"}' });
+    const a = startGate({
+      ...gateEvent('Update', gateProperties({ AlarmNames: ['shared'], AssociationId: 'aaaaaaaa-2222-3333-4444-555555555555' }), OLD),
+      LogicalResourceId: 'OtherRolloutcanaryGate01234567',
+    }, clock);
+    const b = startGate(gateEvent('Update', gateProperties({ AlarmNames: ['shared'] }), OLD), clock);
+
+    // WHEN A polls first each time, in the same container as B
+    let outcomes: [GateOutcome | undefined, GateOutcome | undefined] = [undefined, undefined];
+    while (!outcomes[0] || !outcomes[1]) {
+      outcomes = [outcomes[0] ?? await a.step(), outcomes[1] ?? await b.step()];
+      clock.advance(QUERY_INTERVAL_SECONDS * SECOND);
+    }
+
+    // THEN A, whose ring started after the ALARM, found it clean; B, whose ring it hit, fails
+    expect(outcomes[0].status).toBe('SUCCESS');
+    expect(outcomes[1].reason).toMatch(/: alarm shared went to ALARM at 2026-12-04 10:01:00 UTC, while the ring installed, and is INSUFFICIENT_DATA again$/);
   });
 
   test(`a run whose every call takes 4 seconds ends within its ${IS_COMPLETE_TIMEOUT_SECONDS}-second timeout, and the gate still passes`, async () => {
@@ -293,5 +303,154 @@ describe('throttling as CloudWatch answers it, and a run that ends in time whate
     // THEN
     expect(outcome.status).toBe('SUCCESS');
     expect(fleet.calls.DescribeAlarmHistory).toBe(50);
+  });
+});
+
+describe('review of issue 23: what the gate counts and when', () => {
+  test('a node failing 5 seconds after the bake\'s end, polled 10 seconds after it: not the ring\'s bake, the gate passes', async () => {
+    // GIVEN poll 20 lands 10 seconds after the bake's end, before the verdict's delay has passed
+    const event = ringSucceededAfter(5 * MINUTE, { BakeSeconds: String(pollAt(20) / 1000 - 10) });
+    const bakeEnd = clock.now() + SECOND + pollAt(20) - 10 * SECOND;
+    fleet.nodesFail(1, bakeEnd + 5 * SECOND);
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN every poll counts up to the bake's end at most
+    expect(outcome).toEqual(expect.objectContaining({ status: 'SUCCESS', polls: 21, data: expect.objectContaining({ FailedNodes: '0' }) }));
+  });
+
+  test('an alarm in ALARM when the ring started that clears before the first poll fails the gate', async () => {
+    // GIVEN fleet-errors fires 10 minutes before the ring starts and clears 2 minutes into its install
+    fleet.alarm('fleet-errors', 'ALARM', deployStart - 10 * MINUTE).alarm('fleet-errors', 'OK', deployStart + 2 * MINUTE);
+    const event = ringSucceededAfter(5 * MINUTE);
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN
+    expect(outcome).toEqual(expect.objectContaining({ status: 'FAILED', polls: 1 }));
+    expect(outcome.reason).toBe('ring \'canary\' (1 of 3) of FleetStack/AgentRollout: alarm fleet-errors was in ALARM when ' +
+      'the ring started at 2026-12-04 10:00:00 UTC, left it at 2026-12-04 10:02:00 UTC, while the ring installed, and is OK again');
+  });
+
+  test('a scheduled run of the previous version, created before the ring started and failing after: not the ring\'s, the gate passes', async () => {
+    // GIVEN version 1's scheduled run starts at 10:00:00 and fails on a node at 10:02:00; the ring (version 2) starts at 10:00:30
+    const previousRun = fleet.scheduledRun(deployStart, '1');
+    fleet.associationUpdatedAt = deployStart + 30 * SECOND;
+    fleet.nodesFailIn(previousRun, 1, deployStart + 2 * MINUTE);
+    const event = ringSucceededAfter(5 * MINUTE, { BakeSeconds: '600' });
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN
+    expect(outcome).toEqual(expect.objectContaining({ status: 'SUCCESS', data: expect.objectContaining({ FailedNodes: '0', RingVersion: '2' }) }));
+  });
+
+  test('a run of the ring\'s version failing after the ring started is counted', async () => {
+    fleet.associationUpdatedAt = deployStart + 30 * SECOND;
+    fleet.nodesFail(1, deployStart + 2 * MINUTE);
+    const event = ringSucceededAfter(5 * MINUTE, { BakeSeconds: '600' });
+
+    const outcome = await runGate(event, clock);
+
+    expect(outcome).toEqual(expect.objectContaining({ status: 'FAILED', polls: 1 }));
+  });
+});
+
+describe('review of issue 23: alarm history that lags, alarm types, pages', () => {
+  test('history lagging a minute behind DescribeAlarms: an ALARM and back between two polls still fails the gate', async () => {
+    // GIVEN DescribeAlarmHistory has each item a minute after DescribeAlarms shows the new state
+    fleet.historyLagMs = MINUTE;
+    const event = ringSucceededAfter(5 * MINUTE);
+    const flap = clock.now() + 10 * MINUTE + 5 * SECOND;
+    fleet.alarm('fleet-errors', 'ALARM', flap).alarm('fleet-errors', 'OK', flap + 10 * SECOND);
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN the alarm is not remembered clean before its history reaches its last change; then its ALARM shows
+    expect(outcome.reason).toMatch(/: alarm fleet-errors went to ALARM at 2026-12-04 10:15:05 UTC, during the bake, and is OK again$/);
+  });
+
+  test('history lagging a minute: a healthy ring passes, each changed alarm remembered once its history caught up', async () => {
+    fleet.historyLagMs = MINUTE;
+    fleet.alarm('a', 'OK', deployStart + 4 * MINUTE + 50 * SECOND);
+    const event = ringSucceededAfter(5 * MINUTE, { AlarmNames: ['a'] });
+
+    const outcome = await runGate(event, clock);
+
+    expect(outcome.status).toBe('SUCCESS');
+    // Polls 1 and 2 find the history behind (the change at 10:04:50 is on it from 10:05:50); poll 3 remembers it.
+    expect(fleet.calls.DescribeAlarmHistory).toBe(3);
+  });
+
+  test('a gate of metric alarms alone never asks for composite alarms: a caller allowed on alarm:* only is not refused', async () => {
+    // GIVEN CloudWatch refuses composite reads to this caller
+    fleet.compositeReadsDenied = true;
+    fleet.alarm('fleet-errors', 'INSUFFICIENT_DATA', deployStart + MINUTE).alarm('fleet-errors', 'OK', deployStart + 2 * MINUTE);
+    const event = ringSucceededAfter(5 * MINUTE, { MayBeComposite: 'false', BakeSeconds: '600' });
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN
+    expect(outcome.status).toBe('SUCCESS');
+    expect(fleet.calls.DescribeAlarmHistory).toBe(1);
+    expect(new Set(fleet.alarmTypesSent.map((types) => types.join()))).toEqual(new Set(['MetricAlarm']));
+  });
+
+  test('a gate whose alarms may be composite asks for both types on every read', async () => {
+    fleet.alarm('fleet-errors', 'OK', deployStart + MINUTE);
+    const event = ringSucceededAfter(5 * MINUTE, { MayBeComposite: 'true', BakeSeconds: '600' });
+
+    const outcome = await runGate(event, clock);
+
+    expect(outcome.status).toBe('SUCCESS');
+    expect(new Set(fleet.alarmTypesSent.map((types) => types.join()))).toEqual(new Set(['CompositeAlarm,MetricAlarm']));
+  });
+
+  test('100 alarms are one DescribeAlarms call a poll (MaxRecords 100)', async () => {
+    const names = Array.from({ length: 100 }, (_, i) => `alarm-${i}`);
+    names.forEach((name) => fleet.alarm(name, 'OK', deployStart - MINUTE));
+    const event = ringSucceededAfter(5 * MINUTE, { AlarmNames: names, BakeSeconds: '600' });
+
+    const outcome = await runGate(event, clock);
+
+    expect(outcome.status).toBe('SUCCESS');
+    expect(fleet.calls.DescribeAlarms).toBe(outcome.polls);
+  });
+
+  test('DescribeAlarms answering 30 alarms a page: every page is read, and an alarm on the last one fails the gate', async () => {
+    // GIVEN 100 alarms, CloudWatch answering at most 30 a page
+    fleet.alarmsPageLimit = 30;
+    const names = Array.from({ length: 100 }, (_, i) => `alarm-${i}`);
+    names.forEach((name) => fleet.alarm(name, 'OK', deployStart - MINUTE));
+    const event = ringSucceededAfter(5 * MINUTE, { AlarmNames: names });
+    fleet.alarm('alarm-99', 'ALARM', clock.now() + 3 * MINUTE);
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN
+    expect(outcome.reason).toMatch(/: alarm alarm-99 went to ALARM at 2026-12-04 10:08:00 UTC, during the bake/);
+    expect(fleet.calls.DescribeAlarms).toBe(4 * outcome.polls);
+  });
+});
+
+describe('review of issue 23: a history that never catches up', () => {
+  test('an alarm whose history never reaches its last change: the gate fails after the read grace, saying why', async () => {
+    // GIVEN the alarm changed while the ring installed, and its history lags an hour
+    fleet.historyLagMs = 60 * MINUTE;
+    fleet.alarm('fleet-errors', 'INSUFFICIENT_DATA', deployStart + MINUTE);
+    const event = ringSucceededAfter(5 * MINUTE, { BakeSeconds: '600' });
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN never passed on an unread change
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.reason).toMatch(/its health could not be read within 5 minutes after it \(the last answer: HistoryBehind\)$/);
   });
 });

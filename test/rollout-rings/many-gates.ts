@@ -1,5 +1,6 @@
 import { ASSOCIATION_ID, CLOUDWATCH_TPS, FakeFleet } from './fake-fleet';
 import { gateEvent, gateProperties, GateOutcome, SimulatedClock, startGate } from './gate-framework';
+import { forgetAll } from '../../src/rollout-rings/gate-memo';
 import { QUERY_INTERVAL_SECONDS } from '../../src/rollout-rings/gate-timing';
 
 /** One gate of many baking at once in one account. */
@@ -33,6 +34,11 @@ export interface ManyGatesScenario {
   readonly flapMs?: number;
   /** Each call's latency in simulated time (ms). */
   readonly latencyMs?: number;
+  /**
+   * Every `coldEvery`-th round of polls, every gate's isComplete runs in a new container (a cold start: the memo of
+   * clean alarms forgotten). Unset: every container stays warm, the best case.
+   */
+  readonly coldEvery?: number;
 }
 
 /**
@@ -85,6 +91,10 @@ export async function runManyGates(clock: SimulatedClock, scenario: ManyGatesSce
       clock.advance(next.due - clock.now());
     }
     fleet.caller = next.name;
+    // Gate 0 opens each round of polls.
+    if (scenario.coldEvery && next.index === 0 && next.polls % scenario.coldEvery === scenario.coldEvery - 1) {
+      forgetAll();
+    }
     next.polls++;
     next.outcome = await next.driver.step();
     next.due = clock.now() + QUERY_INTERVAL_SECONDS * 1000;

@@ -1,33 +1,19 @@
 import { awsError, FakeFleet } from './fake-fleet';
-import { gateEvent, gateProperties, runGate, useSimulatedClock } from './gate-framework';
+import { gateEvent, gateProperties, runGate, useGateAccount, useSimulatedClock } from './gate-framework';
 import { HEALTH_READ_GRACE_MINUTES } from '../../src/rollout-rings/gate-timing';
 import { handler as onEvent } from '../../src/rollout-rings/ring-gate.on-event.lambda';
 
 const MINUTE = 60_000;
 const clock = useSimulatedClock();
+const account = useGateAccount(clock);
 let fleet: FakeFleet;
 /** When the deployment began: ring canary's association was updated then. */
 let deployStart: number;
-
-beforeEach(() => {
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-  fleet = new FakeFleet(clock);
-  deployStart = clock.now();
-  fleet.associationUpdatedAt = deployStart;
-  // Both alarms have been OK for a day.
-  fleet.alarm('fleet-errors', 'OK', deployStart - 24 * 60 * MINUTE).alarm('canary-failed-nodes', 'OK', deployStart - 24 * 60 * MINUTE);
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
-  // Every request the gate sent holds to botocore's model of its operation.
-  expect(fleet.violations).toEqual([]);
-});
+beforeEach(() => ({ fleet, deployStart } = account));
 
 /** CloudFormation waited `installMinutes` for the ring's association to succeed; now it updates the gate. */
 function ringSucceededAfter(installMinutes: number) {
-  clock.advance(installMinutes * MINUTE);
-  return gateEvent('Update', gateProperties(), gateProperties({ Version: '1.0.0', Install: '{"version":"1.0.0"}' }));
+  return account.ringSucceededAfter(installMinutes * MINUTE);
 }
 
 describe('a ring\'s gate, driven as the Provider framework drives it', () => {
@@ -265,15 +251,40 @@ describe('a ring\'s gate, driven as the Provider framework drives it', () => {
     expect(outcome.reason).toBe('ring \'canary\' (1 of 3) of FleetStack/AgentRollout: could not read its health: AccessDenied: AccessDenied: simulated');
   });
 
-  test('without the ring\'s start (DescribeAssociation refused), the bake\'s start stands in', async () => {
+  test('DescribeAssociation throttled in onEvent: isComplete reads the ring\'s start, and a node that failed while the ring installed is counted', async () => {
+    // GIVEN a node fails 2 minutes into a 5-minute install; DescribeAssociation is throttled for the first minute of the bake
+    fleet.nodesFail(1, deployStart + 2 * MINUTE);
+    const event = ringSucceededAfter(5);
+    fleet.outage('DescribeAssociation', clock.now(), clock.now() + MINUTE, () => awsError('ThrottlingException'));
+
+    // WHEN
+    const outcome = await runGate(event, clock);
+
+    // THEN the first poll that reads the ring's start fails the gate, counting from it
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.reason).toMatch(/: 1 node runs failed to install ExampleAgent 2.0.0 between 2026-12-04 10:00:00 UTC and /);
+    expect(fleet.calls.DescribeAssociation).toBeGreaterThan(1);
+  });
+
+  test('DescribeAssociation refused for good (AccessDenied): the gate fails saying so, never counting from the bake\'s start', async () => {
     fleet.outage('DescribeAssociation', 0, Infinity, () => awsError('AccessDeniedException', 400));
     const event = ringSucceededAfter(5);
-    const bakeStart = clock.now();
+
+    const outcome = await runGate(event, clock);
+
+    expect(outcome).toEqual(expect.objectContaining({ status: 'FAILED', polls: 1 }));
+    expect(outcome.reason).toBe('ring \'canary\' (1 of 3) of FleetStack/AgentRollout: could not read its health: ' +
+      'AccessDeniedException: AccessDeniedException: simulated');
+  });
+
+  test('DescribeAssociation refused in onEvent only: the verdict carries the ring\'s start as isComplete read it', async () => {
+    const event = ringSucceededAfter(5);
+    fleet.outage('DescribeAssociation', clock.now(), clock.now() + 2_000, () => awsError('AccessDeniedException', 400));
 
     const outcome = await runGate(event, clock);
 
     expect(outcome.status).toBe('SUCCESS');
-    expect(outcome.data?.RingStart).toBe(new Date(bakeStart + 1000).toISOString());
+    expect(outcome.data).toEqual(expect.objectContaining({ RingStart: new Date(deployStart).toISOString(), RingVersion: '1' }));
   });
 
   test('a gate created with a new ring bakes as well', async () => {
