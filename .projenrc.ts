@@ -78,6 +78,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-ssm@^3',
     // The ring rollout's gate reads alarms and metrics, and its stack's status (rollback or not).
     '@aws-sdk/client-cloudwatch@^3',
+    // and keeps the gate's memo of clean alarms in a DynamoDB table across Lambda containers (issue 23).
+    '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/client-cloudformation@^3',
     // The EventBridge pattern tests route sample events through moto server (test/monitoring/moto-server.ts).
     '@aws-sdk/client-eventbridge@^3',
