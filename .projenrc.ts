@@ -199,6 +199,7 @@ project.eslint?.allowDevDeps('src/one-time-install/ssm-commands.ts');
 project.eslint?.allowDevDeps('src/one-time-install/install-parameters.ts');
 project.eslint?.allowDevDeps('src/rollout-rings/gate-reads.ts');
 project.eslint?.allowDevDeps('src/rollout-rings/gate-ring.ts');
+project.eslint?.allowDevDeps('src/rollout-rings/gate-memo-table.ts');
 // `CfnResource#addDependency` and `Stack#addDependency` are deprecated in the newest aws-cdk-lib, which fails apps that
 // fail on deprecations (`.ci/consumer/run` found it twice): dependencies go through `node.addDependency`.
 project.eslint?.addOverride({

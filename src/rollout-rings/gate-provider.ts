@@ -4,13 +4,13 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { MEMO_EXPIRES, MEMO_KEY, MEMO_TABLE_ENV } from './gate-memo-item';
 import {
   IS_COMPLETE_TIMEOUT_SECONDS,
   ON_EVENT_TIMEOUT_SECONDS,
   PROVIDER_TOTAL_TIMEOUT_MINUTES,
   QUERY_INTERVAL_SECONDS,
 } from './gate-timing';
-import { MEMO_EXPIRES, MEMO_KEY, MEMO_TABLE_ENV } from './gate-memo-item';
 import { RingGateIsCompleteFunction } from './ring-gate.is-complete-function';
 import { RingGateOnEventFunction } from './ring-gate.on-event-function';
 import { suppressNagFindings } from '../private/nag-suppressions';
