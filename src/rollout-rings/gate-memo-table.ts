@@ -48,7 +48,8 @@ export async function readMemo(gate: string, budget: RunBudget): Promise<Record<
 }
 
 /**
- * Replaces the gate's item with `memo` (PutItem): the poll's own facts and those it read from the item. It expires
+ * Replaces the gate's item with `memo` (PutItem): the poll's own facts and those it read from the item. A ring has at
+ * most 100 alarms of at most 255 characters: under 30 KB, far from DynamoDB's 400 KB item limit. It expires
  * at `expiresAt` (epoch milliseconds; DynamoDB's TTL takes epoch seconds, a Number: Developer Guide, "Time to
  * Live"). Polls of one gate run one after the other (the Provider framework's waiter), so no condition is needed.
  */
