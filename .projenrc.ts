@@ -78,6 +78,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-ssm@^3',
     // The ring rollout's gate reads alarms and metrics, and its stack's status (rollback or not).
     '@aws-sdk/client-cloudwatch@^3',
+    // and keeps the gate's memo of clean alarms in a DynamoDB table across Lambda containers (issue 23).
+    '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/client-cloudformation@^3',
     // The EventBridge pattern tests route sample events through moto server (test/monitoring/moto-server.ts).
     '@aws-sdk/client-eventbridge@^3',
@@ -197,6 +199,7 @@ project.eslint?.allowDevDeps('src/one-time-install/ssm-commands.ts');
 project.eslint?.allowDevDeps('src/one-time-install/install-parameters.ts');
 project.eslint?.allowDevDeps('src/rollout-rings/gate-reads.ts');
 project.eslint?.allowDevDeps('src/rollout-rings/gate-ring.ts');
+project.eslint?.allowDevDeps('src/rollout-rings/gate-memo-table.ts');
 // `CfnResource#addDependency` and `Stack#addDependency` are deprecated in the newest aws-cdk-lib, which fails apps that
 // fail on deprecations (`.ci/consumer/run` found it twice): dependencies go through `node.addDependency`.
 project.eslint?.addOverride({

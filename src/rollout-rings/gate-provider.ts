@@ -1,8 +1,10 @@
-import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { MEMO_EXPIRES, MEMO_KEY, MEMO_TABLE_ENV } from './gate-memo-item';
 import {
   IS_COMPLETE_TIMEOUT_SECONDS,
   ON_EVENT_TIMEOUT_SECONDS,
@@ -19,8 +21,8 @@ const PROVIDER_ID = 'CdkSsmDistributorRingGateProvider';
 
 /**
  * The custom resource provider behind every ring gate of a stack: one per stack, whatever the number of rollouts.
- * It reads; it never changes anything: the rings' associations, their alarms and failed-node counts, and the stack's
- * status.
+ * It reads the rings' associations, their alarms and failed-node counts, and the stack's status, and changes nothing
+ * but its own memo table (which alarms it already found clean).
  */
 export class GateProvider extends Construct {
   /** The stack's gate provider, created with its first ring. */
@@ -30,7 +32,7 @@ export class GateProvider extends Construct {
 
   public readonly serviceToken: string;
   private readonly onEvent: lambda.IFunction;
-  private readonly isComplete: lambda.IFunction;
+  private readonly isComplete: RingGateIsCompleteFunction;
   private alarmReads?: iam.PolicyStatement;
   private associationReads?: iam.PolicyStatement;
   private executionReads?: iam.PolicyStatement;
@@ -47,6 +49,26 @@ export class GateProvider extends Construct {
       timeout: Duration.seconds(IS_COMPLETE_TIMEOUT_SECONDS),
       ...loggingTo(this, 'IsComplete'),
     });
+
+    // The gate's memo of clean alarms across Lambda containers (gate-memo-table.ts). A cache: on demand (a few reads
+    // and writes a poll), its items expired by DynamoDB's TTL a day after their gate's last poll, deleted with the
+    // stack (what it holds is read again from CloudWatch), and no point-in-time recovery (nothing in it to recover).
+    const memoTable = new dynamodb.Table(this, 'Memo', {
+      partitionKey: { name: MEMO_KEY, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: MEMO_EXPIRES,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    suppressNagFindings(memoTable, [{
+      id: 'AwsSolutions-DDB3',
+      reason: 'A cache of what the ring gate read from CloudWatch, which it reads again when the table is empty or gone: ' +
+        'nothing to recover to a point in time.',
+    }]);
+    this.isComplete.addEnvironment(MEMO_TABLE_ENV, memoTable.tableName);
+    // Service Authorization Reference, Amazon DynamoDB: GetItem and PutItem on the `table` resource type: this table alone.
+    this.isComplete.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [memoTable.tableArn],
+    }));
 
     // Service Authorization Reference, AWS CloudFormation: DescribeStacks on the `stack` resource type: this stack alone.
     this.isComplete.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [Aws.STACK_ID] }));

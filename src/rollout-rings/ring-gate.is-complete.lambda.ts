@@ -1,6 +1,7 @@
 import { OutOfBudget, RunBudget, RunContext } from './gate-budget';
 import { describeRing, GateData, GateEvent, GateFailure, GateProperties, gateClock, logEvent, showTime, Verdict } from './gate-event';
-import { knownClean, rememberClean } from './gate-memo';
+import { cleanOf, knownClean, rememberClean } from './gate-memo';
+import { readMemo, writeMemo } from './gate-memo-table';
 import { alarmHistorySince, AlarmState, AlarmType, failedRunsBetween, isRollingBack, isTransient, readAlarms, ssm } from './gate-reads';
 import { readRing } from './gate-ring';
 import { HEALTH_READ_GRACE_MINUTES, HISTORY_PACING_SECONDS, VERDICT_DELAY_SECONDS } from './gate-timing';
@@ -19,6 +20,9 @@ const ALARMS_WITHOUT_DATA_BYTES = 1000;
  * change: AWS documents no relation between the two, so they are not required to be equal to the millisecond.
  */
 const HISTORY_TIMESTAMP_SLACK_MS = 1000;
+
+/** How long a memo item outlives the gate's last possible poll: a day, then DynamoDB's TTL may delete it. */
+const MEMO_KEPT_MS = 24 * 3_600_000;
 
 /**
  * isComplete of a ring's gate, polled by the Provider framework with the same event each time.
@@ -61,7 +65,8 @@ export async function handler(event: GateEvent, context?: RunContext): Promise<A
     const ring = await ringOf(properties, data, bakeStart, budget);
     // The memo's key: this gate's bake of this ring (two rollouts of a stack share the provider and maybe alarms).
     const gate = `${event.StackId} ${event.LogicalResourceId} ${event.RequestId} ${ring.start}`;
-    const withoutData = await judgeAlarms(properties, gate, ring.start, bakeStart, budget);
+    const expiresAt = bakeEnd + HEALTH_READ_GRACE_MINUTES * 60_000 + MEMO_KEPT_MS;
+    const withoutData = await judgeAlarms(properties, { gate, expiresAt }, ring.start, bakeStart, budget);
     // Every poll counts up to now or the bake's end, whichever is first (a failure after the bake is not the ring's
     // bake); the verdict waits VERDICT_DELAY_SECONDS after the bake for the last runs to be on record.
     const verdict = startedAt >= bakeEnd + VERDICT_DELAY_SECONDS * 1000;
@@ -132,11 +137,12 @@ async function ringOf(properties: GateProperties, data: GateData, bakeStart: num
  * An alarm not in ALARM now has not been since its last state change (`since`); whether it was between the ring's
  * start and then, its history says. Only the alarms that changed state since this gate's last look at them have
  * their history read (DescribeAlarmHistory is 3 calls a second per account, shared by every gate): an alarm found
- * clean at its current `since` is remembered as such (gate-memo.ts). Oldest change first; a run out of budget or
- * throttled leaves the rest for the next poll.
+ * clean at its current `since` is remembered as such, in the container (gate-memo.ts) and in the provider's memo
+ * table (gate-memo-table.ts), which the next poll reads when its container does not know an alarm.
  */
-async function judgeAlarms(properties: GateProperties, gate: string, ringStart: number, bakeStart: number,
-  budget: RunBudget): Promise<string[]> {
+async function judgeAlarms(properties: GateProperties, memo: { gate: string; expiresAt: number }, ringStart: number,
+  bakeStart: number, budget: RunBudget): Promise<string[]> {
+  const gate = memo.gate;
   const names = properties.AlarmNames ?? [];
   if (names.length === 0) {
     return [];
@@ -158,9 +164,42 @@ async function judgeAlarms(properties: GateProperties, gate: string, ringStart: 
         (alarm.reason ? ` (${alarm.reason})` : ''));
     }
   }
-  const changed = [...states.values()]
+  const unknown = () => [...states.values()]
     .filter((alarm) => alarm.since !== undefined && alarm.since >= ringStart && !knownClean(gate, alarm.name, alarm.since))
     .sort((a, b) => a.since! - b.since!);
+  let changed = unknown();
+  // What this container does not know, the memo table may (another container's polls): read once, only then.
+  const stored = changed.length > 0 ? await readMemo(gate, budget) : undefined;
+  if (stored) {
+    Object.entries(stored).forEach(([alarm, since]) => rememberClean(gate, alarm, since));
+    changed = unknown();
+  }
+  try {
+    await readHistories(properties, gate, changed, ringStart, bakeStart, types, budget);
+  } finally {
+    // Written back when the poll learnt something, even if it stops short (throttled, out of budget, an ALARM found):
+    // the next poll, in whatever container, goes on from there. Not when the table could not be read: a write would
+    // drop what the item held.
+    const known = cleanOf(gate, names);
+    if (stored && !sameMemo(stored, known)) {
+      await writeMemo(gate, known, memo.expiresAt);
+    }
+  }
+  return [...states.values()].filter((alarm) => alarm.state === 'INSUFFICIENT_DATA').map((alarm) => alarm.name);
+}
+
+function sameMemo(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
+/**
+ * Reads the history of each alarm that changed since the gate last found it clean, oldest change first; fails the
+ * gate on an ALARM since the ring's start, and remembers the clean ones. A run out of budget or throttled leaves the
+ * rest for the next poll.
+ */
+async function readHistories(properties: GateProperties, gate: string, changed: AlarmState[], ringStart: number,
+  bakeStart: number, types: AlarmType[], budget: RunBudget): Promise<void> {
   const pacingEnd = gateClock.now() + HISTORY_PACING_SECONDS * 1000;
   const behind: string[] = [];
   for (const alarm of changed) {
@@ -182,7 +221,6 @@ async function judgeAlarms(properties: GateProperties, gate: string, ringStart: 
   if (behind.length > 0) {
     throw Object.assign(new Error(`${behind.length} alarm histories lag their state`), { name: 'HistoryBehind' });
   }
-  return [...states.values()].filter((alarm) => alarm.state === 'INSUFFICIENT_DATA').map((alarm) => alarm.name);
 }
 
 /**

@@ -114,6 +114,9 @@ function getAtt(name: string, attribute: string, template: Template, env: StackE
       return `arn:aws:logs:${env.region}:${env.account}:log-group:${name}:*`;
     case 'AWS::KMS::Key':
       return `arn:aws:kms:${env.region}:${env.account}:key/${name}`;
+    // CloudFormation User Guide, AWS::DynamoDB::Table, return values: `Arn` is arn:aws:dynamodb:REGION:ACCOUNT:table/NAME.
+    case 'AWS::DynamoDB::Table':
+      return `arn:aws:dynamodb:${env.region}:${env.account}:table/${ref(name, template, env)}`;
     default:
       return `arn:aws:${resource.Type.split('::')[1].toLowerCase()}:${env.region}:${env.account}:${name}`;
   }

@@ -15,6 +15,7 @@ OPERATIONS = {
     'cloudwatch': ['DescribeAlarms', 'DescribeAlarmHistory'],
     'ssm': ['DescribeAssociation', 'DescribeAssociationExecutions', 'DescribeAssociationExecutionTargets'],
     'cloudformation': ['DescribeStacks'],
+    'dynamodb': ['GetItem', 'PutItem'],
 }
 CONSTRAINTS = ('pattern', 'min', 'max')
 

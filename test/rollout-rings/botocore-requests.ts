@@ -13,7 +13,7 @@ type Shape = {
   max?: number;
   pattern?: string;
 };
-type Service = 'cloudwatch' | 'ssm' | 'cloudformation';
+type Service = 'cloudwatch' | 'ssm' | 'cloudformation' | 'dynamodb';
 
 /**
  * Holds a request the gate sends to botocore's model of the operation (pinned in test/oracles/gate-requests.json by

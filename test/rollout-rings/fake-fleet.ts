@@ -6,6 +6,7 @@ import {
   DescribeAlarmsCommand,
   DescribeAlarmsCommandInput,
 } from '@aws-sdk/client-cloudwatch';
+import { AttributeValue, DynamoDBClient, GetItemCommand, GetItemCommandInput, PutItemCommand, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import {
   DescribeAssociationCommand,
   DescribeAssociationExecutionsCommand,
@@ -16,6 +17,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { botocoreViolations, modelledErrors } from './botocore-requests';
+import { MEMO_EXPIRES, MEMO_KEY, MEMO_TABLE_ENV } from '../../src/rollout-rings/gate-memo-item';
 
 /** The simulated clock the fleet answers on (gate-framework.ts `SimulatedClock`). */
 interface SimulatedClock {
@@ -26,11 +28,17 @@ interface SimulatedClock {
 type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 type AlarmType = 'MetricAlarm' | 'CompositeAlarm';
 export type Api = 'DescribeAlarms' | 'DescribeAlarmHistory' | 'DescribeStacks' | 'DescribeAssociation'
-| 'DescribeAssociationExecutions' | 'DescribeAssociationExecutionTargets';
+| 'DescribeAssociationExecutions' | 'DescribeAssociationExecutionTargets' | 'GetItem' | 'PutItem';
 
 const cloudwatch = mockClient(CloudWatchClient);
 const cloudformation = mockClient(CloudFormationClient);
 const ssm = mockClient(SSMClient);
+const dynamodb = mockClient(DynamoDBClient);
+
+/** The gate provider's memo table, as the isComplete function is told its name. */
+export const MEMO_TABLE = 'FleetStack-CdkSsmDistributorRingGateProviderMemo0123ABCD-1A2B3C4D5E6F';
+/** DynamoDB's item size limit (Developer Guide, "Service, account, and table quotas": 400 KB). */
+const MAX_ITEM_BYTES = 400 * 1024;
 
 /** The ring's association in the tests of one gate. */
 export const ASSOCIATION_ID = '11111111-2222-3333-4444-555555555555';
@@ -97,6 +105,8 @@ export class FakeFleet {
     DescribeAssociation: 0,
     DescribeAssociationExecutions: 0,
     DescribeAssociationExecutionTargets: 0,
+    GetItem: 0,
+    PutItem: 0,
   };
   public readonly throttled: Partial<Record<Api, number>> = {};
   /** Calls answered (not throttled, not failed) per API. */
@@ -134,11 +144,35 @@ export class FakeFleet {
   private readonly versions = new Map<string, number>();
   private readonly outages: Array<{ api: Api; from: number; to: number; error: () => Error }> = [];
   private readonly buckets = new Map<Api, { tokens: number; at: number }>();
+  /** The memo table's items by partition key: it outlives every Lambda container, as DynamoDB does. */
+  private readonly memoItems = new Map<string, Record<string, AttributeValue>>();
 
   constructor(private readonly clock: SimulatedClock, private readonly quotas = false) {
     cloudwatch.reset();
     cloudformation.reset();
     ssm.reset();
+    dynamodb.reset();
+    process.env[MEMO_TABLE_ENV] = MEMO_TABLE;
+    dynamodb.on(GetItemCommand).callsFake((input: GetItemCommandInput) => this.answer('dynamodb', 'GetItem', input, () => {
+      const item = this.memoItems.get(this.memoKeyOf(input.TableName, input.Key));
+      // No matching item: no `Item` in the answer (DynamoDB API reference, GetItem).
+      return item ? { Item: structuredClone(item) } : {};
+    }));
+    dynamodb.on(PutItemCommand).callsFake((input: PutItemCommandInput) => this.answer('dynamodb', 'PutItem', input, () => {
+      const key = this.memoKeyOf(input.TableName, input.Item);
+      if (input.ConditionExpression || input.Expected) {
+        this.violations.push('PutItem: conditions are not simulated');
+      }
+      if (Buffer.byteLength(JSON.stringify(input.Item)) > MAX_ITEM_BYTES) {
+        throw awsError('ValidationException');
+      }
+      // TTL takes a Number of epoch seconds; any other type is never expired (Developer Guide, "Time to Live").
+      if (!/^\d{9,10}$/.test(input.Item?.[MEMO_EXPIRES]?.N ?? '')) {
+        this.violations.push(`PutItem: ${MEMO_EXPIRES} is not a Number of epoch seconds`);
+      }
+      this.memoItems.set(key, structuredClone(input.Item!));
+      return {};
+    }));
     cloudwatch.on(DescribeAlarmsCommand).callsFake((input: DescribeAlarmsCommandInput) => this.answer('cloudwatch', 'DescribeAlarms', input, () => {
       this.checkAlarmTypes(input.AlarmTypes);
       // An alarm exists from its first state on; without `AlarmTypes`, metric alarms only (API reference, DescribeAlarms).
@@ -279,6 +313,26 @@ export class FakeFleet {
     return this.calls.DescribeAssociationExecutions + this.calls.DescribeAssociationExecutionTargets;
   }
 
+  /** The memo table's items, as DynamoDB holds them. */
+  public get memoTable(): ReadonlyMap<string, Record<string, AttributeValue>> {
+    return this.memoItems;
+  }
+
+  /**
+   * The item's key in the memo table; a table other than the provider's does not exist (`ResourceNotFoundException`,
+   * DynamoDB API reference, GetItem and PutItem), and a key must be the table's partition key, a string.
+   */
+  private memoKeyOf(table: string | undefined, key: Record<string, AttributeValue> | undefined): string {
+    if (table !== MEMO_TABLE) {
+      throw awsError('ResourceNotFoundException');
+    }
+    const value = key?.[MEMO_KEY]?.S;
+    if (value === undefined) {
+      throw awsError('ValidationException');
+    }
+    return value;
+  }
+
   private describe(name: string) {
     const last = this.stateAt(name, this.clock.now());
     return { AlarmName: name, StateValue: last.state, StateTransitionedTimestamp: new Date(last.at), StateUpdatedTimestamp: new Date(last.at), StateReason: `${name} is ${last.state}` };
@@ -348,7 +402,7 @@ export class FakeFleet {
     return history[history.length - 1] ?? { at: Infinity, state: 'INSUFFICIENT_DATA' };
   }
 
-  private answer<T>(service: 'cloudwatch' | 'ssm' | 'cloudformation', api: Api, input: unknown, respond: () => T): T {
+  private answer<T>(service: 'cloudwatch' | 'ssm' | 'cloudformation' | 'dynamodb', api: Api, input: unknown, respond: () => T): T {
     this.clock.advance(this.latencyMs);
     this.calls[api]++;
     this.callsBy.set(this.caller, (this.callsBy.get(this.caller) ?? 0) + 1);

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as dynamodbClient from '@aws-sdk/client-dynamodb';
 import * as ssmClient from '@aws-sdk/client-ssm';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -106,18 +107,34 @@ describe('the gate asks for composite alarms exactly when it is granted the read
   });
 });
 
-describe('each gate handler is granted the SSM actions its bundled code calls, and no other', () => {
-  /** The SSM operations a bundle sends: the command classes it constructs (`new x.DescribeAssociationCommand(`) that @aws-sdk/client-ssm exports. */
-  const ssmOperationsOf = (asset: string) => [...new Set([...fs.readFileSync(path.join(__dirname, '..', '..', 'assets', 'rollout-rings', asset, 'index.js'), 'utf8')
+describe('each gate handler is granted the SSM and DynamoDB actions its bundled code calls, and no other', () => {
+  /** The operations a bundle sends: the command classes it constructs (`new x.DescribeAssociationCommand(`) that the service's client exports. */
+  const operationsOf = (asset: string, prefix: string, client: object) => [...new Set([...fs.readFileSync(path.join(__dirname, '..', '..', 'assets', 'rollout-rings', asset, 'index.js'), 'utf8')
     .matchAll(/new [A-Za-z_$]+\.([A-Z][A-Za-z]+)Command\(/g)].map((match) => match[1]))]
-    .filter((operation) => `${operation}Command` in ssmClient).map((operation) => `ssm:${operation}`).sort();
-  const ssmGranted = (statements: Statement[]) => [...new Set(statements.flatMap((s) => [s.Action ?? []].flat())
-    .filter((action) => action.startsWith('ssm:')))].sort();
+    .filter((operation) => `${operation}Command` in client).map((operation) => `${prefix}:${operation}`).sort();
+  const granted = (statements: Statement[], prefix: string) => [...new Set(statements.flatMap((s) => [s.Action ?? []].flat())
+    .filter((action) => action.startsWith(`${prefix}:`)))].sort();
 
   test.each([
     ['onEvent', /starts the bake/, 'ring-gate.on-event.lambda'],
     ['isComplete', /judges a ring/, 'ring-gate.is-complete.lambda'],
   ])('%s', (_, description, asset) => {
-    expect(ssmGranted(statementsOf(rolloutWith(() => []), description))).toEqual(ssmOperationsOf(asset));
+    const statements = statementsOf(rolloutWith(() => []), description);
+    expect(granted(statements, 'ssm')).toEqual(operationsOf(asset, 'ssm', ssmClient));
+    expect(granted(statements, 'dynamodb')).toEqual(operationsOf(asset, 'dynamodb', dynamodbClient));
+  });
+
+  test('isComplete\'s DynamoDB calls are allowed on the gate provider\'s memo table alone (Service Authorization Reference: `table`)', () => {
+    const stack = rolloutWith(() => []);
+    const template = Template.fromStack(stack).toJSON() as Resolvable;
+    const tables = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(1);
+    const table = `arn:aws:dynamodb:us-east-1:111122223333:table/${resolve({ Ref: tables[0][0] }, template, ENV)}`;
+    const statements = isCompleteStatements(stack);
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem']) {
+      expect({ action, allowed: isAllowed(statements, { action, resource: table }) }).toEqual({ action, allowed: true });
+      expect(isAllowed(statements, { action, resource: 'arn:aws:dynamodb:us-east-1:111122223333:table/other' })).toBe(false);
+      expect(isAllowed(statementsOf(stack, /starts the bake/), { action, resource: table })).toBe(false);
+    }
   });
 });

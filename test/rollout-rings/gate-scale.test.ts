@@ -1,5 +1,6 @@
+import { awsError } from './fake-fleet';
 import { useSimulatedClock } from './gate-framework';
-import { runManyGates } from './many-gates';
+import { ManyGatesScenario, runManyGates } from './many-gates';
 import { QUERY_INTERVAL_SECONDS } from '../../src/rollout-rings/gate-timing';
 
 const MINUTE = 60_000;
@@ -31,6 +32,47 @@ describe('10 gates of 100 alarms each, created with their rollouts, baking at on
       expect(gate.outcome.answeredAt - gate.bakeEnd).toBeLessThanOrEqual(TWO_POLLS_MS);
     }
   }, 60_000);
+});
+
+describe('10 gates of 100 alarms, the memo of clean alarms in the provider\'s table (issue 23: several rollouts share one isComplete function)', () => {
+  const TEN_BY_HUNDRED: ManyGatesScenario = {
+    gates: 10, alarmsPerGate: 100, bakeMinutes: 30, firing: { 3: 10 * MINUTE }, flapping: { 7: 2 * MINUTE + 5_000 }, flapMs: 10_000,
+  };
+
+  test.each([['every poll', 1], ['every 4th poll', 4]])('every gate\'s container new at %s: every healthy gate passes within its bake plus two polls, the firing and flapping ones fail alone', async (_, coldEvery) => {
+    // GIVEN every gate's isComplete lands on a container that never ran it (the memo in memory forgotten)
+    const run = await runManyGates(clock, { ...TEN_BY_HUNDRED, coldEvery });
+
+    // THEN the memo table carried each gate's clean alarms from poll to poll
+    expect(run.fleet.violations).toEqual([]);
+    const failed = run.gates.filter((g) => g.outcome.status === 'FAILED');
+    expect(failed.map((g) => [g.name, g.outcome.reason])).toEqual([
+      ['gate3', expect.stringMatching(/alarm gate3-alarm0 went to ALARM at .*, during the bake \(gate3-alarm0 is ALARM\)$/)],
+      ['gate7', expect.stringMatching(/alarm gate7-alarm0 went to ALARM at .*, during the bake, and is OK again$/)],
+    ]);
+    for (const gate of run.gates.filter((g) => g.outcome.status === 'SUCCESS')) {
+      expect(gate.outcome.data?.Verdict).toBe('passed');
+      expect(gate.outcome.answeredAt - gate.bakeEnd).toBeLessThanOrEqual(TWO_POLLS_MS);
+    }
+    // Each alarm's history read about once per change: the install's 1,000 changes, and the firing and flapping ones.
+    expect(run.calls.DescribeAlarmHistory - (run.throttled.DescribeAlarmHistory ?? 0)).toBeLessThanOrEqual(1_000 + 10);
+  }, 120_000);
+
+  test.each([
+    ['throttled (ProvisionedThroughputExceededException)', () => awsError('ProvisionedThroughputExceededException')],
+    ['throttled (ThrottlingException)', () => awsError('ThrottlingException')],
+    ['denied (AccessDeniedException)', () => awsError('AccessDeniedException')],
+    ['gone (ResourceNotFoundException)', () => awsError('ResourceNotFoundException')],
+  ])('the table %s at every call, containers warm: the verdicts of the memo in memory', async (_, memoTableFault) => {
+    const run = await runManyGates(clock, { ...TEN_BY_HUNDRED, memoTableFault });
+
+    expect(run.fleet.violations).toEqual([]);
+    expect(run.gates.filter((g) => g.outcome.status === 'FAILED').map((g) => g.name)).toEqual(['gate3', 'gate7']);
+    for (const gate of run.gates.filter((g) => g.outcome.status === 'SUCCESS')) {
+      expect(gate.outcome.answeredAt - gate.bakeEnd).toBeLessThanOrEqual(TWO_POLLS_MS);
+    }
+    expect(run.calls.PutItem).toBe(0);
+  }, 120_000);
 });
 
 describe('25 gates of 20 alarms each', () => {

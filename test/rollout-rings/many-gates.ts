@@ -8,7 +8,7 @@ export interface GateResult {
   readonly name: string;
   readonly outcome: GateOutcome;
   readonly bakeEnd: number;
-  /** CloudWatch and State Manager calls the gate made, divided by its polls. */
+  /** CloudWatch, State Manager and DynamoDB calls the gate made, divided by its polls. */
   readonly callsPerPoll: number;
 }
 
@@ -39,6 +39,11 @@ export interface ManyGatesScenario {
    * clean alarms forgotten). Unset: every container stays warm, the best case.
    */
   readonly coldEvery?: number;
+  /**
+   * The memo table's answer to every GetItem and PutItem, when it fails (throttled, denied): the gates judge with the
+   * container's memo alone. Unset: the table answers.
+   */
+  readonly memoTableFault?: () => Error;
 }
 
 /**
@@ -52,6 +57,9 @@ export interface ManyGatesScenario {
 export async function runManyGates(clock: SimulatedClock, scenario: ManyGatesScenario): Promise<ManyGatesResult> {
   const fleet = new FakeFleet(clock, true);
   fleet.latencyMs = scenario.latencyMs ?? 50;
+  if (scenario.memoTableFault) {
+    fleet.outage('GetItem', 0, Infinity, scenario.memoTableFault).outage('PutItem', 0, Infinity, scenario.memoTableFault);
+  }
   const start = clock.now();
   const gates = Array.from({ length: scenario.gates }, (_, g) => {
     const associationId = `${String(g).padStart(8, '0')}-2222-3333-4444-555555555555`;

@@ -1,3 +1,5 @@
+import { execFileSync } from 'child_process';
+import * as path from 'path';
 import { App, Aspects, CfnResource, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -37,5 +39,22 @@ describe('PackageRingRollout and cdk-nag AwsSolutions', () => {
         expect(rule.reason.length).toBeGreaterThanOrEqual(10);
       }
     }
+  });
+
+  test('the gate provider\'s memo table, a cache: point-in-time recovery suppressed with its reason, and the template passes cfn-lint', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: { account: '111122223333', region: 'us-east-1' } });
+    new PackageRingRollout(stack, 'Rollout', {
+      distributorPackage: DistributorPackage.fromPackageName(stack, 'Agent', 'ExampleAgent'),
+      version: '2.0.0',
+      alarms: [cloudwatch.Alarm.fromAlarmName(stack, 'FleetErrors', 'prod-fleet-5xx')],
+      rings: [{ name: 'canary', targets: InstanceTargets.tags({ Ring: ['canary'] }) }, { name: 'rest', targets: InstanceTargets.tags({ Ring: ['rest'] }) }],
+    });
+    const table = stack.node.findAll().find((c): c is CfnResource => c instanceof CfnResource && c.cfnResourceType === 'AWS::DynamoDB::Table')!;
+    expect(table.node.path).toBe('Stack/CdkSsmDistributorRingGateProvider/Memo/Resource');
+    expect(table.getMetadata('cdk_nag').rules_to_suppress.map((rule: { id: string }) => rule.id)).toEqual(['AwsSolutions-DDB3']);
+
+    // cfn-lint exits non-zero on any finding; the repository's settings leave out W3005 (see .cfnlintrc.yaml).
+    execFileSync('cfn-lint', ['--ignore-checks', 'W3005', '--', path.join(app.synth().directory, 'Stack.template.json')], { stdio: 'pipe' });
   });
 });
