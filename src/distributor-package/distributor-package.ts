@@ -181,8 +181,11 @@ export class DistributorPackage extends Resource implements IDistributorPackage 
     for (const warning of [...warnings, ...planWarnings(props.packageName, manifest.packages, this.plan)]) {
       Annotations.of(this).addWarningV2('cdk-ssm-distributor:packageOnNodes', warning);
     }
-    for (const warning of exactKeyWarnings(props.packageName, manifest.packages)) {
-      Annotations.of(this).addWarningV2('cdk-ssm-distributor:exactVersionKey', warning);
+    // One warning for all of a package's exact keys: a manifest of many version keys is one decision to acknowledge,
+    // and each warning costs a stack trace at synth.
+    const exactKeys = exactKeyWarnings(props.packageName, manifest.packages);
+    if (exactKeys.length > 0) {
+      Annotations.of(this).addWarningV2('cdk-ssm-distributor:exactVersionKey', exactKeys.join('\n'));
     }
 
     // In a StackSet template the files go where the member accounts read them; elsewhere they are the stack's assets.

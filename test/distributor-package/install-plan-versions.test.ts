@@ -143,6 +143,16 @@ describe('the install plan never says a node gets a file SSM Agent would not giv
       ]);
     });
 
+    test('a package of several such keys is one warning naming each', () => {
+      author(PackagePlatform.UBUNTU, ['22.04.4', '24.04.1', '20.04']);
+
+      const [warning, ...more] = warnings('cdk-ssm-distributor:exactVersionKey');
+      expect(more).toEqual([]);
+      expect(warning).toContain("version '22.04.4' is matched exactly");
+      expect(warning).toContain("version '24.04.1' is matched exactly");
+      expect(warning).not.toContain("'20.04'");
+    });
+
     test.each(([
       [PackagePlatform.MACOS, '14.7.1'], [PackagePlatform.AMAZON_LINUX, '2023'], [PackagePlatform.AMAZON_LINUX, '2'],
       [PackagePlatform.UBUNTU, '22.04'], [PackagePlatform.DEBIAN, '12'], [PackagePlatform.RED_HAT, '9.6'], [PackagePlatform.SUSE, '15.6'],
