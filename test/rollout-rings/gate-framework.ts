@@ -65,6 +65,27 @@ export async function runGate(event: GateEvent, clock: SimulatedClock, runMs = 1
   return answer;
 }
 
+/**
+ * Two rollouts of one stack (one provider) whose gates share an alarm: ring B (the default gate) starts at
+ * `deployStart`, the alarm fires a minute later and is OK again a minute after that, ring A starts at +3 minutes, and
+ * the alarm loses data at +4. The clock is then at +5. A clean memo of B's must never serve A, nor A's B.
+ */
+export function twoRolloutsSharingAnAlarm(fleet: FakeFleet, clock: SimulatedClock, deployStart: number): { a: SteppedGate; b: SteppedGate } {
+  const minute = 60_000;
+  const ringA = 'aaaaaaaa-2222-3333-4444-555555555555';
+  fleet.alarm('shared', 'ALARM', deployStart + minute).alarm('shared', 'OK', deployStart + 2 * minute);
+  fleet.associationUpdated(ringA, deployStart + 3 * minute);
+  fleet.alarm('shared', 'INSUFFICIENT_DATA', deployStart + 4 * minute);
+  clock.advance(5 * minute);
+  const old = gateProperties({ Version: '1.0.0', Install: '{"version":"1.0.0"}' });
+  const a = startGate({
+    ...gateEvent('Update', gateProperties({ AlarmNames: ['shared'], AssociationId: ringA }), old),
+    LogicalResourceId: 'OtherRolloutcanaryGate01234567',
+  }, clock);
+  const b = startGate(gateEvent('Update', gateProperties({ AlarmNames: ['shared'] }), old), clock);
+  return { a, b };
+}
+
 /** A gate driven one handler run at a time (`step`), so that many gates can share a clock and an account. */
 export interface SteppedGate {
   /** Runs onEvent (the first time) or isComplete once; the outcome when CloudFormation has its answer. */

@@ -1,5 +1,5 @@
 import { awsError, FakeFleet } from './fake-fleet';
-import { gateEvent, GateOutcome, gateProperties, runGate, startGate, useGateAccount, useSimulatedClock } from './gate-framework';
+import { GateOutcome, runGate, twoRolloutsSharingAnAlarm, useGateAccount, useSimulatedClock } from './gate-framework';
 import { forgetAll } from '../../src/rollout-rings/gate-memo';
 import { HEALTH_READ_GRACE_MINUTES, QUERY_INTERVAL_SECONDS } from '../../src/rollout-rings/gate-timing';
 
@@ -24,16 +24,7 @@ function coldEveryRun(): () => void {
 describe('the memo table never hides an ALARM', () => {
   test('two rollouts sharing an alarm, every poll in a new container: B never takes A\'s "clean" (another ring start)', async () => {
     // GIVEN ring B starts at 10:00, the shared alarm fires 10:01 to 10:02, ring A starts at 10:03, the alarm loses data at 10:04
-    fleet.alarm('shared', 'ALARM', deployStart + MINUTE).alarm('shared', 'OK', deployStart + 2 * MINUTE);
-    fleet.associationUpdated('aaaaaaaa-2222-3333-4444-555555555555', deployStart + 3 * MINUTE);
-    fleet.alarm('shared', 'INSUFFICIENT_DATA', deployStart + 4 * MINUTE);
-    clock.advance(5 * MINUTE);
-    const OLD = gateProperties({ Version: '1.0.0', Install: '{"version":"1.0.0"}' });
-    const a = startGate({
-      ...gateEvent('Update', gateProperties({ AlarmNames: ['shared'], AssociationId: 'aaaaaaaa-2222-3333-4444-555555555555' }), OLD),
-      LogicalResourceId: 'OtherRolloutcanaryGate01234567',
-    }, clock);
-    const b = startGate(gateEvent('Update', gateProperties({ AlarmNames: ['shared'] }), OLD), clock);
+    const { a, b } = twoRolloutsSharingAnAlarm(fleet, clock, deployStart);
 
     // WHEN A polls first each time, and every run lands on a new container
     const warm = coldEveryRun();

@@ -1,5 +1,5 @@
 import { awsError, cloudWatchThrottling, FakeFleet } from './fake-fleet';
-import { gateEvent, GateOutcome, gateProperties, runGate, startGate, useGateAccount, useSimulatedClock } from './gate-framework';
+import { GateOutcome, runGate, twoRolloutsSharingAnAlarm, useGateAccount, useSimulatedClock } from './gate-framework';
 import { forgetAll } from '../../src/rollout-rings/gate-memo';
 import { isTransient } from '../../src/rollout-rings/gate-reads';
 import { HISTORY_PACING_SECONDS, IS_COMPLETE_TIMEOUT_SECONDS, QUERY_INTERVAL_SECONDS, VERDICT_DELAY_SECONDS } from '../../src/rollout-rings/gate-timing';
@@ -273,16 +273,7 @@ describe('throttling as CloudWatch answers it, and a run that ends in time whate
 
   test('two rollouts of a stack (one provider, one container) sharing an alarm: each gate judges it from its own ring\'s start', async () => {
     // GIVEN ring B starts at 10:00, the shared alarm fires 10:01 to 10:02, ring A starts at 10:03, the alarm loses data at 10:04
-    fleet.alarm('shared', 'ALARM', deployStart + MINUTE).alarm('shared', 'OK', deployStart + 2 * MINUTE);
-    fleet.associationUpdated('aaaaaaaa-2222-3333-4444-555555555555', deployStart + 3 * MINUTE);
-    fleet.alarm('shared', 'INSUFFICIENT_DATA', deployStart + 4 * MINUTE);
-    clock.advance(5 * MINUTE);
-    const OLD = gateProperties({ Version: '1.0.0', Install: '{"version":"1.0.0"}' });
-    const a = startGate({
-      ...gateEvent('Update', gateProperties({ AlarmNames: ['shared'], AssociationId: 'aaaaaaaa-2222-3333-4444-555555555555' }), OLD),
-      LogicalResourceId: 'OtherRolloutcanaryGate01234567',
-    }, clock);
-    const b = startGate(gateEvent('Update', gateProperties({ AlarmNames: ['shared'] }), OLD), clock);
+    const { a, b } = twoRolloutsSharingAnAlarm(fleet, clock, deployStart);
 
     // WHEN A polls first each time, in the same container as B
     let outcomes: [GateOutcome | undefined, GateOutcome | undefined] = [undefined, undefined];
