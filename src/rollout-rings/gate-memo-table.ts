@@ -33,7 +33,7 @@ export async function readMemo(gate: string, budget: RunBudget): Promise<Record<
       TableName: table, Key: { [MEMO_KEY]: { S: gate } }, ConsistentRead: true,
     }), budget.options());
     const clean = answer.Item?.[MEMO_CLEAN]?.M ?? {};
-    const memo: Record<string, number> = {};
+    const memo: Record<string, number> = Object.create(null); // alarm names are keys: `__proto__` among them
     for (const [alarm, value] of Object.entries(clean)) {
       const since = Number(value.N);
       if (value.N !== undefined && Number.isFinite(since)) {

@@ -37,7 +37,7 @@ export function rememberClean(gate: string, alarm: string, since: number): void 
 
 /** What this container knows of the gate's alarms `names`: alarm name to the `since` it was found clean at. */
 export function cleanOf(gate: string, names: readonly string[]): Record<string, number> {
-  const known: Record<string, number> = {};
+  const known: Record<string, number> = Object.create(null); // alarm names are keys: `__proto__` among them
   for (const name of names) {
     const since = clean.get(`${gate}\n${name}`);
     if (since !== undefined) {

@@ -95,6 +95,17 @@ describe('what the gate keeps in the table, and when it calls DynamoDB', () => {
     expect([fleet.calls.GetItem, fleet.calls.PutItem]).toEqual([1, 1]);
   });
 
+  test.each(['__proto__', 'constructor', 'toString'])('an alarm named %s is remembered in the table like any other', async (name) => {
+    fleet.alarm(name, 'OK', deployStart + MINUTE);
+    const event = account.ringSucceededAfter(5 * MINUTE, { AlarmNames: [name] });
+
+    const outcome = await runGate(event, clock);
+
+    expect(outcome.status).toBe('SUCCESS');
+    const [item] = [...fleet.memoTable.values()];
+    expect(Object.entries(item.Clean.M!)).toEqual([[name, { N: String(deployStart + MINUTE) }]]);
+  });
+
   test('alarms unchanged since before the ring started: the table is neither read nor written', async () => {
     const outcome = await runGate(account.ringSucceededAfter(5 * MINUTE), clock);
 
